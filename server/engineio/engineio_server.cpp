@@ -1,0 +1,158 @@
+#include "engineio/engineio_server.hpp"
+
+#include <vector>
+
+#include "chat/engineio_packet.hpp"
+#include "engineio/session_id.hpp"
+
+namespace chatd::eio {
+
+namespace packet = chat::eio;
+
+EngineIoServer::EngineIoServer(EngineIoConfig config, SessionHandler& handler)
+    : config_(config), handler_(handler), send_pool_(config.send_threads) {
+  heartbeat_ = std::thread([this] { run_heartbeat(); });
+}
+
+EngineIoServer::~EngineIoServer() {
+  {
+    std::lock_guard lock(heartbeat_mutex_);
+    stopping_ = true;
+  }
+  heartbeat_wakeup_.notify_all();
+  heartbeat_.join();
+  send_pool_.stop();
+}
+
+std::shared_ptr<Session> EngineIoServer::open(std::shared_ptr<FrameSink> sink) {
+  auto session = std::make_shared<Session>(generate_session_id(), std::move(sink), send_pool_,
+                                           config_.max_queued_bytes);
+  bool full = false;
+  {
+    std::lock_guard lock(mutex_);
+    full = sessions_.size() >= config_.max_sessions;
+    if (!full) sessions_.emplace(session->sid(), session);
+  }
+  if (full) {
+    session->close(close_code::kTryAgainLater, "server full: too many connections, try again later");
+    return session;
+  }
+  packet::Handshake handshake;
+  handshake.sid = session->sid();
+  handshake.ping_interval_ms = static_cast<std::uint32_t>(config_.ping_interval.count());
+  handshake.ping_timeout_ms = static_cast<std::uint32_t>(config_.ping_timeout.count());
+  handshake.max_payload = config_.max_payload;
+  session->set_next_ping_at(Session::Clock::now() + config_.ping_interval);
+  session->send(packet::encode_open(handshake));
+  handler_.on_open(*session);
+  return session;
+}
+
+void EngineIoServer::protocol_error(Session& session, std::uint16_t code, std::string reason) {
+  session.close(code, std::move(reason));
+}
+
+void EngineIoServer::on_text_frame(Session& session, std::string_view frame) {
+  if (session.closing()) return;
+  auto decoded = packet::decode_text_frame(frame, config_.max_payload);
+  if (!decoded) {
+    const auto kind = decoded.error().kind;
+    const auto code = kind == chat::CodecErrorKind::TooLarge      ? close_code::kTooBig
+                      : kind == chat::CodecErrorKind::InvalidUtf8 ? close_code::kInvalidPayload
+                                                                  : close_code::kProtocolError;
+    protocol_error(session, code, decoded.error().reason);
+    return;
+  }
+  switch (decoded->type) {
+    case packet::PacketType::Message:
+      handler_.on_message(session, decoded->data);
+      return;
+    case packet::PacketType::Pong:
+      session.pong_received();
+      return;
+    case packet::PacketType::Ping:
+      // Only valid as the "2probe" of an upgrade; answer it, it costs nothing.
+      session.send(packet::encode_text_frame(packet::PacketType::Pong, decoded->data));
+      return;
+    case packet::PacketType::Close:
+      session.close(close_code::kNormal, "client closed the session");
+      return;
+    case packet::PacketType::Upgrade:
+    case packet::PacketType::Noop:
+      return;  // meaningful only during an upgrade from polling; harmless here
+    case packet::PacketType::Open:
+      protocol_error(session, close_code::kProtocolError, "clients must not send an open packet");
+      return;
+  }
+}
+
+void EngineIoServer::on_binary_frame(Session& session, std::string_view frame) {
+  if (session.closing()) return;
+  auto decoded = packet::decode_binary_frame(frame, config_.max_payload);
+  if (!decoded) {
+    protocol_error(session, close_code::kTooBig, decoded.error().reason);
+    return;
+  }
+  handler_.on_binary_message(session, decoded->data);
+}
+
+void EngineIoServer::on_transport_closed(Session& session) {
+  std::shared_ptr<Session> owned;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = sessions_.find(session.sid());
+    if (it == sessions_.end() || it->second.get() != &session) return;  // never admitted (server full)
+    owned = std::move(it->second);
+    sessions_.erase(it);
+  }
+  session.close(close_code::kNormal, {});  // refuse further sends
+  handler_.on_close(session, "transport close");
+}
+
+void EngineIoServer::close_all(std::string_view reason) {
+  std::vector<std::shared_ptr<Session>> all;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [sid, session] : sessions_) all.push_back(session);
+  }
+  for (const auto& session : all) session->close(close_code::kGoingAway, std::string(reason));
+}
+
+std::size_t EngineIoServer::session_count() const {
+  std::lock_guard lock(mutex_);
+  return sessions_.size();
+}
+
+void EngineIoServer::run_heartbeat() {
+  const auto tick = std::min<std::chrono::milliseconds>(
+      std::min(config_.ping_interval, config_.ping_timeout) / 4, std::chrono::milliseconds(1000));
+  const auto ping_frame = make_frame(packet::encode_text_frame(packet::PacketType::Ping));
+  std::vector<std::shared_ptr<Session>> snapshot;
+  std::unique_lock wait_lock(heartbeat_mutex_);
+  while (!heartbeat_wakeup_.wait_for(wait_lock, tick, [this] { return stopping_; })) {
+    wait_lock.unlock();
+    {
+      std::lock_guard lock(mutex_);
+      snapshot.clear();
+      snapshot.reserve(sessions_.size());
+      for (const auto& [sid, session] : sessions_) snapshot.push_back(session);
+    }
+    const auto now = Session::Clock::now();
+    for (const auto& session : snapshot) {
+      if (session->closing()) continue;
+      if (const auto since = session->awaiting_pong_since()) {
+        if (now - *since > config_.ping_timeout) {
+          session->close(close_code::kPolicyViolation, "ping timeout");
+        }
+      } else if (now >= session->next_ping_at()) {
+        session->ping_sent(now);
+        session->set_next_ping_at(now + config_.ping_interval);
+        session->send(ping_frame);
+      }
+    }
+    snapshot.clear();
+    wait_lock.lock();
+  }
+}
+
+}  // namespace chatd::eio

@@ -1,0 +1,74 @@
+#pragma once
+// The Engine.IO v4 server: opens sessions with the handshake, decodes their
+// packets, runs the heartbeat, and hands message packets to the layer above.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+
+#include "engineio/frame_sink.hpp"
+#include "engineio/send_pool.hpp"
+#include "engineio/session.hpp"
+#include "engineio/session_handler.hpp"
+
+namespace chatd::eio {
+
+struct EngineIoConfig {
+  std::chrono::milliseconds ping_interval{25000};
+  std::chrono::milliseconds ping_timeout{20000};
+  std::size_t max_payload = 1'000'000;
+  std::size_t max_sessions = 1000;
+  std::size_t max_queued_bytes = 4 * 1024 * 1024;  // per session
+  unsigned send_threads = 4;
+};
+
+class EngineIoServer {
+ public:
+  EngineIoServer(EngineIoConfig config, SessionHandler& handler);
+  ~EngineIoServer();
+  EngineIoServer(const EngineIoServer&) = delete;
+  EngineIoServer& operator=(const EngineIoServer&) = delete;
+
+  const EngineIoConfig& config() const { return config_; }
+
+  // A transport opened: sends the handshake. When the server is full, the
+  // session is created only to tell the client why, then closed.
+  std::shared_ptr<Session> open(std::shared_ptr<FrameSink> sink);
+
+  // One WebSocket frame arrived for the session.
+  void on_text_frame(Session& session, std::string_view frame);
+  void on_binary_frame(Session& session, std::string_view frame);
+
+  // The transport is gone; the session is forgotten.
+  void on_transport_closed(Session& session);
+
+  // Closes every session with "going away" (graceful shutdown).
+  void close_all(std::string_view reason);
+
+  std::size_t session_count() const;
+
+ private:
+  void run_heartbeat();
+  void protocol_error(Session& session, std::uint16_t code, std::string reason);
+
+  const EngineIoConfig config_;
+  SessionHandler& handler_;
+  SendPool send_pool_;
+
+  mutable std::mutex mutex_;  // guards sessions_
+  std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
+
+  std::mutex heartbeat_mutex_;
+  std::condition_variable heartbeat_wakeup_;
+  bool stopping_ = false;
+  std::thread heartbeat_;
+};
+
+}  // namespace chatd::eio

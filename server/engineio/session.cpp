@@ -1,0 +1,82 @@
+#include "engineio/session.hpp"
+
+#include <vector>
+
+#include "engineio/send_pool.hpp"
+
+namespace chatd::eio {
+
+Session::Session(std::string sid, std::shared_ptr<FrameSink> sink, SendPool& pool, std::size_t max_queued_bytes)
+    : sid_(std::move(sid)), sink_(std::move(sink)), pool_(pool), max_queued_bytes_(max_queued_bytes) {}
+
+bool Session::send(SharedFrame frame) {
+  bool schedule = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (close_request_) return false;
+    if (queued_bytes_ + frame->size() > max_queued_bytes_) {
+      // Drop what is queued: the reader is too slow to ever catch up.
+      queue_.clear();
+      queued_bytes_ = 0;
+      close_request_ = CloseRequest{close_code::kPolicyViolation, "outbound queue full: client too slow"};
+      closing_ = true;
+    } else {
+      queued_bytes_ += frame->size();
+      queue_.push_back(std::move(frame));
+    }
+    schedule = !flush_scheduled_;
+    flush_scheduled_ = true;
+  }
+  if (schedule) pool_.schedule(shared_from_this());
+  return !closing_;
+}
+
+void Session::close(std::uint16_t code, std::string reason) {
+  bool schedule = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (close_request_) return;
+    close_request_ = CloseRequest{code, std::move(reason)};
+    closing_ = true;
+    schedule = !flush_scheduled_;
+    flush_scheduled_ = true;
+  }
+  if (schedule) pool_.schedule(shared_from_this());
+}
+
+void Session::flush() {
+  std::vector<SharedFrame> batch;
+  for (;;) {
+    std::optional<CloseRequest> close;
+    {
+      std::lock_guard lock(mutex_);
+      if (!queue_.empty()) {
+        batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
+        queue_.clear();
+        queued_bytes_ = 0;
+      } else if (close_request_ && !close_sent_) {
+        close = close_request_;
+        close_sent_ = true;
+      } else {
+        flush_scheduled_ = false;
+        return;
+      }
+    }
+    if (close) {
+      sink_->close(close->code, close->reason);
+      continue;
+    }
+    for (const auto& frame : batch) {
+      if (!sink_->write_text(*frame)) break;  // peer gone: the transport reports the close
+    }
+    batch.clear();
+  }
+}
+
+std::optional<Session::Clock::time_point> Session::awaiting_pong_since() const {
+  const auto since = awaiting_pong_since_.load();
+  if (since == 0) return std::nullopt;
+  return Clock::time_point(Clock::duration(since));
+}
+
+}  // namespace chatd::eio

@@ -1,0 +1,132 @@
+#include "server_options.hpp"
+
+#include <charconv>
+#include <functional>
+#include <vector>
+
+namespace chatd {
+
+namespace {
+
+struct Setting {
+  const char* flag;      // --name
+  const char* env;       // NAME
+  const char* value;     // placeholder in help, nullptr for a switch
+  const char* help;
+  std::function<std::optional<std::string>(ServerOptions&, const std::string&)> apply;
+};
+
+template <typename Number>
+std::optional<Number> parse_number(const std::string& text, Number min, Number max) {
+  Number value{};
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || value < min || value > max) return std::nullopt;
+  return value;
+}
+
+template <typename Number>
+auto number_setting(Number ServerOptions::*field, Number min, Number max) {
+  return [=](ServerOptions& options, const std::string& text) -> std::optional<std::string> {
+    auto value = parse_number<Number>(text, min, max);
+    if (!value) return "expects a number from " + std::to_string(min) + " to " + std::to_string(max);
+    options.*field = *value;
+    return std::nullopt;
+  };
+}
+
+auto millis_setting(std::chrono::milliseconds ServerOptions::*field) {
+  return [=](ServerOptions& options, const std::string& text) -> std::optional<std::string> {
+    auto value = parse_number<long>(text, 1, 3'600'000);
+    if (!value) return "expects milliseconds from 1 to 3600000";
+    options.*field = std::chrono::milliseconds(*value);
+    return std::nullopt;
+  };
+}
+
+std::optional<std::string> parse_switch(const std::string& text, bool& out) {
+  if (text.empty() || text == "1" || text == "true" || text == "yes") { out = true; return std::nullopt; }
+  if (text == "0" || text == "false" || text == "no") { out = false; return std::nullopt; }
+  return "expects true or false";
+}
+
+const std::vector<Setting>& settings() {
+  static const std::vector<Setting> table = {
+      {"--port", "PORT", "N", "TCP port to listen on; 0 picks a free port (default 3000)",
+       number_setting(&ServerOptions::port, 0, 65535)},
+      {"--bind", "CHATD_BIND", "ADDR", "IPv4 address to listen on (default: all interfaces)",
+       [](ServerOptions& o, const std::string& v) -> std::optional<std::string> { o.bind_address = v; return std::nullopt; }},
+      {"--db", "CHATD_DB", "PATH", "SQLite database file (default data/chat.db)",
+       [](ServerOptions& o, const std::string& v) -> std::optional<std::string> {
+         if (v.empty()) return "expects a path";
+         o.db = v;
+         return std::nullopt;
+       }},
+      {"--history", "CHATD_HISTORY", "N", "messages replayed to a client when it joins (default 100)",
+       number_setting<std::size_t>(&ServerOptions::history, 0, 10000)},
+      {"--headless", "CHATD_HEADLESS", nullptr, "serve only Socket.IO and /healthz, no page",
+       [](ServerOptions& o, const std::string& v) { return parse_switch(v, o.headless); }},
+      {"--www", "CHATD_WWW", "DIR", "folder with the page and the WASM client (default: site/ beside the binary's build)",
+       [](ServerOptions& o, const std::string& v) -> std::optional<std::string> { o.www = v; return std::nullopt; }},
+      {"--max-connections", "CHATD_MAX_CONNECTIONS", "N",
+       "simultaneous WebSocket clients; CivetWeb keeps one thread per open WebSocket, so chatd runs N+16 "
+       "worker threads (default 1000)",
+       number_setting<std::size_t>(&ServerOptions::max_connections, 1, 100000)},
+      {"--ping-interval", "CHATD_PING_INTERVAL", "MS", "Engine.IO heartbeat interval (default 25000)",
+       millis_setting(&ServerOptions::ping_interval)},
+      {"--ping-timeout", "CHATD_PING_TIMEOUT", "MS", "close a session whose pong is this late (default 20000)",
+       millis_setting(&ServerOptions::ping_timeout)},
+      {"--max-payload", "CHATD_MAX_PAYLOAD", "BYTES", "largest Engine.IO packet accepted (default 1000000)",
+       number_setting<std::size_t>(&ServerOptions::max_payload, 1024, 100'000'000)},
+  };
+  return table;
+}
+
+}  // namespace
+
+ParseResult parse_options(int argc, const char* const* argv, const char* (*getenv)(const char*)) {
+  ServerOptions options;
+  for (const auto& setting : settings()) {
+    if (const char* value = getenv(setting.env); value && *value) {
+      if (auto error = setting.apply(options, value)) return std::string(setting.env) + " " + *error;
+    }
+  }
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") return ShowHelp{};
+    std::optional<std::string> inline_value;
+    if (const auto eq = arg.find('='); eq != std::string::npos) {
+      inline_value = arg.substr(eq + 1);
+      arg.resize(eq);
+    }
+    const Setting* match = nullptr;
+    for (const auto& setting : settings()) {
+      if (arg == setting.flag) match = &setting;
+    }
+    if (!match) return "unknown option " + arg + " (see --help)";
+    std::string value;
+    if (inline_value) {
+      value = *inline_value;
+    } else if (match->value) {
+      if (i + 1 >= argc) return arg + " expects a value";
+      value = argv[++i];
+    }
+    if (auto error = match->apply(options, value)) return arg + " " + *error;
+  }
+  return options;
+}
+
+std::string help_text() {
+  std::string text =
+      "Usage: chatd [options]\n"
+      "A Socket.IO v5 chat server with SQLite history. Every option can also be set\n"
+      "through the environment variable named beside it; flags win.\n\n";
+  for (const auto& setting : settings()) {
+    std::string left = std::string("  ") + setting.flag + (setting.value ? std::string(" ") + setting.value : "");
+    left += " (" + std::string(setting.env) + ")";
+    text += left + "\n      " + setting.help + "\n";
+  }
+  text += "  --help\n      show this text\n";
+  return text;
+}
+
+}  // namespace chatd

@@ -1,0 +1,37 @@
+#pragma once
+// chatd's settings: each one a command-line flag and an environment variable
+// (flags win), with the defaults documented in --help and the README.
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace chatd {
+
+struct ServerOptions {
+  std::string bind_address;  // empty: every interface
+  int port = 3000;
+  std::filesystem::path db = "data/chat.db";
+  std::size_t history = 100;
+  bool headless = false;
+  std::filesystem::path www;  // page and client; default: next to the binary
+  std::size_t max_connections = 1000;
+  std::chrono::milliseconds ping_interval{25000};
+  std::chrono::milliseconds ping_timeout{20000};
+  std::size_t max_payload = 1'000'000;
+};
+
+struct ShowHelp {};
+
+// Either options, a request for help, or an error message for the user.
+using ParseResult = std::variant<ServerOptions, ShowHelp, std::string>;
+
+// `getenv` is injected so that tests can parse without touching the process environment.
+ParseResult parse_options(int argc, const char* const* argv, const char* (*getenv)(const char*));
+
+std::string help_text();
+
+}  // namespace chatd

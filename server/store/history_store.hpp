@@ -1,0 +1,48 @@
+#pragma once
+// Where chat messages are kept. The chat service sees only this interface;
+// SQLite is the embedded default, another store can replace it.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace chatd::store {
+
+struct NewMessage {
+  std::string from;
+  std::string text;
+  std::int64_t ts = 0;  // milliseconds since the epoch
+};
+
+struct StoredMessage {
+  std::int64_t id = 0;
+  std::string from;
+  std::string text;
+  std::int64_t ts = 0;
+};
+
+struct AppendResult {
+  std::optional<StoredMessage> stored;  // set once durably committed
+  std::string error;                    // set when the message could not be stored
+};
+
+class HistoryStore {
+ public:
+  using AppendCallback = std::function<void(AppendResult)>;
+  virtual ~HistoryStore() = default;
+
+  // Stores the message and calls `done` after the commit (or the failure),
+  // possibly on another thread. Calls to `done` follow the order of ids.
+  virtual void append(NewMessage message, AppendCallback done) = 0;
+
+  // The last `limit` messages, oldest first.
+  virtual std::vector<StoredMessage> recent(std::size_t limit) = 0;
+
+  // Waits until every accepted append has been committed and reported.
+  virtual void flush() = 0;
+};
+
+}  // namespace chatd::store

@@ -1,0 +1,64 @@
+#pragma once
+// SQLite history in WAL mode. Appends are queued to one writer thread that
+// commits them in batches (group commit) and reports each after its commit;
+// reads use their own connection, which WAL lets run beside the writer.
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/history_store.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace chatd::store {
+
+class SqliteHistoryStore final : public HistoryStore {
+ public:
+  // Opens (creating if needed) and migrates the database. Throws
+  // std::runtime_error with SQLite's message when the file cannot be used.
+  explicit SqliteHistoryStore(const std::filesystem::path& path, std::size_t max_batch = 1024);
+  ~SqliteHistoryStore() override;
+  SqliteHistoryStore(const SqliteHistoryStore&) = delete;
+  SqliteHistoryStore& operator=(const SqliteHistoryStore&) = delete;
+
+  void append(NewMessage message, AppendCallback done) override;
+  std::vector<StoredMessage> recent(std::size_t limit) override;
+  void flush() override;
+
+  static constexpr int kSchemaVersion = 1;
+
+ private:
+  struct Pending {
+    NewMessage message;
+    AppendCallback done;
+  };
+
+  void run_writer();
+  void commit_batch(std::vector<Pending>& batch);
+
+  const std::size_t max_batch_;
+  sqlite3* writer_db_ = nullptr;
+  sqlite3* reader_db_ = nullptr;
+  sqlite3_stmt* insert_ = nullptr;
+  sqlite3_stmt* select_recent_ = nullptr;
+
+  std::mutex queue_mutex_;
+  std::condition_variable queue_ready_;
+  std::condition_variable queue_drained_;
+  std::deque<Pending> queue_;
+  std::size_t in_flight_ = 0;
+  bool stopping_ = false;
+  std::thread writer_;
+
+  std::mutex reader_mutex_;
+};
+
+}  // namespace chatd::store

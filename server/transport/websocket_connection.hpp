@@ -1,0 +1,41 @@
+#pragma once
+// One CivetWeb WebSocket connection as an Engine.IO FrameSink, plus the
+// reassembly of fragmented messages. Writes may come from any send thread;
+// once CivetWeb reports the connection closed, the sink turns into a no-op,
+// because CivetWeb reuses its connection object for the next client.
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "engineio/frame_sink.hpp"
+#include "engineio/session.hpp"
+
+struct mg_connection;
+
+namespace chatd::transport {
+
+class WebSocketConnection final : public eio::FrameSink {
+ public:
+  explicit WebSocketConnection(mg_connection* connection) : connection_(connection) {}
+
+  bool write_text(std::string_view frame) override;
+  void close(std::uint16_t code, std::string_view reason) override;
+
+  // CivetWeb's close callback: no write may touch the connection after this.
+  void detach();
+
+  std::shared_ptr<eio::Session> session;  // set right after the handshake
+
+  // Fragment reassembly (CivetWeb hands over frames, not messages).
+  std::string fragments;
+  bool fragments_binary = false;
+
+ private:
+  std::mutex mutex_;
+  mg_connection* connection_;
+};
+
+}  // namespace chatd::transport

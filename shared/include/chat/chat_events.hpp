@@ -1,0 +1,109 @@
+#pragma once
+// The chat's events on top of Socket.IO, as typed structs, with their
+// encoding and decoding in one place. The event names and argument shapes
+// are those of the classic Socket.IO chat example, so its pages work unchanged.
+//
+//   direction  event           arguments                       ack
+//   c -> s     "nickname"      nick                            [refused: bool, reason?: string]
+//   c -> s     "user message"  text                            [meta] or [{"error": reason}]
+//   s -> c     "announcement"  text
+//   s -> c     "nicknames"     {nick: nick, ...}
+//   s -> c     "user message"  from, text, meta {id, ts, history}
+//   s -> c     "chat error"    {"event": name, "reason": text}  (refusals without an ack)
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "chat/codec_error.hpp"
+#include "chat/socketio_packet.hpp"
+
+namespace chat::events {
+
+inline constexpr std::string_view kNickname = "nickname";
+inline constexpr std::string_view kUserMessage = "user message";
+inline constexpr std::string_view kAnnouncement = "announcement";
+inline constexpr std::string_view kNicknames = "nicknames";
+inline constexpr std::string_view kChatError = "chat error";
+
+// ---- client -> server -------------------------------------------------------
+
+struct NicknameRequest {
+  std::string nickname;
+  std::optional<std::uint64_t> ack_id;
+};
+
+struct UserMessageRequest {
+  std::string text;
+  std::optional<std::uint64_t> ack_id;
+};
+
+using ClientEvent = std::variant<NicknameRequest, UserMessageRequest>;
+
+// Reads a chat event from a decoded EVENT packet. Refuses unknown events and
+// arguments of the wrong type; the rules (length, characters) are checked by
+// the chat service, which knows how to answer.
+Result<ClientEvent> decode_client_event(const sio::Packet& packet);
+
+sio::Packet encode(const NicknameRequest& request);
+sio::Packet encode(const UserMessageRequest& request);
+
+// ---- server -> client -------------------------------------------------------
+
+struct MessageMeta {
+  std::int64_t id = 0;        // history row id: increases with every stored message
+  std::int64_t ts = 0;        // server time of receipt, milliseconds since the epoch
+  bool history = false;       // replayed from history on join
+};
+
+struct Announcement {
+  std::string text;
+};
+
+struct Nicknames {
+  std::vector<std::string> nicknames;  // sorted
+};
+
+struct UserMessage {
+  std::string from;
+  std::string text;
+  MessageMeta meta;
+};
+
+struct ChatError {
+  std::string event;   // the event that was refused
+  std::string reason;
+};
+
+using ServerEvent = std::variant<Announcement, Nicknames, UserMessage, ChatError>;
+
+sio::Packet encode(const Announcement& event);
+sio::Packet encode(const Nicknames& event);
+sio::Packet encode(const UserMessage& event);
+sio::Packet encode(const ChatError& event);
+
+// Reads a server event (client side).
+Result<ServerEvent> decode_server_event(const sio::Packet& packet);
+
+// ---- acks -------------------------------------------------------------------
+
+struct NicknameAck {
+  bool refused = false;
+  std::string reason;  // empty when accepted
+};
+
+struct UserMessageAck {
+  std::optional<MessageMeta> meta;  // set when stored
+  std::string error;                // set when refused
+};
+
+sio::Packet encode_ack(std::uint64_t ack_id, const NicknameAck& ack);
+sio::Packet encode_ack(std::uint64_t ack_id, const UserMessageAck& ack);
+
+Result<NicknameAck> decode_nickname_ack(const sio::Packet& packet);
+Result<UserMessageAck> decode_user_message_ack(const sio::Packet& packet);
+
+}  // namespace chat::events

@@ -1,0 +1,171 @@
+#include "chat/chat_events.hpp"
+
+#include <algorithm>
+
+namespace chat::events {
+
+namespace {
+
+using nlohmann::json;
+
+CodecError wrong_type(std::string reason) {
+  return make_error(CodecErrorKind::WrongType, std::move(reason));
+}
+
+json meta_to_json(const MessageMeta& meta) {
+  json out = {{"id", meta.id}, {"ts", meta.ts}};
+  if (meta.history) out["history"] = true;
+  return out;
+}
+
+std::optional<MessageMeta> meta_from_json(const json& value) {
+  if (!value.is_object()) return std::nullopt;
+  const auto id = value.find("id");
+  const auto ts = value.find("ts");
+  if (id == value.end() || !id->is_number_integer() || ts == value.end() || !ts->is_number_integer()) {
+    return std::nullopt;
+  }
+  MessageMeta meta{id->get<std::int64_t>(), ts->get<std::int64_t>(), false};
+  if (const auto history = value.find("history"); history != value.end() && history->is_boolean()) {
+    meta.history = history->get<bool>();
+  }
+  return meta;
+}
+
+// The string argument at `index` of an event payload ([name, arg0, arg1...]).
+Result<std::string> string_argument(const json& data, std::size_t index, std::string_view what) {
+  if (data.size() <= index + 1) return wrong_type(std::string(what) + " is missing");
+  const json& arg = data[index + 1];
+  if (!arg.is_string()) return wrong_type(std::string(what) + " must be a string");
+  return arg.get<std::string>();
+}
+
+}  // namespace
+
+Result<ClientEvent> decode_client_event(const sio::Packet& packet) {
+  if (packet.type == sio::PacketType::BinaryEvent) {
+    return make_error(CodecErrorKind::WrongType, "the chat takes no binary events");
+  }
+  if (packet.type != sio::PacketType::Event || !packet.data.is_array() || packet.data.empty() ||
+      !packet.data.front().is_string()) {
+    return make_error(CodecErrorKind::Malformed, "not an event packet");
+  }
+  const auto& name = packet.data.front().get_ref<const std::string&>();
+  if (name == kNickname) {
+    auto nick = string_argument(packet.data, 0, "nickname");
+    if (!nick) return nick.error();
+    return ClientEvent{NicknameRequest{std::move(*nick), packet.ack_id}};
+  }
+  if (name == kUserMessage) {
+    auto text = string_argument(packet.data, 0, "message");
+    if (!text) return text.error();
+    return ClientEvent{UserMessageRequest{std::move(*text), packet.ack_id}};
+  }
+  return make_error(CodecErrorKind::UnknownEvent, "unknown event");
+}
+
+sio::Packet encode(const NicknameRequest& request) {
+  return sio::make_event(kNickname, json::array({request.nickname}), request.ack_id);
+}
+
+sio::Packet encode(const UserMessageRequest& request) {
+  return sio::make_event(kUserMessage, json::array({request.text}), request.ack_id);
+}
+
+sio::Packet encode(const Announcement& event) {
+  return sio::make_event(kAnnouncement, json::array({event.text}));
+}
+
+sio::Packet encode(const Nicknames& event) {
+  json map = json::object();
+  for (const auto& nick : event.nicknames) map[nick] = nick;
+  return sio::make_event(kNicknames, json::array({std::move(map)}));
+}
+
+sio::Packet encode(const UserMessage& event) {
+  return sio::make_event(kUserMessage, json::array({event.from, event.text, meta_to_json(event.meta)}));
+}
+
+sio::Packet encode(const ChatError& event) {
+  return sio::make_event(kChatError, json::array({json{{"event", event.event}, {"reason", event.reason}}}));
+}
+
+Result<ServerEvent> decode_server_event(const sio::Packet& packet) {
+  if (packet.type != sio::PacketType::Event || !packet.data.is_array() || packet.data.empty() ||
+      !packet.data.front().is_string()) {
+    return make_error(CodecErrorKind::Malformed, "not an event packet");
+  }
+  const auto& data = packet.data;
+  const auto& name = data.front().get_ref<const std::string&>();
+  if (name == kAnnouncement) {
+    auto text = string_argument(data, 0, "announcement");
+    if (!text) return text.error();
+    return ServerEvent{Announcement{std::move(*text)}};
+  }
+  if (name == kNicknames) {
+    if (data.size() < 2 || !data[1].is_object()) return wrong_type("nicknames must be an object");
+    Nicknames event;
+    for (const auto& [key, value] : data[1].items()) event.nicknames.push_back(key);
+    std::sort(event.nicknames.begin(), event.nicknames.end());
+    return ServerEvent{std::move(event)};
+  }
+  if (name == kUserMessage) {
+    auto from = string_argument(data, 0, "sender");
+    if (!from) return from.error();
+    auto text = string_argument(data, 1, "message");
+    if (!text) return text.error();
+    UserMessage event{std::move(*from), std::move(*text), {}};
+    if (data.size() > 3) {
+      if (auto meta = meta_from_json(data[3])) event.meta = *meta;
+    }
+    return ServerEvent{std::move(event)};
+  }
+  if (name == kChatError) {
+    if (data.size() < 2 || !data[1].is_object()) return wrong_type("chat error must be an object");
+    const auto& body = data[1];
+    ChatError event;
+    if (const auto it = body.find("event"); it != body.end() && it->is_string()) event.event = it->get<std::string>();
+    if (const auto it = body.find("reason"); it != body.end() && it->is_string()) event.reason = it->get<std::string>();
+    return ServerEvent{std::move(event)};
+  }
+  return make_error(CodecErrorKind::UnknownEvent, "unknown event");
+}
+
+sio::Packet encode_ack(std::uint64_t ack_id, const NicknameAck& ack) {
+  json args = json::array({ack.refused});
+  if (ack.refused && !ack.reason.empty()) args.push_back(ack.reason);
+  return sio::make_ack(ack_id, std::move(args));
+}
+
+sio::Packet encode_ack(std::uint64_t ack_id, const UserMessageAck& ack) {
+  if (ack.meta) return sio::make_ack(ack_id, json::array({meta_to_json(*ack.meta)}));
+  return sio::make_ack(ack_id, json::array({json{{"error", ack.error}}}));
+}
+
+Result<NicknameAck> decode_nickname_ack(const sio::Packet& packet) {
+  if (packet.type != sio::PacketType::Ack || !packet.data.is_array() || packet.data.empty() ||
+      !packet.data[0].is_boolean()) {
+    return wrong_type("nickname ack must start with a boolean");
+  }
+  NicknameAck ack{packet.data[0].get<bool>(), {}};
+  if (packet.data.size() > 1 && packet.data[1].is_string()) ack.reason = packet.data[1].get<std::string>();
+  return ack;
+}
+
+Result<UserMessageAck> decode_user_message_ack(const sio::Packet& packet) {
+  if (packet.type != sio::PacketType::Ack || !packet.data.is_array() || packet.data.empty() ||
+      !packet.data[0].is_object()) {
+    return wrong_type("message ack must carry an object");
+  }
+  const auto& body = packet.data[0];
+  UserMessageAck ack;
+  if (const auto error = body.find("error"); error != body.end() && error->is_string()) {
+    ack.error = error->get<std::string>();
+    return ack;
+  }
+  ack.meta = meta_from_json(body);
+  if (!ack.meta) return wrong_type("message ack lacks id and ts");
+  return ack;
+}
+
+}  // namespace chat::events

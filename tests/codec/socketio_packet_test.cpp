@@ -1,0 +1,94 @@
+#include <catch2/catch.hpp>
+
+#include "chat/socketio_packet.hpp"
+
+using namespace chat;
+using nlohmann::json;
+
+// Examples from the Socket.IO v5 protocol specification.
+TEST_CASE("Socket.IO packets from the specification decode") {
+  auto connect = sio::decode("0");
+  REQUIRE(connect);
+  CHECK(connect->type == sio::PacketType::Connect);
+  CHECK(connect->nsp == "/");
+  CHECK(connect->data.is_null());
+
+  auto connect_auth = sio::decode("0/admin,{\"token\":\"123\"}");
+  REQUIRE(connect_auth);
+  CHECK(connect_auth->nsp == "/admin");
+  CHECK(connect_auth->data["token"] == "123");
+
+  auto event = sio::decode("2[\"foo\"]");
+  REQUIRE(event);
+  CHECK(event->type == sio::PacketType::Event);
+  CHECK(event->data == json::array({"foo"}));
+  CHECK_FALSE(event->ack_id);
+
+  auto event_ack = sio::decode("2/admin,456[\"project:delete\",123]");
+  REQUIRE(event_ack);
+  CHECK(event_ack->nsp == "/admin");
+  CHECK(event_ack->ack_id == 456u);
+
+  auto ack = sio::decode("3/admin,456[]");
+  REQUIRE(ack);
+  CHECK(ack->type == sio::PacketType::Ack);
+  CHECK(ack->ack_id == 456u);
+
+  auto error = sio::decode("4{\"message\":\"Not authorized\"}");
+  REQUIRE(error);
+  CHECK(error->type == sio::PacketType::ConnectError);
+
+  auto binary = sio::decode("51-[\"hello\",{\"_placeholder\":true,\"num\":0}]");
+  REQUIRE(binary);
+  CHECK(binary->type == sio::PacketType::BinaryEvent);
+  CHECK(binary->attachments == 1u);
+
+  auto disconnect = sio::decode("1/admin,");
+  REQUIRE(disconnect);
+  CHECK(disconnect->type == sio::PacketType::Disconnect);
+  CHECK(disconnect->nsp == "/admin");
+}
+
+TEST_CASE("Socket.IO packets round-trip through encode") {
+  for (const char* text : {"0", "0/admin,{\"token\":\"123\"}", "2[\"foo\"]", "2/admin,456[\"project:delete\",123]",
+                           "3/admin,456[]", "4{\"message\":\"Not authorized\"}", "1",
+                           "51-[\"hello\",{\"_placeholder\":true,\"num\":0}]", "61-/admin,456[{\"_placeholder\":true,\"num\":0}]"}) {
+    auto packet = sio::decode(text);
+    INFO(text);
+    REQUIRE(packet);
+    CHECK(sio::encode(*packet) == text);
+  }
+}
+
+TEST_CASE("Socket.IO decoding refuses malformed packets with a reason") {
+  const std::pair<const char*, CodecErrorKind> cases[] = {
+      {"", CodecErrorKind::Empty},
+      {"9", CodecErrorKind::UnknownType},
+      {"2{\"not\":\"array\"}", CodecErrorKind::Malformed},
+      {"2[]", CodecErrorKind::Malformed},
+      {"2[1,2]", CodecErrorKind::WrongType},
+      {"2[\"a\"", CodecErrorKind::InvalidJson},
+      {"2[\"\\ud800\"]", CodecErrorKind::InvalidJson},  // lone surrogate
+      {"299999999999999999999[\"a\"]", CodecErrorKind::TooLarge},
+      {"29007199254740992[\"a\"]", CodecErrorKind::TooLarge},  // 2^53
+      {"5[\"a\"]", CodecErrorKind::Malformed},
+      {"5999-[\"a\"]", CodecErrorKind::TooLarge},
+      {"1{}", CodecErrorKind::Malformed},
+      {"0[]", CodecErrorKind::Malformed},
+      {"3[]", CodecErrorKind::Malformed},
+      {"01[\"a\"]", CodecErrorKind::Malformed},
+  };
+  for (const auto& [text, kind] : cases) {
+    INFO(text);
+    auto packet = sio::decode(text);
+    REQUIRE_FALSE(packet);
+    CHECK(packet.error().kind == kind);
+    CHECK_FALSE(packet.error().reason.empty());
+  }
+  CHECK(sio::decode("0/" + std::string(300, 'x') + ",").error().kind == CodecErrorKind::TooLarge);
+}
+
+TEST_CASE("Encoding never throws on invalid UTF-8 strings") {
+  auto packet = sio::make_event("user message", json::array({std::string("bad \xFF")}));
+  CHECK_NOTHROW(sio::encode(packet));
+}
