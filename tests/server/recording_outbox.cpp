@@ -1,0 +1,19 @@
+#include "recording_outbox.hpp"
+
+void RecordingOutbox::send(chatd::chat::ClientId to, const chat::sio::Packet& packet) {
+  std::lock_guard lock(mutex_);
+  inboxes_[to].push_back(chat::sio::encode(packet));
+}
+
+void RecordingOutbox::broadcast(const std::vector<chatd::chat::ClientId>& to, const chat::sio::Packet& packet) {
+  const std::string encoded = chat::sio::encode(packet);
+  std::lock_guard lock(mutex_);
+  for (const auto id : to) inboxes_[id].push_back(encoded);
+}
+
+std::vector<std::string> RecordingOutbox::take(chatd::chat::ClientId client) {
+  std::lock_guard lock(mutex_);
+  auto inbox = std::move(inboxes_[client]);
+  inboxes_.erase(client);
+  return inbox;
+}

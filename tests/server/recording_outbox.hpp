@@ -1,0 +1,23 @@
+#pragma once
+// A ChatOutbox that records what the chat service sends, encoded as on the
+// wire, so tests can read each client's inbox in order.
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "chat/chat_outbox.hpp"
+
+class RecordingOutbox final : public chatd::chat::ChatOutbox {
+ public:
+  void send(chatd::chat::ClientId to, const chat::sio::Packet& packet) override;
+  void broadcast(const std::vector<chatd::chat::ClientId>& to, const chat::sio::Packet& packet) override;
+
+  // Everything `client` received, as Socket.IO packet text, then forgets it.
+  std::vector<std::string> take(chatd::chat::ClientId client);
+
+ private:
+  std::mutex mutex_;
+  std::map<chatd::chat::ClientId, std::vector<std::string>> inboxes_;
+};

@@ -1,0 +1,66 @@
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <string>
+
+#include "server_options.hpp"
+
+using chatd::ServerOptions;
+
+namespace {
+
+std::map<std::string, std::string> environment;
+
+const char* fake_getenv(const char* name) {
+  const auto it = environment.find(name);
+  return it == environment.end() ? nullptr : it->second.c_str();
+}
+
+chatd::ParseResult parse(std::vector<const char*> args) {
+  args.insert(args.begin(), "chatd");
+  return chatd::parse_options(static_cast<int>(args.size()), args.data(), fake_getenv);
+}
+
+}  // namespace
+
+TEST_CASE("Defaults match the documentation") {
+  environment.clear();
+  const auto options = std::get<ServerOptions>(parse({}));
+  CHECK(options.port == 3000);
+  CHECK(options.db == "data/chat.db");
+  CHECK(options.history == 100);
+  CHECK_FALSE(options.headless);
+  CHECK(options.max_connections == 1000);
+}
+
+TEST_CASE("Flags and environment variables set options; flags win") {
+  environment = {{"PORT", "4000"}, {"CHATD_HISTORY", "5"}, {"CHATD_HEADLESS", "1"}};
+  auto options = std::get<ServerOptions>(parse({}));
+  CHECK(options.port == 4000);
+  CHECK(options.history == 5);
+  CHECK(options.headless);
+  options = std::get<ServerOptions>(parse({"--port", "5000", "--history=7", "--db", "/tmp/x.db"}));
+  CHECK(options.port == 5000);
+  CHECK(options.history == 7);
+  CHECK(options.db == "/tmp/x.db");
+  environment.clear();
+}
+
+TEST_CASE("Bad options are refused with a message") {
+  environment.clear();
+  CHECK(std::get<std::string>(parse({"--port", "70000"})) == "--port expects a number from 0 to 65535");
+  CHECK(std::get<std::string>(parse({"--port"})) == "--port expects a value");
+  CHECK(std::get<std::string>(parse({"--frobnicate"})) == "unknown option --frobnicate (see --help)");
+  CHECK(std::holds_alternative<chatd::ShowHelp>(parse({"--help"})));
+  environment = {{"PORT", "abc"}};
+  CHECK(std::get<std::string>(parse({})) == "PORT expects a number from 0 to 65535");
+  environment.clear();
+}
+
+TEST_CASE("--help lists every setting with its environment variable") {
+  const auto help = chatd::help_text();
+  for (const char* name : {"--port", "PORT", "--db", "CHATD_DB", "--history", "--headless", "--www",
+                           "--max-connections", "CHATD_MAX_CONNECTIONS", "--ping-interval", "--max-payload"}) {
+    CHECK_THAT(help, Catch::Contains(name));
+  }
+}

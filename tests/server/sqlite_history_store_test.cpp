@@ -1,0 +1,94 @@
+#include <catch2/catch.hpp>
+
+#include <sqlite3.h>
+
+#include <atomic>
+#include <thread>
+
+#include "store/sqlite_history_store.hpp"
+#include "temporary_directory.hpp"
+
+using chatd::store::AppendResult;
+using chatd::store::NewMessage;
+using chatd::store::SqliteHistoryStore;
+
+TEST_CASE("Appends are committed, numbered in order and reported after commit") {
+  TemporaryDirectory dir;
+  SqliteHistoryStore store(dir.path() / "chat.db", 16);
+  std::vector<std::int64_t> ids;
+  std::mutex mutex;
+  constexpr int kMessages = 500;
+  for (int i = 0; i < kMessages; ++i) {
+    store.append(NewMessage{"alice", "message " + std::to_string(i), 1000 + i}, [&](AppendResult result) {
+      REQUIRE(result.stored);
+      std::lock_guard lock(mutex);
+      ids.push_back(result.stored->id);
+    });
+  }
+  store.flush();
+  REQUIRE(ids.size() == kMessages);
+  for (int i = 0; i < kMessages; ++i) CHECK(ids[static_cast<std::size_t>(i)] == i + 1);
+
+  const auto recent = store.recent(3);
+  REQUIRE(recent.size() == 3);
+  CHECK(recent[0].text == "message 497");
+  CHECK(recent[2].text == "message 499");
+  CHECK(recent[2].ts == 1499);
+  CHECK(recent[2].from == "alice");
+}
+
+TEST_CASE("History survives reopening, and the schema version is recorded") {
+  TemporaryDirectory dir;
+  const auto path = dir.path() / "nested" / "chat.db";  // parent folders are created
+  {
+    SqliteHistoryStore store(path);
+    store.append(NewMessage{"bob", "你好", 1}, nullptr);
+    store.flush();
+  }
+  SqliteHistoryStore reopened(path);
+  const auto recent = reopened.recent(100);
+  REQUIRE(recent.size() == 1);
+  CHECK(recent[0].text == "你好");
+
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &statement, nullptr);
+  REQUIRE(sqlite3_step(statement) == SQLITE_ROW);
+  CHECK(sqlite3_column_int(statement, 0) == SqliteHistoryStore::kSchemaVersion);
+  sqlite3_finalize(statement);
+  sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &statement, nullptr);
+  REQUIRE(sqlite3_step(statement) == SQLITE_ROW);
+  CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0))) == "wal");
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+}
+
+TEST_CASE("A database from a newer chatd is refused with a clear message") {
+  TemporaryDirectory dir;
+  const auto path = dir.path() / "chat.db";
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  CHECK_THROWS_WITH(SqliteHistoryStore(path), Catch::Contains("newer than this chatd understands"));
+}
+
+TEST_CASE("A failed commit reports an error to every sender of the batch") {
+  TemporaryDirectory dir;
+  const auto path = dir.path() / "chat.db";
+  SqliteHistoryStore store(path);
+  // Make every insert fail: the table vanishes under the running store.
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "DROP TABLE messages", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  std::atomic<int> errors{0};
+  for (int i = 0; i < 3; ++i) {
+    store.append(NewMessage{"a", "b", 1}, [&](AppendResult result) {
+      if (!result.stored && result.error.find("could not be stored") != std::string::npos) ++errors;
+    });
+  }
+  store.flush();
+  CHECK(errors == 3);
+}

@@ -1,0 +1,103 @@
+// The stock socket.io-client 4.x, as any Socket.IO application uses it,
+// against the real chatd: nickname, chat, announcements, nicknames, history.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { io } from "socket.io-client";
+import { startChatd } from "./chatd_process.mjs";
+
+const connect = (url) => {
+  const socket = io(url, { transports: ["websocket"], reconnection: false, timeout: 3000 });
+  return new Promise((resolve, reject) => {
+    socket.once("connect", () => resolve(socket));
+    socket.once("connect_error", reject);
+  });
+};
+
+// Resolves with the arguments of the next `event` on `socket`.
+const next = (socket, event, ms = 3000) =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "${event}" within ${ms} ms`)), ms);
+    socket.once(event, (...args) => { clearTimeout(timer); resolve(args); });
+  });
+
+test("two stock clients chat: nickname, announcements, nicknames, messages", async () => {
+  const server = await startChatd();
+  const alice = await connect(server.url);
+  const bob = await connect(server.url);
+  try {
+    const aliceList = next(alice, "nicknames");
+    assert.equal(await alice.timeout(3000).emitWithAck("nickname", "alice"), false);
+    assert.deepEqual((await aliceList)[0], { alice: "alice" });
+
+    // Taken, case-insensitively, with the reason as the second ack argument.
+    const refused = await new Promise((resolve) => bob.emit("nickname", "Alice", (...args) => resolve(args)));
+    assert.deepEqual(refused, [true, "Nickname already in use"]);
+
+    const announcement = next(alice, "announcement");
+    const bothListed = next(alice, "nicknames");
+    assert.equal(await bob.timeout(3000).emitWithAck("nickname", "bob"), false);
+    assert.deepEqual(await announcement, ["bob connected"]);
+    assert.deepEqual((await bothListed)[0], { alice: "alice", bob: "bob" });
+
+    const received = next(bob, "user message");
+    const meta = await alice.timeout(3000).emitWithAck("user message", "hello 你好");
+    assert.equal(typeof meta.id, "number");
+    assert.equal(typeof meta.ts, "number");
+    const [from, text, liveMeta] = await received;
+    assert.equal(from, "alice");
+    assert.equal(text, "hello 你好");
+    assert.equal(liveMeta.id, meta.id);
+    assert.ok(!liveMeta.history);
+
+    // The sender never gets its own message back: after bob's later marker,
+    // alice has seen only the marker.
+    const seenByAlice = [];
+    alice.on("user message", (from, text) => seenByAlice.push(text));
+    const marker = next(alice, "user message");
+    await bob.timeout(3000).emitWithAck("user message", "marker");
+    await marker;
+    assert.deepEqual(seenByAlice, ["marker"]);
+    alice.off("user message");
+
+    const refusal = await alice.timeout(3000).emitWithAck("user message", "   ");
+    assert.deepEqual(refusal, { error: "Message is empty" });
+
+    const left = next(bob, "announcement");
+    const remaining = next(bob, "nicknames");
+    alice.close();
+    assert.deepEqual(await left, ["alice disconnected"]);
+    assert.deepEqual((await remaining)[0], { bob: "bob" });
+  } finally {
+    alice.close();
+    bob.close();
+    await server.stop();
+  }
+});
+
+test("history is replayed on join, oldest first, and survives a restart", async () => {
+  let server = await startChatd(["--history", "3"]);
+  const dir = server.dir;
+  const writer = await connect(server.url);
+  for (const text of ["one", "two", "three", "four"]) {
+    await writer.timeout(3000).emitWithAck("nickname", "writer").catch(() => {});
+    await writer.timeout(3000).emitWithAck("user message", text);
+  }
+  writer.close();
+  await server.stop({ keepDb: true });
+
+  server = await startChatd(["--history", "3"], dir);
+  const reader = await connect(server.url);
+  try {
+    const history = [];
+    reader.on("user message", (from, text, meta) => history.push({ from, text, meta }));
+    const listed = next(reader, "nicknames");
+    assert.equal(await reader.timeout(3000).emitWithAck("nickname", "reader"), false);
+    await listed;  // sent after the replay
+    assert.deepEqual(history.map((m) => m.text), ["two", "three", "four"]);
+    assert.ok(history.every((m) => m.from === "writer" && m.meta.history === true));
+    assert.ok(history[0].meta.id < history[1].meta.id && history[1].meta.id < history[2].meta.id);
+  } finally {
+    reader.close();
+    await server.stop();
+  }
+});
