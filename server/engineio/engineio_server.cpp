@@ -24,7 +24,13 @@ EngineIoServer::~EngineIoServer() {
   send_pool_.stop();
 }
 
-std::shared_ptr<Session> EngineIoServer::open(std::shared_ptr<FrameSink> sink) {
+std::shared_ptr<Session> EngineIoServer::find(const std::string& sid) const {
+  std::lock_guard lock(mutex_);
+  const auto it = sessions_.find(sid);
+  return it == sessions_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<Session> EngineIoServer::open(std::shared_ptr<FrameSink> sink, bool upgradable) {
   auto session = std::make_shared<Session>(generate_session_id(), std::move(sink), send_pool_,
                                            config_.max_queued_bytes);
   bool full = false;
@@ -42,6 +48,7 @@ std::shared_ptr<Session> EngineIoServer::open(std::shared_ptr<FrameSink> sink) {
   handshake.ping_interval_ms = static_cast<std::uint32_t>(config_.ping_interval.count());
   handshake.ping_timeout_ms = static_cast<std::uint32_t>(config_.ping_timeout.count());
   handshake.max_payload = config_.max_payload;
+  handshake.can_upgrade_to_websocket = upgradable;
   session->set_next_ping_at(Session::Clock::now() + config_.ping_interval);
   session->send(packet::encode_open(handshake));
   handler_.on_open(*session);
@@ -63,16 +70,25 @@ void EngineIoServer::on_text_frame(Session& session, std::string_view frame) {
     protocol_error(session, code, decoded.error().reason);
     return;
   }
-  switch (decoded->type) {
+  on_packet(session, *decoded);
+}
+
+void EngineIoServer::on_packet(Session& session, const packet::Packet& decoded) {
+  if (session.closing()) return;
+  switch (decoded.type) {
     case packet::PacketType::Message:
-      handler_.on_message(session, decoded->data);
+      if (decoded.binary) {
+        handler_.on_binary_message(session, decoded.data);
+      } else {
+        handler_.on_message(session, decoded.data);
+      }
       return;
     case packet::PacketType::Pong:
       session.pong_received();
       return;
     case packet::PacketType::Ping:
       // Only valid as the "2probe" of an upgrade; answer it, it costs nothing.
-      session.send(packet::encode_text_frame(packet::PacketType::Pong, decoded->data));
+      session.send(packet::encode_text_frame(packet::PacketType::Pong, decoded.data));
       return;
     case packet::PacketType::Close:
       session.close(close_code::kNormal, "client closed the session");

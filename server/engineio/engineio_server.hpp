@@ -13,6 +13,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "chat/engineio_packet.hpp"
 #include "engineio/frame_sink.hpp"
 #include "engineio/send_pool.hpp"
 #include "engineio/session.hpp"
@@ -40,11 +41,17 @@ class EngineIoServer {
 
   // A transport opened: sends the handshake. When the server is full, the
   // session is created only to tell the client why, then closed.
-  std::shared_ptr<Session> open(std::shared_ptr<FrameSink> sink);
+  // `upgradable`: the transport is long-polling, which may upgrade to WebSocket.
+  std::shared_ptr<Session> open(std::shared_ptr<FrameSink> sink, bool upgradable = false);
+
+  // The live session with this id, for long-polling requests and upgrades.
+  std::shared_ptr<Session> find(const std::string& sid) const;
 
   // One WebSocket frame arrived for the session.
   void on_text_frame(Session& session, std::string_view frame);
   void on_binary_frame(Session& session, std::string_view frame);
+  // One decoded packet (long-polling payloads carry several).
+  void on_packet(Session& session, const ::chat::eio::Packet& packet);
 
   // The transport is gone; the session is forgotten.
   void on_transport_closed(Session& session);

@@ -7,7 +7,23 @@
 namespace chatd::eio {
 
 Session::Session(std::string sid, std::shared_ptr<FrameSink> sink, SendPool& pool, std::size_t max_queued_bytes)
-    : sid_(std::move(sid)), sink_(std::move(sink)), pool_(pool), max_queued_bytes_(max_queued_bytes) {}
+    : sid_(std::move(sid)), pool_(pool), max_queued_bytes_(max_queued_bytes), sink_(std::move(sink)) {}
+
+std::shared_ptr<FrameSink> Session::sink() const {
+  std::lock_guard lock(mutex_);
+  return sink_;
+}
+
+void Session::replace_sink(std::shared_ptr<FrameSink> sink) {
+  bool schedule = false;
+  {
+    std::lock_guard lock(mutex_);
+    sink_ = std::move(sink);
+    schedule = !queue_.empty() && !flush_scheduled_;
+    flush_scheduled_ = flush_scheduled_ || schedule;
+  }
+  if (schedule) pool_.schedule(shared_from_this());
+}
 
 bool Session::send(SharedFrame frame) {
   bool schedule = false;
@@ -48,8 +64,10 @@ void Session::flush() {
   std::vector<SharedFrame> batch;
   for (;;) {
     std::optional<CloseRequest> close;
+    std::shared_ptr<FrameSink> sink;
     {
       std::lock_guard lock(mutex_);
+      sink = sink_;
       if (!queue_.empty()) {
         batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
         queue_.clear();
@@ -63,11 +81,11 @@ void Session::flush() {
       }
     }
     if (close) {
-      sink_->close(close->code, close->reason);
+      sink->close(close->code, close->reason);
       continue;
     }
     for (const auto& frame : batch) {
-      if (!sink_->write_text(*frame)) break;  // peer gone: the transport reports the close
+      if (!sink->write_text(*frame)) break;  // peer gone: the transport reports the close
     }
     batch.clear();
   }

@@ -39,6 +39,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
   const std::string& sid() const { return sid_; }
 
+  // The transport carrying the session now. An upgrade from long-polling to
+  // WebSocket swaps it; frames queued meanwhile go out on the new one.
+  std::shared_ptr<FrameSink> sink() const;
+  void replace_sink(std::shared_ptr<FrameSink> sink);
+
   // Queues a frame for sending; never blocks. Returns false when the session
   // is closing. A full queue closes the session: a stalled reader must not
   // make the server hold unbounded memory for it.
@@ -70,11 +75,11 @@ class Session : public std::enable_shared_from_this<Session> {
   };
 
   const std::string sid_;
-  const std::shared_ptr<FrameSink> sink_;
   SendPool& pool_;
   const std::size_t max_queued_bytes_;
 
-  std::mutex mutex_;  // guards the queue and the close request
+  mutable std::mutex mutex_;  // guards the sink, the queue and the close request
+  std::shared_ptr<FrameSink> sink_;
   std::deque<SharedFrame> queue_;
   std::size_t queued_bytes_ = 0;
   bool flush_scheduled_ = false;

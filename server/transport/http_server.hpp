@@ -1,13 +1,14 @@
 #pragma once
 // The HTTP side of chatd, on CivetWeb: static files (the page and the WASM
-// client), /healthz, and the Socket.IO endpoint, whose WebSocket frames are
-// handed to the Engine.IO server.
+// client), /healthz, and the Socket.IO endpoint: WebSocket frames and
+// long-polling requests, handed to the Engine.IO server.
 
 #include <cstddef>
 #include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "engineio/engineio_server.hpp"
 
@@ -15,6 +16,9 @@ struct mg_context;
 struct mg_connection;
 
 namespace chatd::transport {
+
+class PollingConnection;
+class WebSocketConnection;
 
 struct HttpConfig {
   std::string bind_address;                  // empty: every interface
@@ -45,6 +49,11 @@ class HttpServer {
   static int on_socketio_http(mg_connection* conn, void* self);
   static int on_healthz(mg_connection* conn, void* self);
   static int on_headless_root(mg_connection* conn, void* self);
+
+  static void continue_upgrade(WebSocketConnection& connection, std::string_view frame);
+  int open_polling_session(mg_connection* conn);
+  int poll(mg_connection* conn, eio::Session& session, PollingConnection& polling);
+  int receive_payload(mg_connection* conn, eio::Session& session);
 
   const HttpConfig config_;
   eio::EngineIoServer& engine_;

@@ -17,7 +17,8 @@ struct mg_connection;
 
 namespace chatd::transport {
 
-class WebSocketConnection final : public eio::FrameSink {
+class WebSocketConnection final : public eio::FrameSink,
+                                  public std::enable_shared_from_this<WebSocketConnection> {
  public:
   explicit WebSocketConnection(mg_connection* connection) : connection_(connection) {}
 
@@ -27,7 +28,8 @@ class WebSocketConnection final : public eio::FrameSink {
   // CivetWeb's close callback: no write may touch the connection after this.
   void detach();
 
-  std::shared_ptr<eio::Session> session;  // set right after the handshake
+  std::shared_ptr<eio::Session> session;  // set right after the handshake, or when an upgrade completes
+  std::shared_ptr<eio::Session> upgrading;  // a long-polling session probing this WebSocket
 
   // Fragment reassembly (CivetWeb hands over frames, not messages).
   std::string fragments;

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+
 #include "chat/utf8.hpp"
 
 namespace chat::eio {
@@ -80,6 +82,74 @@ Result<Handshake> decode_open(std::string_view json_text) {
     }
   }
   return handshake;
+}
+
+}  // namespace chat::eio
+
+namespace chat::eio {
+
+namespace {
+
+// RFC 4648 base64, as Engine.IO uses for binary data over long-polling.
+std::optional<std::string> decode_base64(std::string_view text) {
+  static constexpr auto kInvalid = 0xFF;
+  auto value = [](char c) -> unsigned {
+    if (c >= 'A' && c <= 'Z') return static_cast<unsigned>(c - 'A');
+    if (c >= 'a' && c <= 'z') return static_cast<unsigned>(c - 'a' + 26);
+    if (c >= '0' && c <= '9') return static_cast<unsigned>(c - '0' + 52);
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return kInvalid;
+  };
+  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+  if (text.size() % 4 == 1) return std::nullopt;
+  std::string out;
+  out.reserve(text.size() * 3 / 4);
+  unsigned buffer = 0;
+  int bits = 0;
+  for (const char c : text) {
+    const unsigned v = value(c);
+    if (v == kInvalid) return std::nullopt;
+    buffer = (buffer << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buffer >> bits) & 0xFF));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<Packet>> decode_payload(std::string_view body, std::size_t max_payload) {
+  if (body.size() > max_payload) return make_error(CodecErrorKind::TooLarge, "payload exceeds maxPayload");
+  if (body.empty()) return make_error(CodecErrorKind::Empty, "empty payload");
+  std::vector<Packet> packets;
+  for (std::size_t start = 0; start <= body.size();) {
+    const std::size_t end = std::min(body.find(kRecordSeparator, start), body.size());
+    const std::string_view part = body.substr(start, end - start);
+    if (!part.empty() && part.front() == 'b') {
+      auto bytes = decode_base64(part.substr(1));
+      if (!bytes) return make_error(CodecErrorKind::Malformed, "binary packet is not valid base64");
+      packets.push_back(Packet{PacketType::Message, std::move(*bytes), true});
+    } else {
+      auto packet = decode_text_frame(part, max_payload);
+      if (!packet) return packet.error();
+      packets.push_back(std::move(*packet));
+    }
+    start = end + 1;
+  }
+  return packets;
+}
+
+std::string encode_payload(const std::vector<std::string_view>& frames) {
+  std::string body;
+  for (const auto& frame : frames) {
+    if (!body.empty()) body.push_back(kRecordSeparator);
+    body.append(frame);
+  }
+  return body;
 }
 
 }  // namespace chat::eio

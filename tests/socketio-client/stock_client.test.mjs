@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { io } from "socket.io-client";
 import { startChatd } from "./chatd_process.mjs";
 
-const connect = (url) => {
-  const socket = io(url, { transports: ["websocket"], reconnection: false, timeout: 3000 });
+const connect = (url, options = { transports: ["websocket"] }) => {
+  const socket = io(url, { reconnection: false, timeout: 3000, ...options });
   return new Promise((resolve, reject) => {
     socket.once("connect", () => resolve(socket));
     socket.once("connect_error", reject);
@@ -98,6 +98,37 @@ test("history is replayed on join, oldest first, and survives a restart", async 
     assert.ok(history[0].meta.id < history[1].meta.id && history[1].meta.id < history[2].meta.id);
   } finally {
     reader.close();
+    await server.stop();
+  }
+});
+
+test("default options: long-polling first, then the upgrade to WebSocket", async () => {
+  const server = await startChatd();
+  const alice = await connect(server.url, {});
+  const bob = await connect(server.url, { transports: ["polling"] });  // stays on polling
+  try {
+    assert.equal(alice.io.engine.transport.name, "polling");
+    const upgraded = new Promise((resolve) => alice.io.engine.once("upgrade", (t) => resolve(t.name)));
+    assert.equal(await alice.timeout(3000).emitWithAck("nickname", "alice"), false);
+    assert.equal(await bob.timeout(3000).emitWithAck("nickname", "bob"), false);
+    assert.equal(await upgraded, "websocket");
+
+    // Both directions, across the two transports, with nothing lost around the upgrade.
+    const toBob = [];
+    bob.on("user message", (from, text) => toBob.push(text));
+    for (let i = 0; i < 20; i++) await alice.timeout(3000).emitWithAck("user message", `a${i}`);
+    const toAlice = next(alice, "user message");
+    await bob.timeout(3000).emitWithAck("user message", "from polling");
+    assert.deepEqual((await toAlice).slice(0, 2), ["bob", "from polling"]);
+    assert.equal(bob.io.engine.transport.name, "polling");
+    assert.deepEqual(toBob, Array.from({ length: 20 }, (_, i) => `a${i}`));
+
+    const left = next(alice, "announcement");
+    bob.close();  // over polling: the server learns it from the close packet
+    assert.deepEqual(await left, ["bob disconnected"]);
+  } finally {
+    alice.close();
+    bob.close();
     await server.stop();
   }
 });

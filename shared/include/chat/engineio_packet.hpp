@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "chat/codec_error.hpp"
 
@@ -66,5 +67,21 @@ std::string encode_open(const Handshake& handshake);
 
 // Reads the JSON of an open packet (client side).
 Result<Handshake> decode_open(std::string_view json_text);
+
+}  // namespace chat::eio
+
+namespace chat::eio {
+
+// ---- HTTP long-polling payloads ---------------------------------------------
+// Several packets in one HTTP body, separated by the record separator 0x1E.
+// Binary packets travel as "b" followed by base64.
+
+inline constexpr char kRecordSeparator = '\x1e';
+
+// Splits and decodes a POSTed body. Fails on the first bad packet.
+Result<std::vector<Packet>> decode_payload(std::string_view body, std::size_t max_payload = kDefaultMaxPayload);
+
+// Joins text frames ("<id><data>", as encode_text_frame makes them) into a body.
+std::string encode_payload(const std::vector<std::string_view>& frames);
 
 }  // namespace chat::eio
