@@ -1,0 +1,97 @@
+// Engine.IO open packet and Socket.IO namespace connection, against the real chatd.
+
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "chatd_process.hpp"
+#include "socketio_test_client.hpp"
+
+using chat_it::ChatdProcess;
+using chat_it::SocketIoTestClient;
+using nlohmann::json;
+
+TEST_CASE("the open packet advertises the default heartbeat and payload limit", "[handshake]") {
+  ChatdProcess server;
+  SocketIoTestClient client(server.port());
+  client.open_websocket();
+
+  const std::string open = client.next_frame();
+  REQUIRE(open.rfind("0{", 0) == 0);
+  const json body = json::parse(open.substr(1));
+  REQUIRE(body.at("sid").is_string());
+  CHECK_FALSE(body.at("sid").get<std::string>().empty());
+  CHECK(body.at("upgrades") == json::array());
+  CHECK(body.at("pingInterval") == 25000);
+  CHECK(body.at("pingTimeout") == 20000);
+  CHECK(body.at("maxPayload") == 1000000);
+
+  client.send_text("40");
+  const std::string connected = client.next_frame();
+  REQUIRE(connected.rfind("40{\"sid\":\"", 0) == 0);
+  const json connect_body = json::parse(connected.substr(2));
+  REQUIRE(connect_body.size() == 1);
+  const auto socket_id = connect_body.at("sid").get<std::string>();
+  CHECK_FALSE(socket_id.empty());
+  // The Socket.IO id is not the Engine.IO session id.
+  CHECK(socket_id != body.at("sid").get<std::string>());
+
+  REQUIRE(server.stop() == 0);
+}
+
+TEST_CASE("the open packet reflects the heartbeat and payload options", "[handshake]") {
+  ChatdProcess server({"--ping-interval", "700", "--ping-timeout", "900", "--max-payload", "4096"});
+  SocketIoTestClient client(server.port());
+  client.connect();
+  CHECK(client.handshake().ping_interval_ms == 700);
+  CHECK(client.handshake().ping_timeout_ms == 900);
+  CHECK(client.handshake().max_payload == 4096);
+  CHECK_FALSE(client.handshake().can_upgrade_to_websocket);
+  REQUIRE(server.stop() == 0);
+}
+
+TEST_CASE("every connection gets its own session and socket ids", "[handshake]") {
+  ChatdProcess server;
+  SocketIoTestClient first(server.port());
+  SocketIoTestClient second(server.port());
+  first.connect();
+  second.connect();
+  CHECK(first.handshake().sid != second.handshake().sid);
+  CHECK(first.socket_id() != second.socket_id());
+  REQUIRE(server.stop() == 0);
+}
+
+TEST_CASE("an unknown namespace is refused and the main namespace still connects", "[handshake]") {
+  ChatdProcess server;
+  SocketIoTestClient client(server.port());
+  client.open_websocket();
+  REQUIRE(client.next_frame().rfind("0{", 0) == 0);
+
+  client.send_text("40/admin,");
+  CHECK(client.next_frame() == R"(44/admin,{"message":"Invalid namespace"})");
+
+  client.send_text("40");
+  CHECK(client.next_frame().rfind("40{\"sid\":", 0) == 0);
+  CHECK_FALSE(client.closed());
+  REQUIRE(server.stop() == 0);
+}
+
+TEST_CASE("events before connecting to the namespace get a CONNECT_ERROR", "[handshake]") {
+  ChatdProcess server;
+  SocketIoTestClient client(server.port());
+  client.open_websocket();
+  REQUIRE(client.next_frame().rfind("0{", 0) == 0);
+
+  client.send_text(R"(421["nickname","alice"])");
+  const std::string refusal = client.next_frame();
+  CHECK(refusal.rfind("44{\"message\":", 0) == 0);
+  const auto packet = SocketIoTestClient::decode_message(refusal);
+  CHECK(packet.type == chat::sio::PacketType::ConnectError);
+  CHECK(packet.data.at("message").get<std::string>().find("not connected") != std::string::npos);
+
+  // Still usable: connect and join.
+  client.send_text("40");
+  CHECK(client.next_frame().rfind("40{\"sid\":", 0) == 0);
+  client.join("alice");
+  REQUIRE(server.stop() == 0);
+}

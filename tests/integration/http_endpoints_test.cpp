@@ -1,0 +1,113 @@
+// Plain HTTP in headless mode: no page, a health check, and Engine.IO's
+// handshake errors for requests that are not a supported WebSocket upgrade.
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "chat/engineio_packet.hpp"
+#include "chatd_process.hpp"
+#include "http_test_client.hpp"
+#include "socketio_test_client.hpp"
+
+using chat_it::ChatdProcess;
+using chat_it::HttpTestClient;
+using chat_it::SocketIoTestClient;
+using nlohmann::json;
+
+TEST_CASE("headless chatd serves no page at /", "[http]") {
+  ChatdProcess server;
+  const auto response = HttpTestClient(server.port()).get("/");
+  CHECK(response.status == 404);
+  CHECK(response.content_type == "application/json");
+  const auto body = json::parse(response.body);
+  CHECK_THAT(body.at("message").get<std::string>(), Catch::Matchers::Contains("headless"));
+  REQUIRE(server.stop() == 0);
+}
+
+TEST_CASE("/healthz reports ok and counts the sessions", "[http]") {
+  ChatdProcess server;
+  HttpTestClient http(server.port());
+  const auto idle = http.get("/healthz");
+  CHECK(idle.status == 200);
+  CHECK(idle.content_type == "application/json");
+  CHECK(idle.body.find(R"("status":"ok")") != std::string::npos);
+  CHECK(json::parse(idle.body).at("sessions") == 0);
+
+  SocketIoTestClient client(server.port());
+  client.connect();
+  CHECK(json::parse(http.get("/healthz").body).at("sessions") == 1);
+  client.close();
+  // The session goes once the WebSocket is closed.
+  bool gone = false;
+  for (int i = 0; i < 50 && !gone; ++i) {
+    gone = json::parse(http.get("/healthz").body).at("sessions") == 0;
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  CHECK(gone);
+  REQUIRE(server.stop() == 0);
+}
+
+TEST_CASE("Socket.IO HTTP requests with a bad query get Engine.IO errors", "[http]") {
+  struct Case {
+    std::string target;
+    std::string body;
+  };
+  const auto c = GENERATE(values<Case>({
+      {"/socket.io/?EIO=3&transport=websocket", R"({"code":5,"message":"Unsupported protocol version"})"},
+      {"/socket.io/?EIO=3&transport=polling", R"({"code":5,"message":"Unsupported protocol version"})"},
+      {"/socket.io/?transport=websocket", R"({"code":5,"message":"Unsupported protocol version"})"},
+      {"/socket.io/?EIO=4&transport=carrier-pigeon", R"({"code":0,"message":"Transport unknown"})"},
+      {"/socket.io/?EIO=4", R"({"code":0,"message":"Transport unknown"})"},
+      // The WebSocket URL without the Upgrade headers is no WebSocket.
+      {"/socket.io/?EIO=4&transport=websocket", R"({"code":3,"message":"Bad request"})"},
+      {"/socket.io/?EIO=4&transport=polling&sid=unknown", R"({"code":1,"message":"Session ID unknown"})"},
+  }));
+  CAPTURE(c.target);
+  ChatdProcess server;
+  const auto response = HttpTestClient(server.port()).get(c.target);
+  CHECK(response.status == 400);
+  CHECK(response.content_type == "application/json");
+  CHECK(response.body == c.body);
+  REQUIRE(server.stop() == 0);
+}
+
+TEST_CASE("a long-polling handshake answers the open packet offering the WebSocket upgrade", "[http]") {
+  ChatdProcess server;
+  const auto response = HttpTestClient(server.port()).get("/socket.io/?EIO=4&transport=polling");
+  CHECK(response.status == 200);
+  REQUIRE(response.body.rfind("0{", 0) == 0);
+  const auto handshake = chat::eio::decode_open(std::string_view(response.body).substr(1));
+  REQUIRE(handshake);
+  CHECK_FALSE(handshake->sid.empty());
+  CHECK(handshake->can_upgrade_to_websocket);
+  CHECK(json::parse(response.body.substr(1)).at("upgrades") == json::array({"websocket"}));
+  REQUIRE(server.stop() == 0);
+}
+
+TEST_CASE("WebSocket upgrades with a wrong query are declined with HTTP 400", "[http]") {
+  struct Case {
+    std::string target;
+    std::string body;
+  };
+  const auto c = GENERATE(values<Case>({
+      {"/socket.io/?EIO=3&transport=websocket", R"({"code":5,"message":"Unsupported protocol version"})"},
+      {"/socket.io/?EIO=4&transport=carrier-pigeon", R"({"code":0,"message":"Transport unknown"})"},
+      {"/socket.io/?EIO=4&transport=polling", R"({"code":3,"message":"Bad request"})"},
+      {"/socket.io/?EIO=4&transport=websocket&sid=abc", R"({"code":1,"message":"Session ID unknown"})"},
+  }));
+  CAPTURE(c.target);
+  ChatdProcess server;
+  SocketIoTestClient client(server.port());
+  CHECK_FALSE(client.try_open_websocket(c.target));
+  CHECK(client.upgrade_response().result_int() == 400);
+  CHECK(client.upgrade_response().body() == c.body);
+
+  // The server is fine: a proper client connects.
+  SocketIoTestClient good(server.port());
+  good.connect();
+  REQUIRE(server.stop() == 0);
+}

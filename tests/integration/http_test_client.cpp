@@ -1,0 +1,56 @@
+#include "http_test_client.hpp"
+
+#include <stdexcept>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+namespace chat_it {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+HttpTestClient::Response HttpTestClient::get(const std::string& target, std::chrono::milliseconds timeout) const {
+  net::io_context io;
+  beast::tcp_stream stream(io);
+  beast::flat_buffer buffer;
+  http::request<http::empty_body> request{http::verb::get, target, 11};
+  request.set(http::field::host, "127.0.0.1:" + std::to_string(port_));
+  request.set(http::field::user_agent, "chatd-integration-tests");
+  http::response<http::string_body> response;
+  beast::error_code failure;
+  const char* step = "connect";
+
+  // Every step runs asynchronously under the stream's deadline, which closes
+  // the socket when it passes; io.run() returns once the chain has ended.
+  stream.expires_after(timeout);
+  stream.async_connect(tcp::endpoint(net::ip::address_v4::loopback(), port_), [&](beast::error_code connect_error) {
+    if (connect_error) { failure = connect_error; return; }
+    step = "write";
+    http::async_write(stream, request, [&](beast::error_code write_error, std::size_t) {
+      if (write_error) { failure = write_error; return; }
+      step = "read";
+      http::async_read(stream, buffer, response, [&](beast::error_code read_error, std::size_t) {
+        if (read_error) failure = read_error;
+        step = "done";
+      });
+    });
+  });
+  io.run_for(timeout + std::chrono::seconds(1));
+  if (failure) throw std::runtime_error("HTTP GET " + target + " failed at " + step + ": " + failure.message());
+  if (std::string(step) != "done") throw std::runtime_error("HTTP GET " + target + " timed out at " + step);
+
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  Response out;
+  out.status = response.result_int();
+  out.content_type = std::string(response[http::field::content_type]);
+  out.body = response.body();
+  return out;
+}
+
+}  // namespace chat_it

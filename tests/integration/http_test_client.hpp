@@ -1,0 +1,28 @@
+#pragma once
+// A minimal synchronous HTTP/1.1 client (Boost.Beast) with a timeout, for
+// chatd's plain HTTP endpoints.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace chat_it {
+
+class HttpTestClient {
+ public:
+  struct Response {
+    unsigned status = 0;
+    std::string content_type;
+    std::string body;
+  };
+
+  explicit HttpTestClient(std::uint16_t port) : port_(port) {}
+
+  // GET `target` on 127.0.0.1; throws on a network failure or timeout.
+  Response get(const std::string& target, std::chrono::milliseconds timeout = std::chrono::milliseconds(3000)) const;
+
+ private:
+  std::uint16_t port_;
+};
+
+}  // namespace chat_it

@@ -1,0 +1,217 @@
+// Malformed input: Socket.IO-level garbage is answered and the connection
+// kept; Engine.IO-level garbage closes that session with a close frame. In
+// every case the well-behaved clients on the same server keep talking.
+
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "chatd_process.hpp"
+#include "socketio_test_client.hpp"
+#include "test_support.hpp"
+
+using chat_it::ChatdProcess;
+using chat_it::SocketIoTestClient;
+using nlohmann::json;
+namespace events = chat::events;
+
+namespace {
+
+// Two well-behaved clients, joined and with quiet inboxes.
+struct Bystanders {
+  explicit Bystanders(std::uint16_t port) : alice(port), bob(port) {
+    alice.join("alice");
+    bob.join("bob");
+    alice.wait_for_event(events::kNicknames);  // the list with bob
+  }
+
+  // Both directions still work, and nothing the abuser sent reached them.
+  void still_talk(const std::string& text) {
+    const auto meta = alice.say(text);
+    const auto to_bob = chat_it::event_as<events::UserMessage>(bob.wait_for_event(events::kUserMessage));
+    CHECK(to_bob.text == text);
+    CHECK(to_bob.meta.id == meta.id);
+    bob.say(text + " (reply)");
+    const auto to_alice = chat_it::event_as<events::UserMessage>(alice.wait_for_event(events::kUserMessage));
+    CHECK(to_alice.text == text + " (reply)");
+    CHECK(to_alice.from == "bob");
+  }
+
+  SocketIoTestClient alice;
+  SocketIoTestClient bob;
+};
+
+}  // namespace
+
+TEST_CASE("Socket.IO-level garbage gets a chat error and the connection stays up", "[malformed]") {
+  struct Case {
+    std::string frame;
+    std::string event;         // the "event" field of the chat error
+    std::string reason_start;  // how its "reason" starts
+  };
+  const auto c = GENERATE(values<Case>({
+      {"4garbage", "", "invalid packet: unknown Socket.IO packet type"},
+      {"4", "", "invalid packet: empty Socket.IO packet"},
+      {"42{}", "", "invalid packet: EVENT payload must be a non-empty array"},
+      {"42[]", "", "invalid packet: EVENT payload must be a non-empty array"},
+      {"42[1]", "", "invalid packet: event name must be a string"},
+      {R"(4299999999999999999999["x"])", "", "invalid packet: ack id out of range"},
+      {R"(42["user message")", "", "invalid packet: payload is not valid JSON"},
+      {R"(42["user message",'single quotes'])", "", "invalid packet: payload is not valid JSON"},
+      {R"(43["orphan ack"])", "", "invalid packet: ACK packet lacks its ack id"},
+      {R"(42["typing"])", "typing", "unknown event \"typing\""},
+      {R"(42["user message"])", "user message", "message is missing"},
+      {R"(42["user message",7])", "user message", "message must be a string"},
+      {R"(451-["user message",{"_placeholder":true,"num":0}])", "user message", "the chat takes no binary events"},
+  }));
+  CAPTURE(c.frame);
+  ChatdProcess server;
+  Bystanders others(server.port());
+  SocketIoTestClient mallory(server.port());
+  mallory.join("mallory");
+  others.alice.wait_for_event(events::kNicknames);
+  others.bob.wait_for_event(events::kNicknames);
+
+  mallory.send_text(c.frame);
+  const std::string frame = mallory.next_frame();
+  REQUIRE(chat_it::is_event_frame(frame, events::kChatError));
+  const auto error = chat_it::event_as<events::ChatError>(frame);
+  CHECK(error.event == c.event);
+  CHECK_THAT(error.reason, Catch::Matchers::StartsWith(c.reason_start));
+
+  CHECK_FALSE(mallory.closed());
+  others.still_talk("after " + c.frame);
+  // The abuser's connection works too.
+  mallory.say("sorry");
+  CHECK(chat_it::event_as<events::UserMessage>(others.alice.wait_for_event(events::kUserMessage)).text == "sorry");
+  REQUIRE(server.stop() == 0);
+}
+
+TEST_CASE("the exact chat error for a packet that is not Socket.IO", "[malformed]") {
+  ChatdProcess server;
+  SocketIoTestClient mallory(server.port());
+  mallory.join("mallory");
+  mallory.send_text("4garbage");
+  CHECK(mallory.next_frame() == R"(42["chat error",{"event":"","reason":"invalid packet: unknown Socket.IO packet type"}])");
+  mallory.send_text(R"(42["typing"])");
+  CHECK(mallory.next_frame() == R"(42["chat error",{"event":"typing","reason":"unknown event \"typing\""}])");
+  REQUIRE(server.stop() == 0);
+}
+
+TEST_CASE("a binary frame gets a chat error and the connection stays up", "[malformed]") {
+  ChatdProcess server;
+  Bystanders others(server.port());
+  SocketIoTestClient mallory(server.port());
+  mallory.join("mallory");
+  mallory.send_binary(std::string("\x00\x01\x02\xFF", 4));
+  const auto error = chat_it::event_as<events::ChatError>(mallory.next_frame());
+  CHECK(error.reason == "binary attachments are not supported by the chat");
+  others.still_talk("after a binary frame");
+  mallory.say("text again");
+  REQUIRE(server.stop() == 0);
+}
+
+TEST_CASE("garbage before the namespace connection gets a CONNECT_ERROR", "[malformed]") {
+  const std::string garbage = GENERATE(as<std::string>{}, "4garbage", "42{}", "42[1]", R"(4299999999999999999999["x"])");
+  CAPTURE(garbage);
+  ChatdProcess server;
+  Bystanders others(server.port());
+  SocketIoTestClient mallory(server.port());
+  mallory.open_websocket();
+  REQUIRE(mallory.next_frame().rfind("0{", 0) == 0);
+
+  mallory.send_text(garbage);
+  const std::string frame = mallory.next_frame();
+  CHECK(frame.rfind("44{\"message\":\"invalid packet: ", 0) == 0);
+  CHECK(SocketIoTestClient::decode_message(frame).type == chat::sio::PacketType::ConnectError);
+
+  mallory.send_text("40");
+  CHECK(mallory.next_frame().rfind("40{\"sid\":", 0) == 0);
+  mallory.join("mallory");
+  others.still_talk("after " + garbage);
+  REQUIRE(server.stop() == 0);
+}
+
+TEST_CASE("Engine.IO-level garbage closes that session with a close frame", "[malformed]") {
+  struct Case {
+    const char* name;
+    std::string frame;
+    std::uint16_t code;
+  };
+  const auto c = GENERATE(values<Case>({
+      {"unknown packet type", "9", 1002},
+      {"empty text frame", "", 1002},
+      {"open packet from the client", "0{}", 1002},
+      {"invalid UTF-8 in a message", "42[\"user message\",\"\xC3\x28\"]", 1007},
+      {"lone continuation byte", "4\x80", 1007},
+      {"UTF-8 encoded surrogate", "42[\"user message\",\"\xED\xA0\x80\"]", 1007},
+  }));
+  CAPTURE(c.name);
+  ChatdProcess server;
+  Bystanders others(server.port());
+  SocketIoTestClient mallory(server.port());
+  mallory.join("mallory");
+  others.alice.wait_for_event(events::kNicknames);
+  others.bob.wait_for_event(events::kNicknames);
+
+  mallory.send_text(c.frame);
+  const auto close = mallory.wait_for_close();
+  CHECK(close.code == c.code);
+  CHECK_FALSE(close.reason.empty());
+  // Nothing but the close came back.
+  CHECK(mallory.inbox_size() == 0);
+
+  // The others hear that mallory left, then go on talking.
+  chat_it::wait_for_announcement(others.alice, "mallory disconnected");
+  others.still_talk(std::string("after ") + c.name);
+  REQUIRE(server.stop() == 0);
+}
+
+TEST_CASE("the close reasons name the Engine.IO problem", "[malformed]") {
+  ChatdProcess server;
+  SocketIoTestClient unknown(server.port());
+  unknown.connect();
+  unknown.send_text("9");
+  const auto unknown_close = unknown.wait_for_close();
+  CHECK(unknown_close.code == 1002);
+  CHECK(unknown_close.reason == "unknown Engine.IO packet type");
+
+  SocketIoTestClient invalid(server.port());
+  invalid.connect();
+  invalid.send_text("4\xFF");
+  const auto invalid_close = invalid.wait_for_close();
+  CHECK(invalid_close.code == 1007);
+  CHECK_THAT(invalid_close.reason, Catch::Matchers::Contains("UTF-8"));
+  REQUIRE(server.stop() == 0);
+}
+
+TEST_CASE("a frame larger than --max-payload closes the session with 1009", "[malformed]") {
+  constexpr std::size_t kMaxPayload = 1024;
+  ChatdProcess server({"--max-payload", std::to_string(kMaxPayload)});
+  Bystanders others(server.port());
+  SocketIoTestClient mallory(server.port());
+  mallory.join("mallory");
+  REQUIRE(mallory.handshake().max_payload == kMaxPayload);
+  others.alice.wait_for_event(events::kNicknames);
+  others.bob.wait_for_event(events::kNicknames);
+
+  // Exactly maxPayload bytes is still fine...
+  const std::string prefix = R"(42["user message",")";
+  const std::string suffix = R"("])";
+  const std::string fits = prefix + std::string(kMaxPayload - prefix.size() - suffix.size(), 'x') + suffix;
+  REQUIRE(fits.size() == kMaxPayload);
+  mallory.send_text(fits);
+  const auto delivered = chat_it::event_as<events::UserMessage>(others.bob.wait_for_event(events::kUserMessage));
+  CHECK(delivered.text.size() == kMaxPayload - prefix.size() - suffix.size());
+
+  // ...one byte more is not.
+  const std::string too_big = prefix + std::string(kMaxPayload + 1 - prefix.size() - suffix.size(), 'x') + suffix;
+  mallory.send_text(too_big);
+  const auto close = mallory.wait_for_close();
+  CHECK(close.code == 1009);
+  CHECK(close.reason == "Engine.IO packet exceeds maxPayload");
+  chat_it::wait_for_announcement(others.alice, "mallory disconnected");
+  // Alice never got the oversized message; her next message is her own exchange.
+  others.still_talk("after an oversized frame");
+  REQUIRE(server.stop() == 0);
+}

@@ -1,0 +1,125 @@
+#include <catch2/catch.hpp>
+
+#include "fake_transport.hpp"
+
+using chat_client::ConnectionState;
+using chat_client::DeliveryStatus;
+using chat_client::LineKind;
+using test_support::ClientFixture;
+
+TEST_CASE("history and live messages are told apart", "[messages]") {
+  ClientFixture f;
+  f.join_as("bob");
+  f.transport.receive(
+      R"(42["user message","alice","old news",{"id":7,"ts":1600000000000,"history":true}])");
+  f.transport.receive(R"(42["nicknames",{"alice":"alice","bob":"bob"}])");
+  f.transport.receive(R"(42["user message","alice","fresh",{"id":8,"ts":1700000000500}])");
+
+  REQUIRE(f.model.lines().size() == 2);
+  const auto& old_line = f.model.lines()[0];
+  CHECK(old_line.kind == LineKind::Message);
+  CHECK(old_line.from == "alice");
+  CHECK(old_line.text == "old news");
+  CHECK(old_line.history);
+  CHECK(old_line.ts_ms == 1600000000000);
+  CHECK(old_line.server_id == 7);
+  CHECK_FALSE(old_line.own);
+
+  const auto& live = f.model.lines()[1];
+  CHECK(live.text == "fresh");
+  CHECK_FALSE(live.history);
+  CHECK(live.ts_ms == 1700000000500);
+
+  CHECK(f.model.online() == std::vector<std::string>{"alice", "bob"});
+}
+
+TEST_CASE("history that arrives before the nickname ack is kept", "[messages]") {
+  ClientFixture f;
+  f.connect_to_prompt();
+  f.client.submit_nickname("bob");
+  f.transport.receive(R"(42["user message","alice","early",{"id":1,"ts":5,"history":true}])");
+  f.transport.receive("431[false]");
+  REQUIRE(f.model.lines().size() == 1);
+  CHECK(f.model.lines()[0].text == "early");
+}
+
+TEST_CASE("announcements are logged as such", "[messages]") {
+  ClientFixture f;
+  f.join_as("bob");
+  f.transport.receive(R"(42["announcement","alice connected"])");
+  REQUIRE(f.model.lines().size() == 1);
+  CHECK(f.model.lines()[0].kind == LineKind::Announcement);
+  CHECK(f.model.lines()[0].text == "alice connected");
+  CHECK(f.model.lines()[0].ts_ms == f.now_ms);
+}
+
+TEST_CASE("own messages show at once and are confirmed by their ack", "[messages]") {
+  ClientFixture f;
+  f.join_as("bob");
+  f.transport.clear_sent();
+
+  CHECK_FALSE(f.client.send_message("hello 你好").has_value());
+  CHECK(f.transport.last_sent() == "422[\"user message\",\"hello 你好\"]");
+  REQUIRE(f.model.lines().size() == 1);
+  CHECK(f.model.lines()[0].own);
+  CHECK(f.model.lines()[0].from == "bob");
+  CHECK(f.model.lines()[0].status == DeliveryStatus::Pending);
+
+  f.transport.receive(R"(432[{"id":42,"ts":1700000009999}])");
+  CHECK(f.model.lines()[0].status == DeliveryStatus::Confirmed);
+  CHECK(f.model.lines()[0].server_id == 42);
+  CHECK(f.model.lines()[0].ts_ms == 1700000009999);
+}
+
+TEST_CASE("a refused message is marked failed with the reason", "[messages]") {
+  ClientFixture f;
+  f.join_as("bob");
+  f.client.send_message("spam");
+  f.transport.receive(R"(432[{"error":"Slow down"}])");
+  REQUIRE(f.model.lines().size() == 1);
+  CHECK(f.model.lines()[0].status == DeliveryStatus::Failed);
+  CHECK(f.model.lines()[0].failure == "Slow down");
+}
+
+TEST_CASE("acks are matched by id, in any order", "[messages]") {
+  ClientFixture f;
+  f.join_as("bob");  // used ack id 1
+  f.client.send_message("first");   // 2
+  f.client.send_message("second");  // 3
+  f.transport.receive(R"(433[{"id":11,"ts":2}])");
+  CHECK(f.model.lines()[0].status == DeliveryStatus::Pending);
+  CHECK(f.model.lines()[1].status == DeliveryStatus::Confirmed);
+  CHECK(f.model.lines()[1].server_id == 11);
+  f.transport.receive(R"(432[{"id":10,"ts":1}])");
+  CHECK(f.model.lines()[0].status == DeliveryStatus::Confirmed);
+  CHECK(f.model.lines()[0].server_id == 10);
+}
+
+TEST_CASE("empty or overlong messages are refused locally", "[messages]") {
+  ClientFixture f;
+  f.join_as("bob");
+  f.transport.clear_sent();
+  CHECK(f.client.send_message("   ").has_value());
+  CHECK(f.client.send_message(std::string(2001, 'a')).has_value());
+  CHECK(f.transport.sent().empty());
+  // The refusals are shown as error lines, not as messages.
+  for (const auto& line : f.model.lines()) CHECK(line.kind == LineKind::Error);
+}
+
+TEST_CASE("messages cannot be sent before joining", "[messages]") {
+  ClientFixture f;
+  f.connect_to_prompt();
+  f.transport.clear_sent();
+  CHECK(f.client.send_message("hi").has_value());
+  CHECK(f.transport.sent().empty());
+  CHECK(f.model.lines().empty());
+}
+
+TEST_CASE("chat errors are logged", "[messages]") {
+  ClientFixture f;
+  f.join_as("bob");
+  f.transport.receive(R"(42["chat error",{"event":"user message","reason":"Message is empty"}])");
+  REQUIRE(f.model.lines().size() == 1);
+  CHECK(f.model.lines()[0].kind == LineKind::Error);
+  CHECK(f.model.lines()[0].text == "Message is empty");
+}

@@ -1,0 +1,168 @@
+#include <catch2/catch.hpp>
+
+#include "fake_transport.hpp"
+
+using chat_client::ConnectionState;
+using chat_client::DeliveryStatus;
+using chat_client::LineKind;
+using test_support::ClientFixture;
+using test_support::kOpenFrame;
+
+namespace {
+
+bool has_system_line(const chat_client::ChatModel& model, const std::string& text) {
+  for (const auto& line : model.lines()) {
+    if (line.kind == LineKind::System && line.text == text) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("a dropped connection reconnects after the backoff delay", "[reconnect]") {
+  ClientFixture f;
+  f.join_as("bob");
+  f.transport.drop();
+
+  CHECK(f.client.state() == ConnectionState::Disconnected);
+  REQUIRE(f.model.reconnect_at_ms().has_value());
+  CHECK(*f.model.reconnect_at_ms() == f.now_ms + 1000);  // first delay, jitter centred
+  CHECK(has_system_line(f.model, "Disconnected, reconnecting in 1s\u2026"));
+
+  f.now_ms += 999;
+  f.client.tick();
+  CHECK(f.transport.open_calls() == 1);
+  f.now_ms += 1;
+  f.client.tick();
+  CHECK(f.transport.open_calls() == 2);
+  CHECK(f.client.state() == ConnectionState::Connecting);
+}
+
+TEST_CASE("the nickname is re-sent automatically after a reconnect", "[reconnect]") {
+  ClientFixture f;
+  f.join_as("bob");
+  f.transport.drop();
+  f.now_ms += 1000;
+  f.client.tick();
+  f.transport.accept();
+  f.transport.receive(kOpenFrame);
+  f.transport.clear_sent();
+  f.transport.receive("40{\"sid\":\"s2\"}");
+
+  CHECK(f.client.state() == ConnectionState::Joining);
+  REQUIRE(f.transport.sent().size() == 1);
+  CHECK(f.transport.sent()[0] == R"(422["nickname","bob"])");
+  CHECK(has_system_line(f.model, "Reconnected"));
+
+  f.transport.receive("432[false]");
+  CHECK(f.client.state() == ConnectionState::Joined);
+  CHECK(f.model.nickname() == "bob");
+}
+
+TEST_CASE("if the name was taken meanwhile, the user is asked again", "[reconnect]") {
+  ClientFixture f;
+  f.join_as("bob");
+  f.transport.drop();
+  f.now_ms += 1000;
+  f.client.tick();
+  f.transport.accept();
+  f.transport.receive(kOpenFrame);
+  f.transport.receive("40");
+  f.transport.receive(R"(432[true,"Nickname already in use"])");
+  CHECK(f.client.state() == ConnectionState::NeedsNickname);
+  CHECK(f.model.nickname_error() == "Nickname already in use");
+
+  // A later reconnect does not insist on the lost name.
+  f.transport.drop();
+  f.now_ms += 1000;
+  f.client.tick();
+  f.transport.accept();
+  f.transport.receive(kOpenFrame);
+  f.transport.receive("40");
+  CHECK(f.client.state() == ConnectionState::NeedsNickname);
+}
+
+TEST_CASE("failed attempts back off exponentially up to the cap", "[reconnect]") {
+  ClientFixture f;
+  f.join_as("bob");
+  f.transport.drop();
+  std::vector<std::int64_t> delays;
+  for (int i = 0; i < 8; ++i) {
+    REQUIRE(f.model.reconnect_at_ms().has_value());
+    const std::int64_t delay = *f.model.reconnect_at_ms() - f.now_ms;
+    delays.push_back(delay);
+    f.now_ms += delay;
+    f.client.tick();
+    REQUIRE(f.client.state() == ConnectionState::Connecting);
+    f.transport.drop("refused");  // the server is still down
+  }
+  CHECK(delays == std::vector<std::int64_t>{1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000});
+}
+
+TEST_CASE("a successful reconnect resets the backoff", "[reconnect]") {
+  ClientFixture f;
+  f.join_as("bob");
+  f.transport.drop();
+  f.now_ms += 1000;
+  f.client.tick();
+  f.transport.drop();  // second failure: 2 s
+  CHECK(*f.model.reconnect_at_ms() - f.now_ms == 2000);
+  f.now_ms += 2000;
+  f.client.tick();
+  f.transport.accept();
+  f.transport.receive(kOpenFrame);
+  f.transport.receive("40");
+  f.transport.receive("432[false]");
+  REQUIRE(f.client.state() == ConnectionState::Joined);
+  f.transport.drop();
+  CHECK(*f.model.reconnect_at_ms() - f.now_ms == 1000);
+}
+
+TEST_CASE("messages awaiting an ack fail when the connection drops", "[reconnect]") {
+  ClientFixture f;
+  f.join_as("bob");
+  f.client.send_message("are you there?");
+  f.transport.drop();
+  REQUIRE(!f.model.lines().empty());
+  CHECK(f.model.lines()[0].status == DeliveryStatus::Failed);
+}
+
+TEST_CASE("history replayed on re-join is not shown twice", "[reconnect]") {
+  ClientFixture f;
+  f.join_as("bob");
+  f.transport.receive(R"(42["user message","alice","one",{"id":1,"ts":1,"history":true}])");
+  f.client.send_message("mine");
+  f.transport.receive(R"(432[{"id":2,"ts":2}])");
+  f.transport.drop();
+  f.now_ms += 1000;
+  f.client.tick();
+  f.transport.accept();
+  f.transport.receive(kOpenFrame);
+  f.transport.receive("40");
+  f.transport.receive("433[false]");
+  f.transport.receive(R"(42["user message","alice","one",{"id":1,"ts":1,"history":true}])");
+  f.transport.receive(R"(42["user message","bob","mine",{"id":2,"ts":2,"history":true}])");
+  f.transport.receive(R"(42["user message","alice","missed",{"id":3,"ts":3,"history":true}])");
+
+  int messages = 0;
+  for (const auto& line : f.model.lines()) messages += line.kind == LineKind::Message ? 1 : 0;
+  CHECK(messages == 3);
+  CHECK(f.model.lines().back().text == "missed");
+}
+
+TEST_CASE("a server close packet or namespace disconnect triggers a reconnect", "[reconnect]") {
+  SECTION("engine.io close") {
+    ClientFixture f;
+    f.join_as("bob");
+    f.transport.receive("1");
+    CHECK(f.client.state() == ConnectionState::Disconnected);
+    CHECK(f.transport.close_calls() == 1);
+  }
+  SECTION("socket.io disconnect") {
+    ClientFixture f;
+    f.join_as("bob");
+    f.transport.receive("41");
+    CHECK(f.client.state() == ConnectionState::Disconnected);
+    CHECK(f.model.reconnect_at_ms().has_value());
+  }
+}

@@ -1,0 +1,293 @@
+#include "chat_view.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+#include "chat/chat_rules.hpp"
+
+namespace chat_web {
+
+namespace {
+
+using chat_client::ChatLine;
+using chat_client::ConnectionState;
+using chat_client::DeliveryStatus;
+using chat_client::LineKind;
+
+const ImVec4 kTimeColor{0.50f, 0.53f, 0.58f, 1.0f};
+const ImVec4 kAnnouncementColor{0.58f, 0.60f, 0.64f, 1.0f};
+const ImVec4 kSystemColor{0.96f, 0.76f, 0.33f, 1.0f};
+const ImVec4 kErrorColor{1.00f, 0.45f, 0.42f, 1.0f};
+const ImVec4 kTextColor{0.90f, 0.91f, 0.93f, 1.0f};
+const ImVec4 kHistoryTextColor{0.74f, 0.76f, 0.80f, 1.0f};
+const ImVec4 kPendingTextColor{0.62f, 0.64f, 0.68f, 1.0f};
+const ImVec4 kOwnNameColor{0.45f, 0.78f, 1.00f, 1.0f};
+
+// A stable, readable colour per nickname, so speakers are easy to follow.
+ImVec4 name_color(const std::string& name) {
+  std::uint32_t hash = 2166136261u;
+  for (unsigned char c : name) hash = (hash ^ c) * 16777619u;
+  float r = 0, g = 0, b = 0;
+  ImGui::ColorConvertHSVtoRGB(static_cast<float>(hash % 360u) / 360.0f, 0.45f, 1.0f, r, g, b);
+  return ImVec4(r, g, b, 1.0f);
+}
+
+// Emulated bold: the one CJK-capable font has a single weight, so the text
+// is drawn twice, one device pixel apart.
+void draw_bold(ImDrawList* list, ImVec2 pos, const ImVec4& color, const char* begin, const char* end = nullptr) {
+  const ImU32 packed = ImGui::ColorConvertFloat4ToU32(color);
+  list->AddText(pos, packed, begin, end);
+  list->AddText(ImVec2(pos.x + 1.0f, pos.y), packed, begin, end);
+}
+
+void bold_text(const ImVec4& color, const char* text) {
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  draw_bold(ImGui::GetWindowDrawList(), pos, color, text);
+  const ImVec2 size = ImGui::CalcTextSize(text);
+  ImGui::Dummy(ImVec2(size.x + 1.0f, size.y));
+}
+
+std::string seconds_until(std::int64_t at_ms, std::int64_t now_ms) {
+  const std::int64_t seconds = std::max<std::int64_t>(1, (at_ms - now_ms + 999) / 1000);
+  return std::to_string(seconds) + "s";
+}
+
+// A window centred on the display, sized to its content.
+bool begin_centered(const char* id, float width) {
+  const ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.4f), ImGuiCond_Always,
+                          ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(ImVec2(std::min(width, io.DisplaySize.x - 20.0f), 0.0f));
+  constexpr ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_AlwaysAutoResize;
+  return ImGui::Begin(id, nullptr, flags);
+}
+
+}  // namespace
+
+void ChatView::draw(chat_client::ChatClient& client, FontAtlas& fonts, float scale, std::int64_t now_ms) {
+  scale_ = scale;
+  const auto& model = client.model();
+  const ConnectionState state = model.connection_state();
+  request_new_glyphs(model, fonts);
+
+  const bool prompting =
+      state == ConnectionState::NeedsNickname || (state == ConnectionState::Joining && was_prompting_);
+  if (model.has_joined_once()) draw_chat(client, fonts, now_ms);
+  if (prompting) {
+    if (!was_prompting_) nickname_[0] = '\0';
+    draw_nickname_prompt(client, fonts);
+  } else if (!model.has_joined_once()) {
+    draw_connecting(model, now_ms);
+  }
+  was_prompting_ = prompting;
+  has_text_field_ = prompting || model.has_joined_once();
+}
+
+void ChatView::request_new_glyphs(const chat_client::ChatModel& model, FontAtlas& fonts) {
+  // Only lines not seen before are scanned; the atlas rebuilds next frame.
+  for (auto it = model.lines().rbegin(); it != model.lines().rend() && it->seq > glyphs_checked_seq_; ++it) {
+    fonts.request_glyphs(it->from);
+    fonts.request_glyphs(it->text);
+  }
+  if (!model.lines().empty()) glyphs_checked_seq_ = std::max(glyphs_checked_seq_, model.lines().back().seq);
+  for (const auto& name : model.online()) fonts.request_glyphs(name);
+  fonts.request_glyphs(model.nickname_error());
+}
+
+void ChatView::draw_connecting(const chat_client::ChatModel& model, std::int64_t now_ms) {
+  if (begin_centered("##connecting", 420.0f * scale_)) {
+    const int dots = static_cast<int>((now_ms / 400) % 4);
+    const std::string title = std::string("Connecting to the chat") + std::string(static_cast<std::size_t>(dots), '.');
+    bold_text(kTextColor, title.c_str());
+    ImGui::Spacing();
+    if (const auto at = model.reconnect_at_ms()) {
+      ImGui::TextColored(kSystemColor, "No connection, retrying in %s", seconds_until(*at, now_ms).c_str());
+    } else {
+      ImGui::TextColored(kTimeColor, "%s", std::string(to_string(model.connection_state())).c_str());
+    }
+  }
+  ImGui::End();
+}
+
+void ChatView::draw_nickname_prompt(chat_client::ChatClient& client, FontAtlas& fonts) {
+  const auto& model = client.model();
+  const bool joining = model.connection_state() == ConnectionState::Joining;
+  if (begin_centered("##nickname", 440.0f * scale_)) {
+    bold_text(kTextColor, "Pick a nickname");
+    ImGui::TextColored(kTimeColor, "It is how others will see you in the room.");
+    ImGui::Spacing();
+
+    ImGui::BeginDisabled(joining);
+    const float button_width = ImGui::CalcTextSize("Join").x + ImGui::GetStyle().FramePadding.x * 2.0f;
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - button_width - ImGui::GetStyle().ItemSpacing.x);
+    // Keep the keyboard in the one field of this screen.
+    if (!joining && !ImGui::IsAnyItemActive()) ImGui::SetKeyboardFocusHere();
+    bool submit = ImGui::InputText("##nick", nickname_.data(), nickname_.size(), ImGuiInputTextFlags_EnterReturnsTrue);
+    if (ImGui::IsItemEdited()) fonts.request_glyphs(nickname_.data());
+    ImGui::SameLine();
+    submit = ImGui::Button("Join") || submit;
+    ImGui::EndDisabled();
+
+    if (submit && !joining) client.submit_nickname(nickname_.data());
+    if (joining) {
+      ImGui::TextColored(kTimeColor, "Joining...");
+    } else if (!model.nickname_error().empty()) {
+      ImGui::PushTextWrapPos(0.0f);
+      ImGui::TextColored(kErrorColor, "%s", model.nickname_error().c_str());
+      ImGui::PopTextWrapPos();
+    }
+  }
+  ImGui::End();
+}
+
+void ChatView::draw_chat(chat_client::ChatClient& client, FontAtlas& fonts, std::int64_t now_ms) {
+  const auto& model = client.model();
+  const ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos(ImVec2(0.0f, 0.0f));
+  ImGui::SetNextWindowSize(io.DisplaySize);
+  constexpr ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+  if (ImGui::Begin("##chat", nullptr, flags)) {
+    draw_status_banner(model, now_ms);
+
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float input_height = ImGui::GetFrameHeightWithSpacing() + style.ItemSpacing.y;
+    const float online_width = std::clamp(io.DisplaySize.x * 0.22f, 110.0f * scale_, 260.0f * scale_);
+    const bool narrow = io.DisplaySize.x < 480.0f * scale_;  // phones: the list goes above the log
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+
+    if (narrow) {
+      ImGui::PushTextWrapPos(0.0f);
+      std::string online = "Online: ";
+      for (std::size_t i = 0; i < model.online().size(); ++i) {
+        online += (i ? ", " : "") + model.online()[i];
+      }
+      ImGui::TextColored(kAnnouncementColor, "%s", online.c_str());
+      ImGui::PopTextWrapPos();
+      ImGui::BeginChild("##log", ImVec2(0.0f, ImGui::GetContentRegionAvail().y - input_height), true,
+                        ImGuiWindowFlags_AlwaysVerticalScrollbar);
+      draw_log(model);
+      ImGui::EndChild();
+    } else {
+      ImGui::BeginChild("##log", ImVec2(avail.x - online_width - style.ItemSpacing.x, avail.y - input_height), true,
+                        ImGuiWindowFlags_AlwaysVerticalScrollbar);
+      draw_log(model);
+      ImGui::EndChild();
+      ImGui::SameLine();
+      ImGui::BeginChild("##online", ImVec2(0.0f, avail.y - input_height), true);
+      draw_online(model);
+      ImGui::EndChild();
+    }
+    draw_input(client, fonts);
+  }
+  ImGui::End();
+}
+
+void ChatView::draw_status_banner(const chat_client::ChatModel& model, std::int64_t now_ms) {
+  const ConnectionState state = model.connection_state();
+  if (state == ConnectionState::Joined || state == ConnectionState::NeedsNickname) return;
+  std::string text;
+  if (state == ConnectionState::Disconnected) {
+    text = model.reconnect_at_ms() ? "Disconnected, reconnecting in " + seconds_until(*model.reconnect_at_ms(), now_ms) + "..."
+                                   : "Disconnected";
+  } else if (state == ConnectionState::Joining) {
+    text = "Rejoining as " + model.nickname() + "...";
+  } else {
+    text = "Reconnecting...";
+  }
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.35f, 0.25f, 0.05f, 1.0f));
+  ImGui::BeginChild("##banner", ImVec2(0.0f, ImGui::GetFrameHeightWithSpacing()), false);
+  ImGui::SetCursorPos(ImVec2(ImGui::GetStyle().FramePadding.x, ImGui::GetStyle().FramePadding.y));
+  ImGui::TextColored(kSystemColor, "%s", text.c_str());
+  ImGui::EndChild();
+  ImGui::PopStyleColor();
+}
+
+void ChatView::draw_log(const chat_client::ChatModel& model) {
+  ImFont* font = ImGui::GetFont();
+  layout_.update(model, ImGui::GetContentRegionAvail().x, font);
+  const auto& rows = layout_.rows();
+  // Follow new lines only when the reader is already at the bottom.
+  const bool at_bottom = ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 1.0f;
+
+  ImDrawList* list = ImGui::GetWindowDrawList();
+  const float line_height = ImGui::GetTextLineHeight();
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(rows.size()), ImGui::GetTextLineHeightWithSpacing());
+  while (clipper.Step()) {
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+      const LogRow& row = rows[static_cast<std::size_t>(i)];
+      const LogEntry& entry = layout_.entry(row.line);
+      const ChatLine& line = model.lines()[row.line];
+      const ImVec2 pos = ImGui::GetCursorScreenPos();
+      float x = pos.x + entry.indent;
+      if (row.first) {
+        list->AddText(pos, ImGui::ColorConvertFloat4ToU32(kTimeColor), entry.time.c_str());
+        x = pos.x + entry.time_width;
+        if (!entry.sender.empty()) {
+          draw_bold(list, ImVec2(x, pos.y), line.own ? kOwnNameColor : name_color(line.from), entry.sender.c_str());
+          x = pos.x + entry.prefix_width;
+        }
+      }
+      ImVec4 color = kTextColor;
+      switch (line.kind) {
+        case LineKind::Message:
+          if (line.status == DeliveryStatus::Failed) color = kErrorColor;
+          else if (line.status == DeliveryStatus::Pending) color = kPendingTextColor;
+          else if (line.history) color = kHistoryTextColor;
+          break;
+        case LineKind::Announcement: color = kAnnouncementColor; break;
+        case LineKind::System: color = kSystemColor; break;
+        case LineKind::Error: color = kErrorColor; break;
+      }
+      const char* body = entry.body.c_str();
+      list->AddText(ImVec2(x, pos.y), ImGui::ColorConvertFloat4ToU32(color), body + row.begin, body + row.end);
+      ImGui::Dummy(ImVec2(1.0f, line_height));
+    }
+  }
+  clipper.End();
+  if (rows.size() != seen_rows_ && (at_bottom || force_scroll_)) ImGui::SetScrollHereY(1.0f);
+  if (force_scroll_ && rows.size() != seen_rows_) force_scroll_ = false;
+  seen_rows_ = rows.size();
+}
+
+void ChatView::draw_online(const chat_client::ChatModel& model) {
+  bold_text(kTextColor, ("Online: " + std::to_string(model.online().size())).c_str());
+  ImGui::Separator();
+  for (const auto& name : model.online()) {
+    if (name == model.nickname()) {
+      ImGui::TextColored(kOwnNameColor, "%s (you)", name.c_str());
+    } else {
+      ImGui::TextColored(name_color(name), "%s", name.c_str());
+    }
+  }
+}
+
+void ChatView::draw_input(chat_client::ChatClient& client, FontAtlas& fonts) {
+  const bool joined = client.model().connection_state() == ConnectionState::Joined;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  ImGui::BeginDisabled(!joined);
+  const float button_width = ImGui::CalcTextSize("Send").x + style.FramePadding.x * 2.0f;
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - button_width - style.ItemSpacing.x);
+  // The message line owns the keyboard unless something else is being used.
+  if (joined && !ImGui::IsAnyItemActive()) ImGui::SetKeyboardFocusHere();
+  bool submit = ImGui::InputTextWithHint("##message", "Type a message, Enter to send", message_.data(),
+                                         message_.size(), ImGuiInputTextFlags_EnterReturnsTrue);
+  if (ImGui::IsItemEdited()) fonts.request_glyphs(message_.data());
+  ImGui::SameLine();
+  submit = ImGui::Button("Send") || submit;
+  ImGui::EndDisabled();
+
+  if (submit && joined) {
+    // Blank lines are simply not sent (no error line for an idle Enter).
+    if (!chat::rules::trim(message_.data()).empty() && !client.send_message(message_.data())) {
+      message_[0] = '\0';
+      force_scroll_ = true;
+    }
+    // Enter deactivates the field; the focus rule above takes it back next frame.
+  }
+}
+
+}  // namespace chat_web

@@ -1,0 +1,226 @@
+// The browser client's entry point: GLFW + WebGL2 + Dear ImGui, one frame
+// per requestAnimationFrame. Owns the objects and wires them together; the
+// chat logic lives in chat_client_core, the drawing in ChatView.
+
+#include <emscripten/emscripten.h>
+#include <emscripten/html5.h>
+
+#include <GLES3/gl3.h>
+#include <GLFW/glfw3.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include "browser_text_input.hpp"
+#include "chat_client/chat_client.hpp"
+#include "chat_client/chat_model.hpp"
+#include "chat_client/chat_state_json.hpp"
+#include "chat_client/server_url.hpp"
+#include "chat_view.hpp"
+#include "font_atlas.hpp"
+#include "key_event_queue.hpp"
+#include "web_socket_transport.hpp"
+
+// Strings from the page's location (malloc'd UTF-8, freed by the caller).
+EM_JS(char*, chat_page_location_part, (int which), {
+  var value = which === 0 ? location.protocol : location.host;
+  var size = lengthBytesUTF8(value) + 1;
+  var pointer = _malloc(size);
+  stringToUTF8(value, pointer, size);
+  return pointer;
+});
+
+// Hides the page's "Loading…" note once the first frame is on screen.
+EM_JS(void, chat_page_ready, (), {
+  if (window.chatPage) window.chatPage.ready();
+});
+
+namespace {
+
+constexpr const char* kCanvas = "#canvas";
+constexpr const char* kFontPath = "/fonts/wqy-microhei.ttc";
+
+std::string page_location_part(int which) {
+  char* raw = chat_page_location_part(which);
+  std::string value = raw != nullptr ? raw : "";
+  std::free(raw);
+  return value;
+}
+
+std::int64_t now_ms() { return static_cast<std::int64_t>(emscripten_date_now()); }
+
+double random01() { return static_cast<double>(std::rand()) / (static_cast<double>(RAND_MAX) + 1.0); }
+
+void apply_style(float scale) {
+  ImGuiStyle style;
+  ImGui::StyleColorsDark(&style);
+  style.WindowRounding = 6.0f;
+  style.ChildRounding = 4.0f;
+  style.FrameRounding = 4.0f;
+  style.WindowPadding = ImVec2(10.0f, 10.0f);
+  style.FramePadding = ImVec2(8.0f, 5.0f);
+  style.ItemSpacing = ImVec2(8.0f, 4.0f);
+  style.Colors[ImGuiCol_WindowBg] = ImVec4(0.10f, 0.11f, 0.13f, 1.0f);
+  style.Colors[ImGuiCol_ChildBg] = ImVec4(0.08f, 0.09f, 0.10f, 1.0f);
+  style.ScaleAllSizes(scale);
+  ImGui::GetStyle() = style;
+}
+
+struct App {
+  GLFWwindow* window = nullptr;
+  chat_web::WebSocketTransport transport;
+  chat_client::ChatModel model;
+  std::unique_ptr<chat_client::ChatClient> client;
+  chat_web::FontAtlas fonts{kFontPath};
+  chat_web::ChatView view;
+  chat_web::BrowserTextInput text_input;
+  chat_web::KeyEventQueue keys;
+  float scale = 0.0f;
+  bool shown = false;
+  std::string state_json;  // kept alive for the pointer handed to JavaScript
+  // Text from the DOM input waits here until an ImGui field is active:
+  // ImGui drops characters that arrive while no field has the focus.
+  std::string pending_text;
+};
+
+constexpr std::size_t kMaxPendingText = 64 * 1024;
+
+App* g_app = nullptr;
+
+// Canvas backing store = CSS size x devicePixelRatio; ImGui then works in
+// device pixels, with fonts and style scaled by the ratio.
+ImVec2 fit_canvas_to_window() {
+  double css_width = 0.0, css_height = 0.0;
+  emscripten_get_element_css_size(kCanvas, &css_width, &css_height);
+  const double ratio = emscripten_get_device_pixel_ratio();
+  const int width = std::max(1, static_cast<int>(std::lround(css_width * ratio)));
+  const int height = std::max(1, static_cast<int>(std::lround(css_height * ratio)));
+  int current_width = 0, current_height = 0;
+  emscripten_get_canvas_element_size(kCanvas, &current_width, &current_height);
+  if (current_width != width || current_height != height) {
+    emscripten_set_canvas_element_size(kCanvas, width, height);
+  }
+  return ImVec2(static_cast<float>(width), static_cast<float>(height));
+}
+
+void frame() {
+  App& app = *g_app;
+  app.client->tick();
+
+  const ImVec2 display = fit_canvas_to_window();
+  const auto ratio = static_cast<float>(emscripten_get_device_pixel_ratio());
+  if (ratio != app.scale) {
+    app.scale = ratio;
+    apply_style(ratio);
+  }
+  app.fonts.update(app.scale);
+
+  app.keys.deliver();
+  ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput && !app.pending_text.empty()) {
+    io.AddInputCharactersUTF8(app.pending_text.c_str());
+    app.pending_text.clear();
+  }
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  io.DisplaySize = display;  // GLFW's idea of the size is not kept in sync
+  io.DisplayFramebufferScale = ImVec2(1.0f, 1.0f);
+  ImGui::NewFrame();
+
+  app.view.draw(*app.client, app.fonts, app.scale, now_ms());
+
+  ImGui::Render();
+  glViewport(0, 0, static_cast<int>(display.x), static_cast<int>(display.y));
+  glClearColor(0.10f, 0.11f, 0.13f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+
+  app.text_input.update(io.WantTextInput || app.view.has_text_field());
+  if (!app.shown) {
+    app.shown = true;
+    chat_page_ready();
+  }
+}
+
+}  // namespace
+
+// ---- read-only state and test hooks for the page (see www/app.js) ----------
+extern "C" {
+
+// window.chatState(): the model as JSON. The pointer stays valid until the next call.
+EMSCRIPTEN_KEEPALIVE const char* chat_state_json() {
+  if (g_app == nullptr) return "{\"state\":\"Loading\"}";
+  g_app->state_json = chat_client::chat_state_json(g_app->model, now_ms());
+  return g_app->state_json.c_str();
+}
+
+// Text from the hidden DOM input (typing, IME, paste) into ImGui's queue.
+EMSCRIPTEN_KEEPALIVE void chat_input_text(const char* utf8) {
+  if (g_app == nullptr || utf8 == nullptr) return;
+  if (g_app->pending_text.size() < kMaxPendingText) g_app->pending_text += utf8;
+}
+
+// Test hooks: the very ChatClient calls the Join and Send buttons make, for
+// tests that cannot drive the canvas. Return "" or the local refusal reason.
+EMSCRIPTEN_KEEPALIVE const char* chat_test_set_nickname(const char* nickname) {
+  static std::string result;
+  if (g_app == nullptr) return "not started";
+  result = g_app->client->submit_nickname(nickname).value_or("");
+  return result.c_str();
+}
+
+EMSCRIPTEN_KEEPALIVE const char* chat_test_send_message(const char* text) {
+  static std::string result;
+  if (g_app == nullptr) return "not started";
+  result = g_app->client->send_message(text).value_or("");
+  return result.c_str();
+}
+
+}  // extern "C"
+
+int main() {
+  std::srand(static_cast<unsigned>(now_ms()));  // reconnect jitter only
+  if (!glfwInit()) {
+    std::fprintf(stderr, "glfwInit failed\n");
+    return 1;
+  }
+  glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+
+  static App app;
+  g_app = &app;
+  app.window = glfwCreateWindow(800, 600, "Chat", nullptr, nullptr);
+  if (app.window == nullptr) {
+    std::fprintf(stderr, "could not create a WebGL2 context\n");
+    return 1;
+  }
+  glfwMakeContextCurrent(app.window);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // nothing to persist: the layout is fixed
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  ImGui_ImplGlfw_InitForOpenGL(app.window, true);
+  ImGui_ImplOpenGL3_Init("#version 300 es");
+  ImGui_ImplOpenGL3_CreateDeviceObjects();  // so FontAtlas owns every later font texture
+  app.keys.install(app.window);
+  app.text_input.install();
+
+  chat_client::ClientConfig config;
+  config.url = chat_client::make_socket_url(page_location_part(0), page_location_part(1));
+  config.random01 = random01;
+  app.client = std::make_unique<chat_client::ChatClient>(std::move(config), app.transport, app.model, now_ms);
+  app.client->start();
+
+  emscripten_set_main_loop(frame, 0, false);
+  return 0;
+}

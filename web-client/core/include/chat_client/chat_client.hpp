@@ -1,0 +1,96 @@
+#pragma once
+// The chat's protocol client: drives the connection through its states,
+// speaks Engine.IO / Socket.IO through the shared codec, and writes what
+// happens into the ChatModel. The UI calls submit_nickname / send_message;
+// the platform feeds transport events and calls tick() every frame.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "chat/socketio_packet.hpp"
+#include "chat_client/chat_model.hpp"
+#include "chat_client/connection_state.hpp"
+#include "chat_client/reconnect_backoff.hpp"
+#include "chat_client/transport.hpp"
+
+namespace chat_client {
+
+struct ClientConfig {
+  std::string url;                      // ws(s)://host/socket.io/?EIO=4&transport=websocket
+  BackoffPolicy backoff;
+  std::int64_t connect_timeout_ms = 10000;  // from open() to the Socket.IO CONNECT answer
+  std::function<double()> random01;     // jitter source; a fixed 0.5 when empty
+};
+
+class ChatClient final : public TransportEvents {
+ public:
+  using Clock = std::function<std::int64_t()>;  // milliseconds since the epoch
+
+  ChatClient(ClientConfig config, Transport& transport, ChatModel& model, Clock clock);
+
+  // Opens the first connection.
+  void start();
+  // Runs the timers (reconnect, heartbeat, connect timeout). Call often.
+  void tick();
+
+  // The nickname form. Returns the local refusal reason (also stored in the
+  // model), or nullopt when the nickname was sent.
+  std::optional<std::string> submit_nickname(std::string_view nickname);
+  // The message line. Returns the local refusal reason (also logged), or
+  // nullopt when the message was sent (and shown as Pending).
+  std::optional<std::string> send_message(std::string_view text);
+
+  ConnectionState state() const { return state_; }
+  const ChatModel& model() const { return model_; }
+  // Why the last connection ended (for diagnostics and the test view).
+  const std::string& last_disconnect_reason() const { return last_disconnect_reason_; }
+
+  // TransportEvents
+  void on_transport_open() override;
+  void on_transport_text(std::string_view frame) override;
+  void on_transport_binary(std::string_view frame) override;
+  void on_transport_closed(std::string_view reason) override;
+
+ private:
+  void set_state(ConnectionState state);
+  void connect();
+  void drop_connection(std::string_view reason);  // close + schedule reconnect
+  void send_packet_text(std::string_view sio_text);
+  void send_nickname(const std::string& nickname);
+  void handle_engine_open(std::string_view data);
+  void handle_socket_packet(std::string_view text);
+  void handle_ack(std::uint64_t ack_id, const chat::sio::Packet& packet);
+  void ignore_frame();
+
+  ClientConfig config_;
+  Transport& transport_;
+  ChatModel& model_;
+  Clock clock_;
+  ReconnectBackoff backoff_;
+
+  ConnectionState state_ = ConnectionState::Disconnected;
+  bool started_ = false;
+  bool had_session_ = false;  // a Socket.IO session existed before: next one is a "reconnect"
+  std::int64_t connect_started_ms_ = 0;
+  std::optional<std::int64_t> reconnect_at_ms_;
+  std::string last_disconnect_reason_;
+
+  // Heartbeat: the server pings every interval; silence beyond
+  // interval + timeout means the connection is dead even if the socket is not.
+  std::int64_t ping_interval_ms_ = 25000;
+  std::int64_t ping_timeout_ms_ = 20000;
+  std::int64_t last_server_activity_ms_ = 0;
+
+  std::uint64_t next_ack_id_ = 1;
+  std::optional<std::uint64_t> nickname_ack_id_;
+  std::string requested_nickname_;
+  std::string accepted_nickname_;  // re-sent automatically after a reconnect
+  bool auto_rejoin_ = false;
+  std::unordered_map<std::uint64_t, std::uint64_t> pending_messages_;  // ack id -> line seq
+};
+
+}  // namespace chat_client

@@ -1,0 +1,339 @@
+#include "chat_client/chat_client.hpp"
+
+#include <cmath>
+#include <utility>
+
+#include "chat/chat_events.hpp"
+#include "chat/chat_rules.hpp"
+#include "chat/engineio_packet.hpp"
+#include "chat/socketio_packet.hpp"
+
+namespace chat_client {
+
+namespace eio = chat::eio;
+namespace sio = chat::sio;
+namespace events = chat::events;
+
+namespace {
+
+// "in 2s": whole seconds, rounded up so a 1.2 s delay does not read "in 1s".
+std::string seconds_text(std::int64_t ms) {
+  const auto seconds = (ms + 999) / 1000;
+  return std::to_string(seconds < 1 ? 1 : seconds) + "s";
+}
+
+}  // namespace
+
+ChatClient::ChatClient(ClientConfig config, Transport& transport, ChatModel& model, Clock clock)
+    : config_(std::move(config)),
+      transport_(transport),
+      model_(model),
+      clock_(std::move(clock)),
+      backoff_(config_.backoff, config_.random01) {}
+
+void ChatClient::set_state(ConnectionState state) {
+  state_ = state;
+  model_.set_connection_state(state);
+}
+
+void ChatClient::start() {
+  if (started_) return;
+  started_ = true;
+  connect();
+}
+
+void ChatClient::connect() {
+  reconnect_at_ms_.reset();
+  model_.set_reconnect_at(std::nullopt);
+  nickname_ack_id_.reset();
+  connect_started_ms_ = clock_();
+  set_state(ConnectionState::Connecting);
+  transport_.open(config_.url, *this);
+}
+
+void ChatClient::tick() {
+  if (!started_) return;
+  const std::int64_t now = clock_();
+  switch (state_) {
+    case ConnectionState::Disconnected:
+      if (reconnect_at_ms_ && now >= *reconnect_at_ms_) connect();
+      return;
+    case ConnectionState::Connecting:
+    case ConnectionState::Handshaking:
+    case ConnectionState::NamespaceConnecting:
+      if (now - connect_started_ms_ > config_.connect_timeout_ms) {
+        transport_.close();
+        drop_connection("connection timed out");
+      }
+      return;
+    case ConnectionState::NeedsNickname:
+    case ConnectionState::Joining:
+    case ConnectionState::Joined:
+      if (now - last_server_activity_ms_ > ping_interval_ms_ + ping_timeout_ms_) {
+        transport_.close();
+        drop_connection("server stopped answering");
+      }
+      return;
+  }
+}
+
+void ChatClient::drop_connection(std::string_view reason) {
+  last_disconnect_reason_ = std::string(reason);  // the user-facing line stays short
+  const std::int64_t now = clock_();
+  // Messages whose ack is lost may or may not have been stored; say so
+  // rather than leave them pending forever.
+  for (const auto& [ack_id, seq] : pending_messages_) {
+    model_.fail_own_message(seq, "connection lost before the server confirmed it");
+  }
+  pending_messages_.clear();
+  nickname_ack_id_.reset();
+  const std::int64_t delay = backoff_.next_delay_ms();
+  reconnect_at_ms_ = now + delay;
+  model_.set_reconnect_at(reconnect_at_ms_);
+  set_state(ConnectionState::Disconnected);
+  model_.add_system("Disconnected, reconnecting in " + seconds_text(delay) + "\u2026", now);
+}
+
+void ChatClient::on_transport_open() {
+  if (state_ != ConnectionState::Connecting) return;
+  set_state(ConnectionState::Handshaking);
+}
+
+void ChatClient::on_transport_closed(std::string_view reason) {
+  if (state_ == ConnectionState::Disconnected) return;  // already handled
+  drop_connection(reason);
+}
+
+void ChatClient::on_transport_binary(std::string_view /*frame*/) {
+  // The chat defines no binary events.
+  ignore_frame();
+}
+
+void ChatClient::ignore_frame() { model_.count_ignored_frame(); }
+
+void ChatClient::on_transport_text(std::string_view frame) {
+  if (state_ == ConnectionState::Disconnected || state_ == ConnectionState::Connecting) {
+    ignore_frame();
+    return;
+  }
+  auto packet = eio::decode_text_frame(frame);
+  if (!packet) {
+    ignore_frame();
+    return;
+  }
+  last_server_activity_ms_ = clock_();
+  switch (packet->type) {
+    case eio::PacketType::Open:
+      handle_engine_open(packet->data);
+      return;
+    case eio::PacketType::Ping:
+      // Echo the payload ("2probe" -> "3probe"), as Engine.IO does.
+      transport_.send_text(eio::encode_text_frame(eio::PacketType::Pong, packet->data));
+      return;
+    case eio::PacketType::Close:
+      transport_.close();
+      drop_connection("server closed the session");
+      return;
+    case eio::PacketType::Message:
+      if (state_ == ConnectionState::Handshaking) {
+        ignore_frame();  // no Socket.IO traffic before the Engine.IO handshake
+        return;
+      }
+      handle_socket_packet(packet->data);
+      return;
+    case eio::PacketType::Pong:
+    case eio::PacketType::Upgrade:
+    case eio::PacketType::Noop:
+      return;
+  }
+}
+
+void ChatClient::handle_engine_open(std::string_view data) {
+  if (state_ != ConnectionState::Handshaking) {
+    ignore_frame();
+    return;
+  }
+  auto handshake = eio::decode_open(data);
+  if (!handshake) {
+    ignore_frame();
+    transport_.close();
+    drop_connection("bad handshake");
+    return;
+  }
+  ping_interval_ms_ = handshake->ping_interval_ms;
+  ping_timeout_ms_ = handshake->ping_timeout_ms;
+  set_state(ConnectionState::NamespaceConnecting);
+  send_packet_text(sio::encode(sio::Packet{sio::PacketType::Connect, "/", std::nullopt, nullptr, 0}));
+}
+
+void ChatClient::send_packet_text(std::string_view sio_text) {
+  transport_.send_text(eio::encode_text_frame(eio::PacketType::Message, sio_text));
+}
+
+void ChatClient::send_nickname(const std::string& nickname) {
+  requested_nickname_ = nickname;
+  nickname_ack_id_ = next_ack_id_++;
+  send_packet_text(sio::encode(events::encode(events::NicknameRequest{nickname, nickname_ack_id_})));
+  set_state(ConnectionState::Joining);
+}
+
+void ChatClient::handle_socket_packet(std::string_view text) {
+  auto packet = sio::decode(text);
+  if (!packet || packet->nsp != "/") {
+    ignore_frame();
+    return;
+  }
+  const std::int64_t now = clock_();
+  switch (packet->type) {
+    case sio::PacketType::Connect: {
+      if (state_ != ConnectionState::NamespaceConnecting) {
+        ignore_frame();
+        return;
+      }
+      backoff_.reset();
+      if (had_session_) model_.add_system("Reconnected", now);
+      had_session_ = true;
+      if (!accepted_nickname_.empty()) {
+        auto_rejoin_ = true;
+        send_nickname(accepted_nickname_);
+      } else {
+        set_state(ConnectionState::NeedsNickname);
+      }
+      return;
+    }
+    case sio::PacketType::ConnectError: {
+      std::string reason = "connection refused";
+      if (packet->data.is_object() && packet->data.contains("message") &&
+          packet->data["message"].is_string()) {
+        reason = packet->data["message"].get<std::string>();
+      } else if (packet->data.is_string()) {
+        reason = packet->data.get<std::string>();
+      }
+      model_.add_error("Server refused the connection: " + reason, now);
+      transport_.close();
+      drop_connection(reason);
+      return;
+    }
+    case sio::PacketType::Disconnect:
+      transport_.close();
+      drop_connection("server ended the session");
+      return;
+    case sio::PacketType::Ack:
+      if (packet->ack_id) handle_ack(*packet->ack_id, *packet);
+      return;
+    case sio::PacketType::Event:
+      break;
+    case sio::PacketType::BinaryEvent:
+    case sio::PacketType::BinaryAck:
+      ignore_frame();
+      return;
+  }
+
+  if (!is_session_open(state_)) {
+    ignore_frame();
+    return;
+  }
+  auto event = events::decode_server_event(*packet);
+  if (!event) {
+    ignore_frame();  // unknown events are expected from newer servers
+    return;
+  }
+  if (auto* message = std::get_if<events::UserMessage>(&*event)) {
+    const auto ts = message->meta.ts != 0 ? message->meta.ts : now;
+    model_.add_user_message(std::move(message->from), std::move(message->text), message->meta.id, ts,
+                            message->meta.history);
+  } else if (auto* announcement = std::get_if<events::Announcement>(&*event)) {
+    model_.add_announcement(std::move(announcement->text), now);
+  } else if (auto* nicknames = std::get_if<events::Nicknames>(&*event)) {
+    model_.set_online(std::move(nicknames->nicknames));
+  } else if (auto* error = std::get_if<events::ChatError>(&*event)) {
+    if (error->event == events::kNickname && state_ == ConnectionState::Joining) {
+      // A refusal without an ack: back to the nickname form.
+      nickname_ack_id_.reset();
+      model_.set_nickname_error(error->reason);
+      set_state(ConnectionState::NeedsNickname);
+    } else {
+      model_.add_error(error->reason.empty() ? "The server refused " + error->event : error->reason, now);
+    }
+  }
+}
+
+void ChatClient::handle_ack(std::uint64_t ack_id, const sio::Packet& packet) {
+  const std::int64_t now = clock_();
+  if (nickname_ack_id_ && ack_id == *nickname_ack_id_) {
+    nickname_ack_id_.reset();
+    auto answer = events::decode_nickname_ack(packet);
+    if (!answer) {
+      ignore_frame();
+      model_.set_nickname_error("The server sent an unreadable answer");
+      set_state(ConnectionState::NeedsNickname);
+      return;
+    }
+    if (answer->refused) {
+      model_.set_nickname_error(answer->reason.empty() ? "Nickname refused" : answer->reason);
+      if (auto_rejoin_) {
+        // Someone took our name while we were away: the user picks again.
+        model_.add_error("Could not rejoin as " + accepted_nickname_ + ": " + model_.nickname_error(), now);
+        accepted_nickname_.clear();
+      }
+      auto_rejoin_ = false;
+      set_state(ConnectionState::NeedsNickname);
+      return;
+    }
+    accepted_nickname_ = requested_nickname_;
+    auto_rejoin_ = false;
+    model_.set_nickname(accepted_nickname_);
+    model_.set_nickname_error("");
+    set_state(ConnectionState::Joined);
+    return;
+  }
+
+  const auto pending = pending_messages_.find(ack_id);
+  if (pending == pending_messages_.end()) {
+    ignore_frame();  // an ack we did not ask for
+    return;
+  }
+  const std::uint64_t seq = pending->second;
+  pending_messages_.erase(pending);
+  auto answer = events::decode_user_message_ack(packet);
+  if (!answer) {
+    ignore_frame();
+    model_.fail_own_message(seq, "the server sent an unreadable answer");
+    return;
+  }
+  if (answer->meta) {
+    model_.confirm_own_message(seq, answer->meta->id, answer->meta->ts);
+  } else {
+    model_.fail_own_message(seq, answer->error.empty() ? "refused" : answer->error);
+  }
+}
+
+std::optional<std::string> ChatClient::submit_nickname(std::string_view nickname) {
+  if (state_ != ConnectionState::NeedsNickname) {
+    std::string reason = state_ == ConnectionState::Joining ? "Already joining" : "Not connected yet";
+    return reason;
+  }
+  std::string nick = chat::rules::trim(nickname);
+  if (auto refusal = chat::rules::check_nickname(nick)) {
+    model_.set_nickname_error(*refusal);
+    return refusal;
+  }
+  model_.set_nickname_error("");
+  send_nickname(nick);
+  return std::nullopt;
+}
+
+std::optional<std::string> ChatClient::send_message(std::string_view text) {
+  const std::int64_t now = clock_();
+  if (state_ != ConnectionState::Joined) return std::string("Not connected");
+  if (auto refusal = chat::rules::check_message(text)) {
+    model_.add_error(*refusal, now);
+    return refusal;
+  }
+  const std::uint64_t ack_id = next_ack_id_++;
+  send_packet_text(sio::encode(events::encode(events::UserMessageRequest{std::string(text), ack_id})));
+  pending_messages_[ack_id] = model_.add_own_message(accepted_nickname_, std::string(text), now);
+  return std::nullopt;
+}
+
+}  // namespace chat_client

@@ -1,0 +1,128 @@
+#include "chat_client/chat_model.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace chat_client {
+
+ChatModel::ChatModel(std::size_t max_lines) : max_lines_(std::max<std::size_t>(max_lines, 1)) {}
+
+ChatLine& ChatModel::push(ChatLine line) {
+  line.seq = next_seq_++;
+  lines_.push_back(std::move(line));
+  while (lines_.size() > max_lines_) {
+    if (lines_.front().server_id != 0) seen_ids_.erase(lines_.front().server_id);
+    lines_.pop_front();
+  }
+  ++revision_;
+  return lines_.back();
+}
+
+bool ChatModel::add_user_message(std::string from, std::string text, std::int64_t server_id,
+                                 std::int64_t ts_ms, bool history) {
+  if (server_id != 0 && !seen_ids_.insert(server_id).second) return false;
+  ChatLine line;
+  line.kind = LineKind::Message;
+  line.from = std::move(from);
+  line.text = std::move(text);
+  line.server_id = server_id;
+  line.ts_ms = ts_ms;
+  line.history = history;
+  push(std::move(line));
+  return true;
+}
+
+void ChatModel::add_announcement(std::string text, std::int64_t now_ms) {
+  ChatLine line;
+  line.kind = LineKind::Announcement;
+  line.text = std::move(text);
+  line.ts_ms = now_ms;
+  push(std::move(line));
+}
+
+void ChatModel::add_system(std::string text, std::int64_t now_ms) {
+  ChatLine line;
+  line.kind = LineKind::System;
+  line.text = std::move(text);
+  line.ts_ms = now_ms;
+  push(std::move(line));
+}
+
+void ChatModel::add_error(std::string text, std::int64_t now_ms) {
+  ChatLine line;
+  line.kind = LineKind::Error;
+  line.text = std::move(text);
+  line.ts_ms = now_ms;
+  push(std::move(line));
+}
+
+std::uint64_t ChatModel::add_own_message(std::string from, std::string text, std::int64_t now_ms) {
+  ChatLine line;
+  line.kind = LineKind::Message;
+  line.from = std::move(from);
+  line.text = std::move(text);
+  line.ts_ms = now_ms;
+  line.own = true;
+  line.status = DeliveryStatus::Pending;
+  return push(std::move(line)).seq;
+}
+
+ChatLine* ChatModel::find_mutable(std::uint64_t seq) {
+  // Pending lines are recent: search from the back.
+  for (auto it = lines_.rbegin(); it != lines_.rend(); ++it) {
+    if (it->seq == seq) return &*it;
+    if (it->seq < seq) break;
+  }
+  return nullptr;
+}
+
+const ChatLine* ChatModel::find_line(std::uint64_t seq) const {
+  return const_cast<ChatModel*>(this)->find_mutable(seq);
+}
+
+void ChatModel::confirm_own_message(std::uint64_t seq, std::int64_t server_id, std::int64_t ts_ms) {
+  ChatLine* line = find_mutable(seq);
+  if (line == nullptr) return;  // already scrolled out of the log
+  line->status = DeliveryStatus::Confirmed;
+  line->server_id = server_id;
+  if (ts_ms != 0) line->ts_ms = ts_ms;
+  // Remember the id so a later history replay does not show it twice.
+  if (server_id != 0) seen_ids_.insert(server_id);
+  ++revision_;
+}
+
+void ChatModel::fail_own_message(std::uint64_t seq, std::string reason) {
+  ChatLine* line = find_mutable(seq);
+  if (line == nullptr) return;
+  line->status = DeliveryStatus::Failed;
+  line->failure = std::move(reason);
+  ++revision_;
+}
+
+void ChatModel::set_online(std::vector<std::string> nicknames) {
+  online_ = std::move(nicknames);
+  ++revision_;
+}
+
+void ChatModel::set_nickname(std::string nickname) {
+  nickname_ = std::move(nickname);
+  ++revision_;
+}
+
+void ChatModel::set_nickname_error(std::string error) {
+  nickname_error_ = std::move(error);
+  ++revision_;
+}
+
+void ChatModel::set_connection_state(ConnectionState state) {
+  if (state == ConnectionState::Joined) joined_once_ = true;
+  state_ = state;
+  ++revision_;
+}
+
+void ChatModel::set_reconnect_at(std::optional<std::int64_t> at_ms) {
+  reconnect_at_ms_ = at_ms;
+  ++revision_;
+}
+
+}  // namespace chat_client
