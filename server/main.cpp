@@ -11,23 +11,64 @@
 #include <thread>
 
 #include "chat/chat_service.hpp"
+#include "conformance/conformance_namespace.hpp"
+#include "conformance/engineio_echo.hpp"
 #include "engineio/engineio_server.hpp"
 #include "server_options.hpp"
+#include "socketio/chat_namespace.hpp"
 #include "socketio/socketio_server.hpp"
 #include "store/sqlite_history_store.hpp"
+#include "transport/engineio_endpoint.hpp"
 #include "transport/http_server.hpp"
 
 namespace {
 
-int run(const chatd::ServerOptions& options) {
-  // Signals are taken by sigwait below; block them before any thread starts.
+using namespace chatd;
+
+// Signals are taken by sigwait; they must be blocked before any thread starts.
+sigset_t block_shutdown_signals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  return signals;
+}
 
+eio::EngineIoConfig engine_config(const ServerOptions& options) {
+  eio::EngineIoConfig config;
+  config.ping_interval = options.ping_interval;
+  config.ping_timeout = options.ping_timeout;
+  config.max_payload = options.max_payload;
+  config.max_sessions = options.max_connections;
+  config.establish_timeout = options.connect_timeout;
+  return config;
+}
+
+transport::HttpConfig http_config(const ServerOptions& options, std::optional<std::filesystem::path> www) {
+  transport::HttpConfig config;
+  config.bind_address = options.bind_address;
+  config.port = options.port;
+  config.www = std::move(www);
+  config.max_connections = options.max_connections;
+  config.idle_timeout_ms = static_cast<int>((options.ping_interval + options.ping_timeout).count()) + 5000;
+  return config;
+}
+
+// Serves until SIGINT/SIGTERM, then closes every client with a reason.
+void serve(const sigset_t& signals, transport::HttpServer& http, const std::vector<eio::EngineIoServer*>& engines,
+           const std::string& banner) {
+  std::cout << "chatd listening on http://127.0.0.1:" << http.port() << banner << std::endl;
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  std::cerr << "chatd: " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down\n";
+  for (auto* engine : engines) engine->close_all("server shutting down");
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let the close frames leave
+  http.stop();
+}
+
+int run_chat(const ServerOptions& options, const sigset_t& signals) {
   std::optional<std::filesystem::path> www;
   if (!options.headless) {
     www = options.www.empty() ? std::filesystem::path(CHATD_DEFAULT_WWW) : options.www;
@@ -37,59 +78,65 @@ int run(const chatd::ServerOptions& options) {
       return 2;
     }
   }
+  store::SqliteHistoryStore history(options.db);
+  sio::SocketIoServer socketio;
+  sio::ChatNamespace chat_namespace(socketio);
+  chatd::chat::ChatService chat_service({options.history}, history, chat_namespace);
+  chat_namespace.set_chat_service(chat_service);
+  socketio.add_namespace("/", chat_namespace);
+  eio::EngineIoServer engine(engine_config(options), socketio);
+  transport::EngineIoEndpoint endpoint("/socket.io/", engine);
+  transport::HttpServer http(http_config(options, www), {&endpoint}, nullptr);
 
-  chatd::store::SqliteHistoryStore history(options.db);
-  chatd::sio::SocketIoServer socketio;
-  chatd::chat::ChatService chat({options.history}, history, socketio);
-  socketio.set_chat_service(chat);
+  serve(signals, http, {&engine},
+        std::string(options.headless ? " (headless)" : "") + ", history in " + options.db.string());
+  history.flush();  // every accepted message is committed before exit
+  return 0;
+}
 
-  chatd::eio::EngineIoConfig engine_config;
-  engine_config.ping_interval = options.ping_interval;
-  engine_config.ping_timeout = options.ping_timeout;
-  engine_config.max_payload = options.max_payload;
-  engine_config.max_sessions = options.max_connections;
-  chatd::eio::EngineIoServer engine(engine_config, socketio);
+// The reference servers the official protocol test suites expect.
+int run_conformance(ServerOptions options, const sigset_t& signals) {
+  options.ping_interval = std::chrono::milliseconds(300);
+  options.ping_timeout = std::chrono::milliseconds(200);
+  options.max_payload = 1'000'000;
+  options.connect_timeout = std::chrono::milliseconds(1000);
 
-  chatd::transport::HttpConfig http_config;
-  http_config.bind_address = options.bind_address;
-  http_config.port = options.port;
-  http_config.www = www;
-  http_config.max_connections = options.max_connections;
-  http_config.idle_timeout_ms =
-      static_cast<int>((options.ping_interval + options.ping_timeout).count()) + 5000;
-  chatd::transport::HttpServer http(http_config, engine, nullptr);
+  sio::SocketIoServer socketio({/*close_on_invalid_packet=*/true});
+  conformance::ConformanceNamespace main_namespace(socketio, "/");
+  conformance::ConformanceNamespace custom_namespace(socketio, "/custom");
+  socketio.add_namespace("/", main_namespace);
+  socketio.add_namespace("/custom", custom_namespace);
+  eio::EngineIoServer socketio_engine(engine_config(options), socketio);
 
-  const std::string host = options.bind_address.empty() ? "127.0.0.1" : options.bind_address;
-  std::cout << "chatd listening on http://" << host << ":" << http.port()
-            << (options.headless ? " (headless)" : "") << ", history in " << options.db.string() << std::endl;
+  conformance::EngineIoEcho echo;
+  auto echo_config = engine_config(options);
+  echo_config.establish_timeout = std::chrono::milliseconds(0);  // plain Engine.IO has no CONNECT
+  eio::EngineIoServer echo_engine(echo_config, echo);
 
-  int signal_number = 0;
-  sigwait(&signals, &signal_number);
-  std::cerr << "chatd: " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down\n";
-
-  // Tell every client why, give the close frames a moment to leave, then stop.
-  engine.close_all("server shutting down");
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  http.stop();
-  history.flush();
+  transport::EngineIoEndpoint socketio_endpoint("/socket.io/", socketio_engine);
+  transport::EngineIoEndpoint echo_endpoint("/engine.io/", echo_engine);
+  transport::HttpServer http(http_config(options, std::nullopt), {&socketio_endpoint, &echo_endpoint}, nullptr);
+  serve(signals, http, {&socketio_engine, &echo_engine}, " (conformance: /socket.io/ and /engine.io/)");
   return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  const auto parsed = chatd::parse_options(argc, argv, [](const char* name) -> const char* { return std::getenv(name); });
-  if (std::holds_alternative<chatd::ShowHelp>(parsed)) {
-    std::cout << chatd::help_text();
+  const auto parsed = parse_options(argc, argv, [](const char* name) -> const char* { return std::getenv(name); });
+  if (std::holds_alternative<ShowHelp>(parsed)) {
+    std::cout << help_text();
     return 0;
   }
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     std::cerr << "chatd: " << *error << "\n";
     return 2;
   }
+  const auto& options = std::get<ServerOptions>(parsed);
+  const sigset_t signals = block_shutdown_signals();
   mg_init_library(MG_FEATURES_WEBSOCKET);
   try {
-    const int code = run(std::get<chatd::ServerOptions>(parsed));
+    const int code = options.conformance ? run_conformance(options, signals) : run_chat(options, signals);
     mg_exit_library();
     return code;
   } catch (const std::exception& error) {

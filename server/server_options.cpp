@@ -65,6 +65,10 @@ const std::vector<Setting>& settings() {
        number_setting<std::size_t>(&ServerOptions::history, 0, 10000)},
       {"--headless", "CHATD_HEADLESS", nullptr, "serve only Socket.IO and /healthz, no page",
        [](ServerOptions& o, const std::string& v) { return parse_switch(v, o.headless); }},
+      {"--conformance", "CHATD_CONFORMANCE", nullptr,
+       "run the reference servers of the Socket.IO and Engine.IO protocol test suites instead of the chat "
+       "(/socket.io/ and /engine.io/, ping 300/200 ms, connect timeout 1000 ms, no page, no database)",
+       [](ServerOptions& o, const std::string& v) { return parse_switch(v, o.conformance); }},
       {"--www", "CHATD_WWW", "DIR", "folder with the page and the WASM client (default: site/ beside the binary's build)",
        [](ServerOptions& o, const std::string& v) -> std::optional<std::string> { o.www = v; return std::nullopt; }},
       {"--max-connections", "CHATD_MAX_CONNECTIONS", "N",
@@ -75,6 +79,9 @@ const std::vector<Setting>& settings() {
        millis_setting(&ServerOptions::ping_interval)},
       {"--ping-timeout", "CHATD_PING_TIMEOUT", "MS", "close a session whose pong is this late (default 20000)",
        millis_setting(&ServerOptions::ping_timeout)},
+      {"--connect-timeout", "CHATD_CONNECT_TIMEOUT", "MS",
+       "close a connection that sends no Socket.IO CONNECT within this (default 45000)",
+       millis_setting(&ServerOptions::connect_timeout)},
       {"--max-payload", "CHATD_MAX_PAYLOAD", "BYTES", "largest Engine.IO packet accepted (default 1000000)",
        number_setting<std::size_t>(&ServerOptions::max_payload, 1024, 100'000'000)},
   };

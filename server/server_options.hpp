@@ -17,10 +17,12 @@ struct ServerOptions {
   std::filesystem::path db = "data/chat.db";
   std::size_t history = 100;
   bool headless = false;
+  bool conformance = false;  // the protocol test suites' reference servers instead of the chat
   std::filesystem::path www;  // page and client; default: next to the binary
   std::size_t max_connections = 1000;
   std::chrono::milliseconds ping_interval{25000};
   std::chrono::milliseconds ping_timeout{20000};
+  std::chrono::milliseconds connect_timeout{45000};
   std::size_t max_payload = 1'000'000;
 };
 

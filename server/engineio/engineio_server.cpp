@@ -52,6 +52,11 @@ std::shared_ptr<Session> EngineIoServer::open(std::shared_ptr<FrameSink> sink, b
   session->set_next_ping_at(Session::Clock::now() + config_.ping_interval);
   session->send(packet::encode_open(handshake));
   handler_.on_open(*session);
+  {
+    std::lock_guard lock(heartbeat_mutex_);
+    rescan_ = true;
+  }
+  heartbeat_wakeup_.notify_one();
   return session;
 }
 
@@ -134,18 +139,28 @@ void EngineIoServer::close_all(std::string_view reason) {
   for (const auto& session : all) session->close(close_code::kGoingAway, std::string(reason));
 }
 
+bool EngineIoServer::pong_overdue(const Session& session) const {
+  const auto since = session.awaiting_pong_since();
+  return since && Session::Clock::now() - *since >= config_.ping_timeout;
+}
+
 std::size_t EngineIoServer::session_count() const {
   std::lock_guard lock(mutex_);
   return sessions_.size();
 }
 
 void EngineIoServer::run_heartbeat() {
-  const auto tick = std::min<std::chrono::milliseconds>(
+  // Wake at the earliest deadline, and at least this often for new sessions.
+  const auto max_sleep = std::min<std::chrono::milliseconds>(
       std::min(config_.ping_interval, config_.ping_timeout) / 4, std::chrono::milliseconds(1000));
   const auto ping_frame = make_frame(packet::encode_text_frame(packet::PacketType::Ping));
   std::vector<std::shared_ptr<Session>> snapshot;
+  auto wake_at = Session::Clock::now() + max_sleep;
   std::unique_lock wait_lock(heartbeat_mutex_);
-  while (!heartbeat_wakeup_.wait_for(wait_lock, tick, [this] { return stopping_; })) {
+  for (;;) {
+    heartbeat_wakeup_.wait_until(wait_lock, wake_at, [this] { return stopping_ || rescan_; });
+    if (stopping_) return;
+    rescan_ = false;
     wait_lock.unlock();
     {
       std::lock_guard lock(mutex_);
@@ -154,16 +169,36 @@ void EngineIoServer::run_heartbeat() {
       for (const auto& [sid, session] : sessions_) snapshot.push_back(session);
     }
     const auto now = Session::Clock::now();
+    wake_at = now + max_sleep;
+    ScheduleBatch pings(send_pool_);
     for (const auto& session : snapshot) {
       if (session->closing()) continue;
-      if (const auto since = session->awaiting_pong_since()) {
-        if (now - *since > config_.ping_timeout) {
-          session->close(close_code::kPolicyViolation, "ping timeout");
+      if (!session->established() && config_.establish_timeout.count() > 0) {
+        const auto deadline = session->opened_at() + config_.establish_timeout;
+        if (now >= deadline) {
+          session->close(close_code::kPolicyViolation, "no Socket.IO CONNECT within the connect timeout");
+          continue;
         }
+        wake_at = std::min(wake_at, deadline);
+      }
+      if (const auto since = session->awaiting_pong_since()) {
+        const auto deadline = *since + config_.ping_timeout;
+        if (now >= deadline) {
+          session->close(close_code::kPolicyViolation, "ping timeout");
+          continue;
+        }
+        wake_at = std::min(wake_at, deadline);
       } else if (now >= session->next_ping_at()) {
-        session->ping_sent(now);
-        session->set_next_ping_at(now + config_.ping_interval);
-        session->send(ping_frame);
+        // Count from when the ping was due, not from when this thread woke,
+        // so that its lateness does not stretch the timeout (unless far behind).
+        const auto due = session->next_ping_at();
+        const auto sent = now - due < config_.ping_timeout / 4 ? due : now;
+        session->ping_sent(sent);
+        session->set_next_ping_at(sent + config_.ping_interval);
+        session->send(ping_frame, pings);
+        wake_at = std::min(wake_at, sent + config_.ping_timeout);
+      } else {
+        wake_at = std::min(wake_at, session->next_ping_at());
       }
     }
     snapshot.clear();

@@ -28,6 +28,9 @@ struct EngineIoConfig {
   std::size_t max_sessions = 1000;
   std::size_t max_queued_bytes = 4 * 1024 * 1024;  // per session
   unsigned send_threads = 4;
+  // A session the layer above has not marked established within this is
+  // closed (Socket.IO's connectTimeout); zero: no limit.
+  std::chrono::milliseconds establish_timeout{45000};
 };
 
 class EngineIoServer {
@@ -61,6 +64,10 @@ class EngineIoServer {
 
   std::size_t session_count() const;
 
+  // True when the session's pong is overdue: a long-polling request checks
+  // this itself rather than rely on the heartbeat thread being on time.
+  bool pong_overdue(const Session& session) const;
+
  private:
   void run_heartbeat();
   void protocol_error(Session& session, std::uint16_t code, std::string reason);
@@ -75,6 +82,7 @@ class EngineIoServer {
   std::mutex heartbeat_mutex_;
   std::condition_variable heartbeat_wakeup_;
   bool stopping_ = false;
+  bool rescan_ = false;  // a session opened: its deadlines may come first
   std::thread heartbeat_;
 };
 

@@ -20,6 +20,22 @@ void SendPool::schedule(std::shared_ptr<Session> session) {
   ready_.notify_one();
 }
 
+void SendPool::schedule(std::vector<std::shared_ptr<Session>>& sessions) {
+  if (sessions.empty()) return;
+  const std::size_t count = sessions.size();
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    for (auto& session : sessions) queue_.push_back(std::move(session));
+  }
+  sessions.clear();
+  if (count >= threads_.size()) {
+    ready_.notify_all();
+  } else {
+    for (std::size_t i = 0; i < count; ++i) ready_.notify_one();
+  }
+}
+
 void SendPool::stop() {
   {
     std::lock_guard lock(mutex_);

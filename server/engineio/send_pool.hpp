@@ -23,6 +23,8 @@ class SendPool {
 
   // Asks a send thread to flush this session's queue.
   void schedule(std::shared_ptr<Session> session);
+  // The same for many sessions, with one lock and one wake-up round.
+  void schedule(std::vector<std::shared_ptr<Session>>& sessions);
   void stop();
 
  private:
@@ -33,6 +35,23 @@ class SendPool {
   std::deque<std::shared_ptr<Session>> queue_;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
+};
+
+// Collects the sessions a broadcast made ready, and schedules them together
+// when it goes out of scope: a broadcast to N clients then costs one lock of
+// the pool, not N.
+class ScheduleBatch {
+ public:
+  explicit ScheduleBatch(SendPool& pool) : pool_(pool) {}
+  ~ScheduleBatch() { pool_.schedule(sessions_); }
+  ScheduleBatch(const ScheduleBatch&) = delete;
+  ScheduleBatch& operator=(const ScheduleBatch&) = delete;
+
+  void add(std::shared_ptr<Session> session) { sessions_.push_back(std::move(session)); }
+
+ private:
+  SendPool& pool_;
+  std::vector<std::shared_ptr<Session>> sessions_;
 };
 
 }  // namespace chatd::eio

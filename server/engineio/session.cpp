@@ -25,26 +25,39 @@ void Session::replace_sink(std::shared_ptr<FrameSink> sink) {
   if (schedule) pool_.schedule(shared_from_this());
 }
 
-bool Session::send(SharedFrame frame) {
+bool Session::send(SharedFrame frame) { return send(std::span<const SharedFrame>(&frame, 1)); }
+
+bool Session::send(SharedFrame frame, ScheduleBatch& batch) {
+  if (enqueue(std::span<const SharedFrame>(&frame, 1))) batch.add(shared_from_this());
+  return !closing_;
+}
+
+bool Session::send(std::span<const SharedFrame> frames) {
+  if (enqueue(frames)) pool_.schedule(shared_from_this());
+  return !closing_;
+}
+
+bool Session::enqueue(std::span<const SharedFrame> frames) {
+  std::size_t bytes = 0;
+  for (const auto& frame : frames) bytes += frame->bytes.size();
   bool schedule = false;
   {
     std::lock_guard lock(mutex_);
     if (close_request_) return false;
-    if (queued_bytes_ + frame->size() > max_queued_bytes_) {
+    if (queued_bytes_ + bytes > max_queued_bytes_) {
       // Drop what is queued: the reader is too slow to ever catch up.
       queue_.clear();
       queued_bytes_ = 0;
       close_request_ = CloseRequest{close_code::kPolicyViolation, "outbound queue full: client too slow"};
       closing_ = true;
     } else {
-      queued_bytes_ += frame->size();
-      queue_.push_back(std::move(frame));
+      queued_bytes_ += bytes;
+      queue_.insert(queue_.end(), frames.begin(), frames.end());
     }
     schedule = !flush_scheduled_;
     flush_scheduled_ = true;
   }
-  if (schedule) pool_.schedule(shared_from_this());
-  return !closing_;
+  return schedule;
 }
 
 void Session::close(std::uint16_t code, std::string reason) {
@@ -84,9 +97,7 @@ void Session::flush() {
       sink->close(close->code, close->reason);
       continue;
     }
-    for (const auto& frame : batch) {
-      if (!sink->write_text(*frame)) break;  // peer gone: the transport reports the close
-    }
+    sink->write_all(batch);  // false: peer gone, and the transport reports the close
     batch.clear();
   }
 }

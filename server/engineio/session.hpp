@@ -11,25 +11,17 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <span>
 
+#include "engineio/close_code.hpp"
 #include "engineio/frame_sink.hpp"
 #include "engineio/shared_frame.hpp"
 
 namespace chatd::eio {
 
 class SendPool;
+class ScheduleBatch;
 
-// WebSocket close codes the server uses (RFC 6455, section 7.4.1).
-namespace close_code {
-inline constexpr std::uint16_t kNormal = 1000;
-inline constexpr std::uint16_t kGoingAway = 1001;
-inline constexpr std::uint16_t kProtocolError = 1002;
-inline constexpr std::uint16_t kUnsupportedData = 1003;
-inline constexpr std::uint16_t kInvalidPayload = 1007;
-inline constexpr std::uint16_t kPolicyViolation = 1008;
-inline constexpr std::uint16_t kTooBig = 1009;
-inline constexpr std::uint16_t kTryAgainLater = 1013;
-}  // namespace close_code
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -38,6 +30,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(std::string sid, std::shared_ptr<FrameSink> sink, SendPool& pool, std::size_t max_queued_bytes);
 
   const std::string& sid() const { return sid_; }
+  SendPool& pool() const { return pool_; }
 
   // The transport carrying the session now. An upgrade from long-polling to
   // WebSocket swaps it; frames queued meanwhile go out on the new one.
@@ -48,7 +41,11 @@ class Session : public std::enable_shared_from_this<Session> {
   // is closing. A full queue closes the session: a stalled reader must not
   // make the server hold unbounded memory for it.
   bool send(SharedFrame frame);
-  bool send(std::string frame) { return send(make_frame(std::move(frame))); }
+  // Same, but leaves the scheduling of the flush to `batch` (broadcasts).
+  bool send(SharedFrame frame, ScheduleBatch& batch);
+  // Queues frames that must stay together (a packet and its attachments).
+  bool send(std::span<const SharedFrame> frames);
+  bool send(std::string text) { return send(make_frame(std::move(text))); }
 
   // Closes after the frames already queued have been written.
   void close(std::uint16_t code, std::string reason);
@@ -64,11 +61,20 @@ class Session : public std::enable_shared_from_this<Session> {
   Clock::time_point next_ping_at() const { return next_ping_at_; }
   void set_next_ping_at(Clock::time_point at) { next_ping_at_ = at; }
 
+  // The layer above marks the session established (Socket.IO: a namespace
+  // CONNECT arrived); sessions that never are get closed after a timeout.
+  void mark_established() { established_ = true; }
+  bool established() const { return established_.load(); }
+  Clock::time_point opened_at() const { return opened_at_; }
+
   // The layer above keeps its per-session state here.
   void set_user_data(std::shared_ptr<void> data) { user_data_ = std::move(data); }
   const std::shared_ptr<void>& user_data() const { return user_data_; }
 
  private:
+  // Queues; returns true when the caller must schedule a flush.
+  bool enqueue(std::span<const SharedFrame> frames);
+
   struct CloseRequest {
     std::uint16_t code;
     std::string reason;
@@ -88,6 +94,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::atomic<bool> closing_{false};
 
   std::atomic<Clock::rep> awaiting_pong_since_{0};
+  std::atomic<bool> established_{false};
+  const Clock::time_point opened_at_ = Clock::now();
   Clock::time_point next_ping_at_{};  // heartbeat thread only
   std::shared_ptr<void> user_data_;
 };

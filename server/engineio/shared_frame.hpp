@@ -7,10 +7,15 @@
 
 namespace chatd::eio {
 
-using SharedFrame = std::shared_ptr<const std::string>;
+struct Frame {
+  std::string bytes;    // a text packet "<type><data>", or raw binary data
+  bool binary = false;  // a binary message (Socket.IO attachments)
+};
 
-inline SharedFrame make_frame(std::string bytes) {
-  return std::make_shared<const std::string>(std::move(bytes));
+using SharedFrame = std::shared_ptr<const Frame>;
+
+inline SharedFrame make_frame(std::string bytes, bool binary = false) {
+  return std::make_shared<const Frame>(Frame{std::move(bytes), binary});
 }
 
 }  // namespace chatd::eio

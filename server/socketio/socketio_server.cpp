@@ -1,113 +1,135 @@
 #include "socketio/socketio_server.hpp"
 
-#include <vector>
-
 #include "chat/engineio_packet.hpp"
+#include "engineio/send_pool.hpp"
 #include "engineio/session_id.hpp"
 
 namespace chatd::sio {
 
 namespace packet = ::chat::sio;
-namespace events = ::chat::events;
 using nlohmann::json;
 
 // Per-session Socket.IO state, kept in the Engine.IO session. Touched only by
 // the thread that reads that session's frames.
 struct SocketIoServer::Socket {
-  chat::ClientId id;
-  std::string sid;         // the Socket.IO id, distinct from the Engine.IO sid
-  bool connected = false;  // to the main namespace "/"
+  SocketId id = 0;
+  std::map<std::string, std::string> connected;  // namespace -> Socket.IO socket id
+  // A binary packet waiting for its attachments.
+  std::optional<packet::Packet> pending;
+  std::vector<std::string> attachments;
 };
 
 namespace {
 
-eio::SharedFrame to_frame(const packet::Packet& p) {
-  return eio::make_frame(::chat::eio::encode_text_frame(::chat::eio::PacketType::Message, packet::encode(p)));
+std::vector<eio::SharedFrame> to_frames(const packet::Packet& p, const std::vector<std::string>& attachments) {
+  std::vector<eio::SharedFrame> frames;
+  frames.reserve(1 + attachments.size());
+  frames.push_back(eio::make_frame(::chat::eio::encode_text_frame(::chat::eio::PacketType::Message, packet::encode(p))));
+  for (const auto& attachment : attachments) frames.push_back(eio::make_frame(attachment, /*binary=*/true));
+  return frames;
+}
+
+packet::Packet connect_error(const std::string& nsp, std::string_view message) {
+  return packet::Packet{packet::PacketType::ConnectError, nsp, std::nullopt, json{{"message", message}}, 0};
 }
 
 }  // namespace
 
+void SocketIoServer::add_namespace(std::string name, NamespaceHandler& handler) {
+  namespaces_[std::move(name)] = &handler;
+}
+
+NamespaceHandler* SocketIoServer::find_namespace(const std::string& name) const {
+  const auto it = namespaces_.find(name);
+  return it == namespaces_.end() ? nullptr : it->second;
+}
+
 void SocketIoServer::on_open(eio::Session& session) {
-  auto socket = std::make_shared<Socket>(Socket{next_client_id_++, eio::generate_session_id(), false});
+  auto socket = std::make_shared<Socket>();
+  socket->id = next_socket_id_++;
   {
     std::lock_guard lock(mutex_);
-    sockets_.emplace(socket->id, session.weak_from_this());
+    sessions_.emplace(socket->id, session.weak_from_this());
   }
   session.set_user_data(socket);
 }
 
-void SocketIoServer::connect_error(eio::Session& session, std::string_view nsp, std::string_view message) {
-  packet::Packet error{packet::PacketType::ConnectError, std::string(nsp), std::nullopt,
-                       json{{"message", message}}, 0};
-  session.send(to_frame(error));
+void SocketIoServer::invalid_packet(eio::Session& session, Socket& socket, const std::string& reason) {
+  if (config_.close_on_invalid_packet) {
+    session.close(eio::close_code::kProtocolError, reason);
+    return;
+  }
+  // Keep the client: it hears why, and nobody else is affected.
+  if (socket.connected.count("/")) {
+    if (auto* handler = find_namespace("/")) handler->on_invalid_packet(socket.id, reason);
+  } else {
+    session.send(to_frames(connect_error("/", reason), {}));
+  }
 }
 
 void SocketIoServer::on_message(eio::Session& session, std::string_view data) {
   auto socket = std::static_pointer_cast<Socket>(session.user_data());
   if (!socket) return;
+  if (socket->pending) return invalid_packet(session, *socket, "invalid packet: expected a binary attachment");
   auto decoded = packet::decode(data);
-  if (!decoded) {
-    // Keep the connection: the client hears why, and others are unaffected.
-    if (socket->connected) {
-      chat_->refuse(socket->id, "", std::nullopt, "invalid packet: " + decoded.error().reason);
-    } else {
-      connect_error(session, "/", "invalid packet: " + decoded.error().reason);
-    }
+  if (!decoded) return invalid_packet(session, *socket, "invalid packet: " + decoded.error().reason);
+  if (decoded->attachments > 0) {
+    socket->pending = std::move(*decoded);  // dispatched once its attachments arrived
+    socket->attachments.clear();
     return;
   }
-  auto& p = *decoded;
+  handle_packet(session, *socket, std::move(*decoded), {});
+}
+
+void SocketIoServer::on_binary_message(eio::Session& session, std::string_view data) {
+  auto socket = std::static_pointer_cast<Socket>(session.user_data());
+  if (!socket) return;
+  if (!socket->pending) return invalid_packet(session, *socket, "invalid packet: unexpected binary attachment");
+  socket->attachments.emplace_back(data);
+  if (socket->attachments.size() < socket->pending->attachments) return;
+  auto p = std::move(*socket->pending);
+  socket->pending.reset();
+  handle_packet(session, *socket, std::move(p), std::move(socket->attachments));
+  socket->attachments.clear();
+}
+
+void SocketIoServer::handle_packet(eio::Session& session, Socket& socket, packet::Packet p,
+                                   std::vector<std::string> attachments) {
+  NamespaceHandler* handler = find_namespace(p.nsp);
+  const bool connected = socket.connected.count(p.nsp) > 0;
   switch (p.type) {
-    case packet::PacketType::Connect:
-      if (p.nsp != "/") return connect_error(session, p.nsp, "Invalid namespace");
-      if (!socket->connected) {
-        socket->connected = true;
-        chat_->connect(socket->id);
+    case packet::PacketType::Connect: {
+      if (!handler) {
+        session.send(to_frames(connect_error(p.nsp, "Invalid namespace"), {}));
+        return;
       }
-      session.send(to_frame(packet::Packet{packet::PacketType::Connect, "/", std::nullopt,
-                                           json{{"sid", socket->sid}}, 0}));
+      session.mark_established();
+      if (connected) return;  // a second CONNECT changes nothing
+      const auto sid = eio::generate_session_id();
+      socket.connected.emplace(p.nsp, sid);
+      session.send(to_frames(packet::Packet{packet::PacketType::Connect, p.nsp, std::nullopt, json{{"sid", sid}}, 0}, {}));
+      handler->on_connect(socket.id, p.data.is_object() ? p.data : json::object());
       return;
+    }
     case packet::PacketType::Disconnect:
-      if (p.nsp == "/" && socket->connected) {
-        socket->connected = false;
-        chat_->disconnect(socket->id);
+      if (connected) {
+        socket.connected.erase(p.nsp);
+        handler->on_disconnect(socket.id);
       }
       return;
     case packet::PacketType::Event:
     case packet::PacketType::BinaryEvent:
-      if (p.nsp != "/" || !socket->connected) {
-        return connect_error(session, p.nsp, "not connected to namespace " + p.nsp);
+      if (!connected) {
+        invalid_packet(session, socket, "invalid packet: event for namespace " + p.nsp + " before its CONNECT");
+        return;
       }
-      return handle_event(session, *socket, p);
+      handler->on_event(socket.id, p, std::move(attachments));
+      return;
     case packet::PacketType::Ack:
     case packet::PacketType::BinaryAck:
       return;  // the server asks for no acks
     case packet::PacketType::ConnectError:
-      return connect_error(session, p.nsp, "clients must not send CONNECT_ERROR");
-  }
-}
-
-void SocketIoServer::handle_event(eio::Session&, Socket& socket, const packet::Packet& p) {
-  auto event = events::decode_client_event(p);
-  if (!event) {
-    const std::string name = p.data.front().get<std::string>();
-    const bool unknown = event.error().kind == ::chat::CodecErrorKind::UnknownEvent;
-    chat_->refuse(socket.id, name, p.ack_id, unknown ? "unknown event \"" + name + "\"" : event.error().reason);
-    return;
-  }
-  std::visit([&](const auto& request) {
-    using Request = std::decay_t<decltype(request)>;
-    if constexpr (std::is_same_v<Request, events::NicknameRequest>) {
-      chat_->on_nickname(socket.id, request);
-    } else {
-      chat_->on_user_message(socket.id, request);
-    }
-  }, *event);
-}
-
-void SocketIoServer::on_binary_message(eio::Session& session, std::string_view) {
-  auto socket = std::static_pointer_cast<Socket>(session.user_data());
-  if (socket && socket->connected) {
-    chat_->refuse(socket->id, "", std::nullopt, "binary attachments are not supported by the chat");
+      return invalid_packet(session, socket, "invalid packet: clients do not send CONNECT_ERROR");
   }
 }
 
@@ -116,35 +138,40 @@ void SocketIoServer::on_close(eio::Session& session, std::string_view) {
   if (!socket) return;
   {
     std::lock_guard lock(mutex_);
-    sockets_.erase(socket->id);
+    sessions_.erase(socket->id);
   }
-  if (socket->connected) chat_->disconnect(socket->id);
+  for (const auto& [nsp, sid] : socket->connected) {
+    if (auto* handler = find_namespace(nsp)) handler->on_disconnect(socket->id);
+  }
+  socket->connected.clear();
 }
 
-void SocketIoServer::send(chat::ClientId to, const packet::Packet& p) {
-  std::shared_ptr<eio::Session> session;
-  {
-    std::lock_guard lock(mutex_);
-    const auto it = sockets_.find(to);
-    if (it != sockets_.end()) session = it->second.lock();
-  }
-  if (session) session->send(to_frame(p));
+std::shared_ptr<eio::Session> SocketIoServer::session_of(SocketId id) {
+  std::lock_guard lock(mutex_);
+  const auto it = sessions_.find(id);
+  return it == sessions_.end() ? nullptr : it->second.lock();
 }
 
-void SocketIoServer::broadcast(const std::vector<chat::ClientId>& to, const packet::Packet& p) {
+void SocketIoServer::send(SocketId to, const packet::Packet& p, const std::vector<std::string>& attachments) {
+  if (auto session = session_of(to)) session->send(to_frames(p, attachments));
+}
+
+void SocketIoServer::broadcast(const std::vector<SocketId>& to, const packet::Packet& p) {
   if (to.empty()) return;
-  const auto frame = to_frame(p);  // encoded once for every recipient
+  const auto frame = to_frames(p, {}).front();  // encoded once for every recipient
   std::vector<std::shared_ptr<eio::Session>> sessions;
   sessions.reserve(to.size());
   {
     std::lock_guard lock(mutex_);
     for (const auto id : to) {
-      const auto it = sockets_.find(id);
-      if (it == sockets_.end()) continue;
+      const auto it = sessions_.find(id);
+      if (it == sessions_.end()) continue;
       if (auto session = it->second.lock()) sessions.push_back(std::move(session));
     }
   }
-  for (const auto& session : sessions) session->send(frame);
+  if (sessions.empty()) return;
+  eio::ScheduleBatch batch(sessions.front()->pool());
+  for (const auto& session : sessions) session->send(frame, batch);
 }
 
 }  // namespace chatd::sio

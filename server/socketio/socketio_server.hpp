@@ -1,27 +1,40 @@
 #pragma once
-// The Socket.IO v5 layer: namespace connection, packet decoding and acks on
-// top of Engine.IO sessions. It turns chat events into ChatService calls and
-// implements the ChatOutbox by encoding packets into Engine.IO frames.
+// The Socket.IO v5 layer on top of Engine.IO sessions: namespaces, packet
+// decoding, binary attachments and acks. Each namespace's application is a
+// NamespaceHandler; this layer knows nothing of chat.
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
-#include "chat/chat_outbox.hpp"
-#include "chat/chat_service.hpp"
 #include "engineio/session.hpp"
 #include "engineio/session_handler.hpp"
+#include "socketio/namespace_handler.hpp"
 
 namespace chatd::sio {
 
-class SocketIoServer final : public eio::SessionHandler, public chat::ChatOutbox {
- public:
-  SocketIoServer() = default;
+struct SocketIoConfig {
+  // Close a session that sends an undecodable packet (what Node's Socket.IO
+  // does); otherwise tell the namespace and keep the client.
+  bool close_on_invalid_packet = false;
+};
 
-  // Set once, before the first session opens (the service needs the outbox).
-  void set_chat_service(chat::ChatService& service) { chat_ = &service; }
+class SocketIoServer final : public eio::SessionHandler {
+ public:
+  explicit SocketIoServer(SocketIoConfig config = {}) : config_(config) {}
+
+  // Registered before the first session opens.
+  void add_namespace(std::string name, NamespaceHandler& handler);
+
+  // Queues a packet (and its binary attachments) to one socket.
+  void send(SocketId to, const ::chat::sio::Packet& packet, const std::vector<std::string>& attachments = {});
+  // Encodes once; the same frames go to every recipient.
+  void broadcast(const std::vector<SocketId>& to, const ::chat::sio::Packet& packet);
 
   // eio::SessionHandler
   void on_open(eio::Session& session) override;
@@ -29,20 +42,20 @@ class SocketIoServer final : public eio::SessionHandler, public chat::ChatOutbox
   void on_binary_message(eio::Session& session, std::string_view data) override;
   void on_close(eio::Session& session, std::string_view reason) override;
 
-  // chat::ChatOutbox
-  void send(chat::ClientId to, const ::chat::sio::Packet& packet) override;
-  void broadcast(const std::vector<chat::ClientId>& to, const ::chat::sio::Packet& packet) override;
-
  private:
   struct Socket;
-  void handle_event(eio::Session& session, Socket& socket, const ::chat::sio::Packet& packet);
-  void connect_error(eio::Session& session, std::string_view nsp, std::string_view message);
+  void handle_packet(eio::Session& session, Socket& socket, ::chat::sio::Packet packet,
+                     std::vector<std::string> attachments);
+  void invalid_packet(eio::Session& session, Socket& socket, const std::string& reason);
+  NamespaceHandler* find_namespace(const std::string& name) const;
+  std::shared_ptr<eio::Session> session_of(SocketId id);
 
-  chat::ChatService* chat_ = nullptr;
-  std::atomic<chat::ClientId> next_client_id_{1};
+  const SocketIoConfig config_;
+  std::map<std::string, NamespaceHandler*> namespaces_;
+  std::atomic<SocketId> next_socket_id_{1};
 
-  std::mutex mutex_;  // guards sockets_
-  std::unordered_map<chat::ClientId, std::weak_ptr<eio::Session>> sockets_;
+  std::mutex mutex_;  // guards sessions_
+  std::unordered_map<SocketId, std::weak_ptr<eio::Session>> sessions_;
 };
 
 }  // namespace chatd::sio

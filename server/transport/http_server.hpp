@@ -1,24 +1,21 @@
 #pragma once
 // The HTTP side of chatd, on CivetWeb: static files (the page and the WASM
-// client), /healthz, and the Socket.IO endpoint: WebSocket frames and
-// long-polling requests, handed to the Engine.IO server.
+// client), /healthz, and the Engine.IO endpoints (/socket.io/, and the plain
+// /engine.io/ echo in conformance mode).
 
 #include <cstddef>
 #include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
-#include <string_view>
+#include <vector>
 
-#include "engineio/engineio_server.hpp"
+#include "transport/engineio_endpoint.hpp"
 
 struct mg_context;
 struct mg_connection;
 
 namespace chatd::transport {
-
-class PollingConnection;
-class WebSocketConnection;
 
 struct HttpConfig {
   std::string bind_address;                  // empty: every interface
@@ -33,7 +30,8 @@ class HttpServer {
   using HealthCheck = std::function<bool(std::string& detail)>;
 
   // Starts listening; throws std::runtime_error when CivetWeb cannot start.
-  HttpServer(HttpConfig config, eio::EngineIoServer& engine, HealthCheck health);
+  // The endpoints must outlive the server.
+  HttpServer(HttpConfig config, std::vector<EngineIoEndpoint*> endpoints, HealthCheck health);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -42,21 +40,11 @@ class HttpServer {
   void stop();
 
  private:
-  static int on_ws_connect(const mg_connection* conn, void* self);
-  static void on_ws_ready(mg_connection* conn, void* self);
-  static int on_ws_data(mg_connection* conn, int bits, char* data, std::size_t length, void* self);
-  static void on_ws_close(const mg_connection* conn, void* self);
-  static int on_socketio_http(mg_connection* conn, void* self);
   static int on_healthz(mg_connection* conn, void* self);
   static int on_headless_root(mg_connection* conn, void* self);
 
-  static void continue_upgrade(WebSocketConnection& connection, std::string_view frame);
-  int open_polling_session(mg_connection* conn);
-  int poll(mg_connection* conn, eio::Session& session, PollingConnection& polling);
-  int receive_payload(mg_connection* conn, eio::Session& session);
-
   const HttpConfig config_;
-  eio::EngineIoServer& engine_;
+  const std::vector<EngineIoEndpoint*> endpoints_;
   HealthCheck health_;
   mg_context* context_ = nullptr;
   int port_ = 0;

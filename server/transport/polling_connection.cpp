@@ -13,13 +13,13 @@ void PollingConnection::set_on_closed(std::function<void()> on_closed) {
   on_closed_ = std::move(on_closed);
 }
 
-bool PollingConnection::write_text(std::string_view frame) {
+bool PollingConnection::write(const eio::Frame& frame) {
   {
     std::lock_guard lock(mutex_);
-    if (next_) return next_->write_text(frame);  // under the lock: keeps the order
-    if (closed_ || buffered_bytes_ + frame.size() > max_buffered_bytes_) return false;
-    frames_.emplace_back(frame);
-    buffered_bytes_ += frame.size();
+    if (next_) return next_->write(frame);  // under the lock: keeps the order
+    if (closed_ || buffered_bytes_ + frame.bytes.size() > max_buffered_bytes_) return false;
+    frames_.push_back(frame);
+    buffered_bytes_ += frame.bytes.size();
   }
   ready_.notify_all();
   return true;
@@ -35,31 +35,59 @@ void PollingConnection::close(std::uint16_t code, std::string_view reason) {
     }
     if (closed_) return;
     closed_ = true;
-    // The client learns of the close from a close packet in its next poll.
-    frames_.push_back(packet::encode_text_frame(packet::PacketType::Close));
+    // The server tells a close in the next poll; a close the client asked for
+    // (kNormal) just ends the waiting poll.
+    if (code != eio::close_code::kNormal) {
+      frames_.push_back(eio::Frame{packet::encode_text_frame(packet::PacketType::Close), false});
+    }
     on_closed = std::move(on_closed_);
   }
-  ready_.notify_all();
+  // Forget the session before the waiting poll answers, so that the client's
+  // next request already finds it gone.
   if (on_closed) on_closed();
+  ready_.notify_all();
 }
 
 std::string PollingConnection::take_payload() {
-  std::vector<std::string_view> views(frames_.begin(), frames_.end());
-  std::string payload = packet::encode_payload(views);
+  std::vector<std::string> binary_parts;  // keeps the encoded parts alive for the views
+  std::vector<std::string_view> parts;
+  binary_parts.reserve(frames_.size());
+  parts.reserve(frames_.size());
+  for (const auto& frame : frames_) {
+    if (frame.binary) {
+      binary_parts.push_back(packet::encode_binary_part(frame.bytes));
+      parts.emplace_back(binary_parts.back());
+    } else {
+      parts.emplace_back(frame.bytes);
+    }
+  }
+  std::string payload = packet::encode_payload(parts);
   frames_.clear();
   buffered_bytes_ = 0;
   if (payload.empty()) payload = packet::encode_text_frame(packet::PacketType::Noop);
   return payload;
 }
 
-std::optional<std::string> PollingConnection::poll(std::chrono::milliseconds timeout) {
+PollingConnection::PollResult PollingConnection::poll(std::chrono::milliseconds timeout,
+                                                      std::chrono::milliseconds upgrade_grace) {
+  using Outcome = PollResult::Outcome;
   std::unique_lock lock(mutex_);
-  if (polling_) return std::nullopt;
+  if (polling_) return {Outcome::Overlapping, {}};
+  if (probing_ && ready_.wait_for(lock, upgrade_grace, [this] { return next_ != nullptr; })) {
+    return {Outcome::Upgraded, {}};
+  }
+  if (next_) return {Outcome::Upgraded, {}};
   polling_ = true;
-  ready_.wait_for(lock, timeout, [this] { return !frames_.empty() || probing_ || next_; });
+  ready_.notify_all();  // a POSTed close may be waiting for this poll
+  ready_.wait_for(lock, timeout, [this] { return !frames_.empty() || probing_ || closed_ || next_; });
   std::string payload = take_payload();
   polling_ = false;
-  return payload;
+  return {Outcome::Payload, std::move(payload)};
+}
+
+void PollingConnection::wait_for_poller(std::chrono::milliseconds grace) {
+  std::unique_lock lock(mutex_);
+  ready_.wait_for(lock, grace, [this] { return polling_ || closed_ || next_ != nullptr; });
 }
 
 void PollingConnection::probing() {
@@ -73,7 +101,7 @@ void PollingConnection::probing() {
 void PollingConnection::upgraded(std::shared_ptr<eio::FrameSink> next) {
   {
     std::lock_guard lock(mutex_);
-    for (const auto& frame : frames_) next->write_text(frame);
+    for (const auto& frame : frames_) next->write(frame);
     frames_.clear();
     buffered_bytes_ = 0;
     next_ = std::move(next);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engineio/frame_sink.hpp"
+#include "engineio/close_code.hpp"
 
 namespace chatd::transport {
 
@@ -24,12 +25,21 @@ class PollingConnection final : public eio::FrameSink {
   // end would tell).
   void set_on_closed(std::function<void()> on_closed);
 
-  bool write_text(std::string_view frame) override;
+  bool write(const eio::Frame& frame) override;
   void close(std::uint16_t code, std::string_view reason) override;
 
-  // Waits up to `timeout` for frames and returns them as one payload (a noop
-  // packet when there were none), or nullopt for a second concurrent GET.
-  std::optional<std::string> poll(std::chrono::milliseconds timeout);
+  struct PollResult {
+    enum class Outcome { Payload, Overlapping, Upgraded } outcome;
+    std::string payload;  // Payload: the frames, or a noop packet when there were none
+  };
+  // Waits up to `timeout` for frames. A GET that arrives while a WebSocket
+  // probe is under way first waits up to `upgrade_grace` for the upgrade,
+  // whose "5" may be in flight on the other connection.
+  PollResult poll(std::chrono::milliseconds timeout, std::chrono::milliseconds upgrade_grace);
+
+  // A client's POSTed close usually races its own pending GET: wait up to
+  // `grace` for that GET, so that it gets its noop instead of a 400.
+  void wait_for_poller(std::chrono::milliseconds grace);
 
   // The client probed a WebSocket: polls stop waiting, so that the client
   // can pause polling and finish the upgrade.
@@ -47,7 +57,7 @@ class PollingConnection final : public eio::FrameSink {
   std::mutex mutex_;
   std::condition_variable ready_;
   std::function<void()> on_closed_;
-  std::vector<std::string> frames_;
+  std::vector<eio::Frame> frames_;
   std::size_t buffered_bytes_ = 0;
   bool polling_ = false;
   bool probing_ = false;

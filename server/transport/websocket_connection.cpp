@@ -7,10 +7,51 @@
 
 namespace chatd::transport {
 
-bool WebSocketConnection::write_text(std::string_view frame) {
+bool WebSocketConnection::write(const eio::Frame& frame) {
   std::lock_guard lock(mutex_);
   if (!connection_) return false;
-  return mg_websocket_write(connection_, MG_WEBSOCKET_OPCODE_TEXT, frame.data(), frame.size()) > 0;
+  const int opcode = frame.binary ? MG_WEBSOCKET_OPCODE_BINARY : MG_WEBSOCKET_OPCODE_TEXT;
+  return mg_websocket_write(connection_, opcode, frame.bytes.data(), frame.bytes.size()) > 0;
+}
+
+namespace {
+
+// A server-to-client WebSocket frame header (RFC 6455, 5.2): FIN, opcode and
+// the payload length; server frames are not masked.
+void append_header(std::string& out, int opcode, std::size_t length) {
+  out.push_back(static_cast<char>(0x80 | opcode));
+  if (length < 126) {
+    out.push_back(static_cast<char>(length));
+  } else if (length <= 0xFFFF) {
+    out.push_back(static_cast<char>(126));
+    out.push_back(static_cast<char>((length >> 8) & 0xFF));
+    out.push_back(static_cast<char>(length & 0xFF));
+  } else {
+    out.push_back(static_cast<char>(127));
+    for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((length >> shift) & 0xFF));
+  }
+}
+
+}  // namespace
+
+bool WebSocketConnection::write_all(std::span<const eio::SharedFrame> frames) {
+  if (frames.size() == 1) return write(*frames.front());
+  std::size_t total = 0;
+  for (const auto& frame : frames) total += frame->bytes.size() + 10;
+  std::string buffer;
+  buffer.reserve(total);
+  for (const auto& frame : frames) {
+    append_header(buffer, frame->binary ? MG_WEBSOCKET_OPCODE_BINARY : MG_WEBSOCKET_OPCODE_TEXT, frame->bytes.size());
+    buffer.append(frame->bytes);
+  }
+  std::lock_guard lock(mutex_);
+  if (!connection_) return false;
+  // CivetWeb answers pings on its own thread with the connection lock held;
+  // take it too, so that its frames never land inside ours.
+  mg_lock_connection(connection_);
+  const int written = mg_write(connection_, buffer.data(), buffer.size());
+  mg_unlock_connection(connection_);
+  return written > 0;
 }
 
 void WebSocketConnection::close(std::uint16_t code, std::string_view reason) {

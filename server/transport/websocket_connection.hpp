@@ -22,7 +22,10 @@ class WebSocketConnection final : public eio::FrameSink,
  public:
   explicit WebSocketConnection(mg_connection* connection) : connection_(connection) {}
 
-  bool write_text(std::string_view frame) override;
+  bool write(const eio::Frame& frame) override;
+  // All queued frames in one buffer and one write: one system call per flush.
+  bool write_all(std::span<const eio::SharedFrame> frames) override;
+  bool write_text(std::string_view text) { return write(eio::Frame{std::string(text), false}); }
   void close(std::uint16_t code, std::string_view reason) override;
 
   // CivetWeb's close callback: no write may touch the connection after this.

@@ -5,7 +5,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -81,19 +81,36 @@ void ChatdProcess::spawn(const std::vector<std::string>& args) {
   }
   envp.push_back(nullptr);
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  const int error = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(pipe_fds[1]);
-  if (error != 0) {
+  // Opened before the fork: between fork and exec only async-signal-safe calls.
+  const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  const int stderr_fd = ::open(stderr_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (null_fd < 0 || stderr_fd < 0) {
+    const int error = errno;
+    if (null_fd >= 0) ::close(null_fd);
+    if (stderr_fd >= 0) ::close(stderr_fd);
     ::close(pipe_fds[0]);
-    pid_ = -1;
-    throw spawn_error("cannot start " + args[0], error);
+    ::close(pipe_fds[1]);
+    throw spawn_error("cannot open the child's stdin or stderr", error);
+  }
+  const pid_t parent = ::getpid();
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    // chatd dies with the test process, even if that one is killed or crashes.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);
+    ::dup2(null_fd, STDIN_FILENO);
+    ::dup2(pipe_fds[1], STDOUT_FILENO);
+    ::dup2(stderr_fd, STDERR_FILENO);
+    ::execve(argv[0], argv.data(), envp.data());
+    ::_exit(127);
+  }
+  const int error = errno;
+  ::close(null_fd);
+  ::close(stderr_fd);
+  ::close(pipe_fds[1]);
+  if (pid_ < 0) {
+    ::close(pipe_fds[0]);
+    throw spawn_error("fork", error);
   }
   stdout_fd_ = pipe_fds[0];
 }
@@ -120,14 +137,17 @@ void ChatdProcess::read_ready_line() {
     if (count > 0) output.append(chunk, static_cast<std::size_t>(count));
   }
   ready_line_ = output.substr(0, output.find('\n'));
-  static const std::regex pattern(R"(^chatd listening on http://127\.0\.0\.1:(\d+) \(headless\), history in (.+)$)");
+  // The chat names its database; the conformance servers have none.
+  static const std::regex chat_pattern(R"(^chatd listening on http://127\.0\.0\.1:(\d+) \(headless\), history in (.+)$)");
+  static const std::regex conformance_pattern(R"(^chatd listening on http://127\.0\.0\.1:(\d+) \(conformance: .*\)$)");
   std::smatch match;
-  if (!std::regex_match(ready_line_, match, pattern)) {
+  const bool chat = std::regex_match(ready_line_, match, chat_pattern);
+  if (!chat && !std::regex_match(ready_line_, match, conformance_pattern)) {
     throw std::runtime_error("unexpected ready line from chatd: '" + ready_line_ + "'");
   }
   const unsigned long port = std::stoul(match[1].str());
   if (port == 0 || port > 65535) throw std::runtime_error("bad port in ready line: '" + ready_line_ + "'");
-  if (match[2].str() != db_.string()) {
+  if (chat && match[2].str() != db_.string()) {
     throw std::runtime_error("ready line names another database: '" + ready_line_ + "'");
   }
   port_ = static_cast<std::uint16_t>(port);
@@ -162,7 +182,8 @@ void ChatdProcess::send_signal(int signal_number) {
   ::kill(pid_, signal_number);
 }
 
-int ChatdProcess::wait_for_exit(std::chrono::milliseconds grace, bool wake) {
+int ChatdProcess::wait_for_exit(std::chrono::milliseconds grace, bool wake,
+                                const std::function<void()>& while_waiting) {
   if (pid_ < 0 || exited_) return exit_result_;
   const auto start = signalled_at_ == Clock::time_point{} ? Clock::now() : signalled_at_;
   const auto deadline = start + grace;
@@ -179,7 +200,11 @@ int ChatdProcess::wait_for_exit(std::chrono::milliseconds grace, bool wake) {
       stop_duration_ = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
       return record_status(status);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    if (while_waiting) {
+      while_waiting();
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
   }
   kill_now();
   stop_duration_ = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);

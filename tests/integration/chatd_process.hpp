@@ -1,7 +1,7 @@
 #pragma once
 // The real chatd binary as a child process, for one test.
 //
-// The constructor spawns `chatd --headless --port 0 --db <db> <extra args...>`
+// The constructor starts `chatd --headless --port 0 --db <db> <extra args...>`
 // and waits (with a timeout) for its one ready line on stdout, from which it
 // reads the port. The destructor kills the process if a test did not stop it,
 // so that no chatd outlives its test, even when an assertion fails.
@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,7 +54,11 @@ class ChatdProcess {
   // connection to the port every 100 ms once the stop is under way; pass
   // `wake_listener = false` to measure the unassisted shutdown.
   void send_signal(int signal_number);
-  int wait_for_exit(std::chrono::milliseconds grace = kStopGrace, bool wake_listener = true);
+  // `while_waiting`, when given, runs in the waiting loop instead of a short
+  // sleep (tests read on their clients there, so that they answer the close
+  // frames and CivetWeb's connection threads can end).
+  int wait_for_exit(std::chrono::milliseconds grace = kStopGrace, bool wake_listener = true,
+                    const std::function<void()>& while_waiting = {});
 
   // From the last send_signal() to the exit.
   std::chrono::milliseconds stop_duration() const { return stop_duration_; }

@@ -42,5 +42,5 @@ TEST_CASE("a connection beyond --max-connections is closed with 1013 and the oth
   carol.join("carol");
   carol.say("I got in");
   CHECK(chat_it::event_as<events::UserMessage>(alice.wait_for_event(events::kUserMessage)).text == "I got in");
-  REQUIRE(server.stop() == 0);
+  REQUIRE(chat_it::stop_server(server, {&alice, &bob, &third, &carol}) == 0);
 }

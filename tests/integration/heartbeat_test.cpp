@@ -43,7 +43,7 @@ TEST_CASE("a client that answers pings stays connected", "[heartbeat]") {
 
   alice.say("still alive");
   CHECK(chat_it::event_as<events::UserMessage>(bob.wait_for_event(events::kUserMessage)).text == "still alive");
-  REQUIRE(server.stop() == 0);
+  REQUIRE(chat_it::stop_server(server, {&alice, &bob}) == 0);
 }
 
 TEST_CASE("a client that never answers pings is closed with 1008 ping timeout", "[heartbeat]") {
@@ -74,7 +74,7 @@ TEST_CASE("a client that never answers pings is closed with 1008 ping timeout", 
   bob.join("bob");
   alice.say("after the timeout");
   CHECK(chat_it::event_as<events::UserMessage>(bob.wait_for_event(events::kUserMessage)).text == "after the timeout");
-  REQUIRE(server.stop() == 0);
+  REQUIRE(chat_it::stop_server(server, {&alice, &silent, &bob}) == 0);
 }
 
 TEST_CASE("a probe ping from the client is answered with a probe pong", "[heartbeat]") {
@@ -84,5 +84,5 @@ TEST_CASE("a probe ping from the client is answered with a probe pong", "[heartb
   client.send_text("2probe");
   CHECK(client.next_frame() == "3probe");
   CHECK_FALSE(client.closed());
-  REQUIRE(server.stop() == 0);
+  REQUIRE(chat_it::stop_server(server, {&client}) == 0);
 }

@@ -43,7 +43,7 @@ TEST_CASE("history survives a restart and is replayed oldest first", "[history]"
     SocketIoTestClient alice(server.port());
     alice.join("alice");
     for (const auto& text : texts) stored.push_back(alice.say(text));
-    REQUIRE(server.stop() == 0);
+    REQUIRE(chat_it::stop_server(server, {&alice}) == 0);
   }
   REQUIRE(stored.size() == 3);
   CHECK(stored[0].id < stored[1].id);
@@ -74,7 +74,7 @@ TEST_CASE("history survives a restart and is replayed oldest first", "[history]"
     CHECK(live.text == "fourth");
     CHECK_FALSE(live.meta.history);
     CHECK_FALSE(live_packet.data.at(3).contains("history"));
-    REQUIRE(server.stop() == 0);
+    REQUIRE(chat_it::stop_server(server, {&bob, &carol}) == 0);
   }
 
   {
@@ -86,7 +86,7 @@ TEST_CASE("history survives a restart and is replayed oldest first", "[history]"
     CHECK(frames[1] == history_frame("alice", "third", stored[2]));
     CHECK(frames[2] == history_frame("bob", "fourth", stored[3]));
     CHECK(frames[3] == R"(42["nicknames",{"dave":"dave"}])");
-    REQUIRE(server.stop() == 0);
+    REQUIRE(chat_it::stop_server(server, {&dave}) == 0);
   }
 }
 
@@ -113,5 +113,5 @@ TEST_CASE("the history option limits the replay to the most recent messages", "[
       alice.frames_until([](const std::string& f) { return chat_it::is_event_frame(f, events::kNicknames); });
   REQUIRE(alice_frames.size() == 2);
   CHECK(alice_frames[0] == R"(42["announcement","bob connected"])");
-  REQUIRE(server.stop() == 0);
+  REQUIRE(chat_it::stop_server(server, {&alice, &bob}) == 0);
 }

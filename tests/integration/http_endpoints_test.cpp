@@ -12,6 +12,7 @@
 #include "chatd_process.hpp"
 #include "http_test_client.hpp"
 #include "socketio_test_client.hpp"
+#include "test_support.hpp"
 
 using chat_it::ChatdProcess;
 using chat_it::HttpTestClient;
@@ -25,7 +26,7 @@ TEST_CASE("headless chatd serves no page at /", "[http]") {
   CHECK(response.content_type == "application/json");
   const auto body = json::parse(response.body);
   CHECK_THAT(body.at("message").get<std::string>(), Catch::Matchers::Contains("headless"));
-  REQUIRE(server.stop() == 0);
+  REQUIRE(chat_it::stop_server(server, {}) == 0);
 }
 
 TEST_CASE("/healthz reports ok and counts the sessions", "[http]") {
@@ -48,7 +49,7 @@ TEST_CASE("/healthz reports ok and counts the sessions", "[http]") {
     if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   CHECK(gone);
-  REQUIRE(server.stop() == 0);
+  REQUIRE(chat_it::stop_server(server, {&client}) == 0);
 }
 
 TEST_CASE("Socket.IO HTTP requests with a bad query get Engine.IO errors", "[http]") {
@@ -56,7 +57,7 @@ TEST_CASE("Socket.IO HTTP requests with a bad query get Engine.IO errors", "[htt
     std::string target;
     std::string body;
   };
-  const auto c = GENERATE(values<Case>({
+  const std::vector<Case> cases = {
       {"/socket.io/?EIO=3&transport=websocket", R"({"code":5,"message":"Unsupported protocol version"})"},
       {"/socket.io/?EIO=3&transport=polling", R"({"code":5,"message":"Unsupported protocol version"})"},
       {"/socket.io/?transport=websocket", R"({"code":5,"message":"Unsupported protocol version"})"},
@@ -65,14 +66,16 @@ TEST_CASE("Socket.IO HTTP requests with a bad query get Engine.IO errors", "[htt
       // The WebSocket URL without the Upgrade headers is no WebSocket.
       {"/socket.io/?EIO=4&transport=websocket", R"({"code":3,"message":"Bad request"})"},
       {"/socket.io/?EIO=4&transport=polling&sid=unknown", R"({"code":1,"message":"Session ID unknown"})"},
-  }));
-  CAPTURE(c.target);
+  };
   ChatdProcess server;
-  const auto response = HttpTestClient(server.port()).get(c.target);
-  CHECK(response.status == 400);
-  CHECK(response.content_type == "application/json");
-  CHECK(response.body == c.body);
-  REQUIRE(server.stop() == 0);
+  for (const auto& c : cases) {
+    INFO(c.target);
+    const auto response = HttpTestClient(server.port()).get(c.target);
+    CHECK(response.status == 400);
+    CHECK(response.content_type == "application/json");
+    CHECK(response.body == c.body);
+  }
+  REQUIRE(chat_it::stop_server(server, {}) == 0);
 }
 
 TEST_CASE("a long-polling handshake answers the open packet offering the WebSocket upgrade", "[http]") {
@@ -85,7 +88,7 @@ TEST_CASE("a long-polling handshake answers the open packet offering the WebSock
   CHECK_FALSE(handshake->sid.empty());
   CHECK(handshake->can_upgrade_to_websocket);
   CHECK(json::parse(response.body.substr(1)).at("upgrades") == json::array({"websocket"}));
-  REQUIRE(server.stop() == 0);
+  REQUIRE(chat_it::stop_server(server, {}) == 0);
 }
 
 TEST_CASE("WebSocket upgrades with a wrong query are declined with HTTP 400", "[http]") {
@@ -93,21 +96,38 @@ TEST_CASE("WebSocket upgrades with a wrong query are declined with HTTP 400", "[
     std::string target;
     std::string body;
   };
-  const auto c = GENERATE(values<Case>({
+  const std::vector<Case> cases = {
       {"/socket.io/?EIO=3&transport=websocket", R"({"code":5,"message":"Unsupported protocol version"})"},
       {"/socket.io/?EIO=4&transport=carrier-pigeon", R"({"code":0,"message":"Transport unknown"})"},
       {"/socket.io/?EIO=4&transport=polling", R"({"code":3,"message":"Bad request"})"},
-      {"/socket.io/?EIO=4&transport=websocket&sid=abc", R"({"code":1,"message":"Session ID unknown"})"},
-  }));
-  CAPTURE(c.target);
+  };
   ChatdProcess server;
-  SocketIoTestClient client(server.port());
-  CHECK_FALSE(client.try_open_websocket(c.target));
-  CHECK(client.upgrade_response().result_int() == 400);
-  CHECK(client.upgrade_response().body() == c.body);
+  for (const auto& c : cases) {
+    INFO(c.target);
+    SocketIoTestClient client(server.port());
+    CHECK_FALSE(client.try_open_websocket(c.target));
+    CHECK(client.upgrade_response().result_int() == 400);
+    CHECK(client.upgrade_response().body() == c.body);
+  }
 
   // The server is fine: a proper client connects.
   SocketIoTestClient good(server.port());
   good.connect();
-  REQUIRE(server.stop() == 0);
+  REQUIRE(chat_it::stop_server(server, {&good}) == 0);
+}
+
+TEST_CASE("a WebSocket naming an unknown session id never gets a session", "[http]") {
+  ChatdProcess server;
+  SocketIoTestClient client(server.port());
+  if (client.try_open_websocket("/socket.io/?EIO=4&transport=websocket&sid=unknown-session")) {
+    // Accepted then closed, as Node's engine.io does.
+    const auto close = client.wait_for_close();
+    CHECK(close.code >= 1000);
+    CHECK(client.inbox_size() == 0);  // no open packet, no session
+  } else {
+    CHECK(client.upgrade_response().result_int() == 400);
+    CHECK(client.upgrade_response().body() == R"({"code":1,"message":"Session ID unknown"})");
+  }
+  CHECK(json::parse(HttpTestClient(server.port()).get("/healthz").body).at("sessions") == 0);
+  REQUIRE(chat_it::stop_server(server, {&client}) == 0);
 }

@@ -15,12 +15,27 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 HttpTestClient::Response HttpTestClient::get(const std::string& target, std::chrono::milliseconds timeout) const {
+  return send("GET", target, nullptr, timeout);
+}
+
+HttpTestClient::Response HttpTestClient::post(const std::string& target, const std::string& body,
+                                              std::chrono::milliseconds timeout) const {
+  return send("POST", target, &body, timeout);
+}
+
+HttpTestClient::Response HttpTestClient::send(const std::string& method, const std::string& target,
+                                              const std::string* body, std::chrono::milliseconds timeout) const {
   net::io_context io;
   beast::tcp_stream stream(io);
   beast::flat_buffer buffer;
-  http::request<http::empty_body> request{http::verb::get, target, 11};
+  http::request<http::string_body> request{http::string_to_verb(method), target, 11};
   request.set(http::field::host, "127.0.0.1:" + std::to_string(port_));
   request.set(http::field::user_agent, "chatd-integration-tests");
+  if (body) {
+    request.set(http::field::content_type, "text/plain;charset=UTF-8");
+    request.body() = *body;
+    request.prepare_payload();
+  }
   http::response<http::string_body> response;
   beast::error_code failure;
   const char* step = "connect";
@@ -41,8 +56,8 @@ HttpTestClient::Response HttpTestClient::get(const std::string& target, std::chr
     });
   });
   io.run_for(timeout + std::chrono::seconds(1));
-  if (failure) throw std::runtime_error("HTTP GET " + target + " failed at " + step + ": " + failure.message());
-  if (std::string(step) != "done") throw std::runtime_error("HTTP GET " + target + " timed out at " + step);
+  if (failure) throw std::runtime_error("HTTP " + method + " " + target + " failed at " + step + ": " + failure.message());
+  if (std::string(step) != "done") throw std::runtime_error("HTTP " + method + " " + target + " timed out at " + step);
 
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);

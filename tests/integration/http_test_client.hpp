@@ -20,8 +20,14 @@ class HttpTestClient {
 
   // GET `target` on 127.0.0.1; throws on a network failure or timeout.
   Response get(const std::string& target, std::chrono::milliseconds timeout = std::chrono::milliseconds(3000)) const;
+  // POST `body` (text/plain) to `target`; the same failures throw.
+  Response post(const std::string& target, const std::string& body,
+                std::chrono::milliseconds timeout = std::chrono::milliseconds(3000)) const;
 
  private:
+  Response send(const std::string& method, const std::string& target, const std::string* body,
+                std::chrono::milliseconds timeout) const;
+
   std::uint16_t port_;
 };
 

@@ -92,7 +92,7 @@ TEST_CASE("a message is acked to its sender and delivered to every other joined 
   // The client without a nickname heard nothing of the conversation.
   lurker.pump_for(std::chrono::milliseconds(100));
   CHECK(lurker.inbox_size() == 0);
-  REQUIRE(server.stop() == 0);
+  REQUIRE(chat_it::stop_server(server, {&alice, &bob, &carol, &lurker}) == 0);
 }
 
 TEST_CASE("messages are refused before a nickname is chosen", "[message]") {
@@ -114,25 +114,27 @@ TEST_CASE("messages are refused before a nickname is chosen", "[message]") {
   const auto message = chat_it::event_as<events::UserMessage>(bob.wait_for_event(events::kUserMessage));
   CHECK(message.text == "now it works");
   CHECK(message.from == "early");
-  REQUIRE(server.stop() == 0);
+  REQUIRE(chat_it::stop_server(server, {&bob, &early}) == 0);
 }
 
 TEST_CASE("empty and blank messages are refused", "[message]") {
-  const std::string text = GENERATE(as<std::string>{}, "", " ", "   \t\n  ", "\xE3\x80\x80" /* U+3000 */);
-  CAPTURE(text);
   ChatdProcess server;
   SocketIoTestClient alice(server.port());
   SocketIoTestClient bob(server.port());
   alice.join("alice");
   bob.join("bob");
   settle(alice, 2);
-  const auto id = alice.emit(events::kUserMessage, json::array({text}));
-  CHECK(alice.next_frame() == "43" + std::to_string(id) + R"([{"error":"Message is empty"}])");
+  for (const std::string text : {"", " ", "   \t\n  ", "\xE3\x80\x80" /* U+3000 */}) {
+    INFO("text: '" << text << "'");
+    const auto id = alice.emit(events::kUserMessage, json::array({text}));
+    CHECK(alice.next_frame() == "43" + std::to_string(id) + R"([{"error":"Message is empty"}])");
+  }
 
-  alice.say("after the refusal");
+  alice.say("after the refusals");
+  // The first message bob gets is this one: the blank ones never reached him.
   const auto message = chat_it::event_as<events::UserMessage>(bob.wait_for_event(events::kUserMessage));
-  CHECK(message.text == "after the refusal");  // the blank one never reached bob
-  REQUIRE(server.stop() == 0);
+  CHECK(message.text == "after the refusals");
+  REQUIRE(chat_it::stop_server(server, {&alice, &bob}) == 0);
 }
 
 TEST_CASE("a message refusal without an ack id arrives as a chat error event", "[message]") {
@@ -141,7 +143,7 @@ TEST_CASE("a message refusal without an ack id arrives as a chat error event", "
   alice.join("alice");
   alice.send_text(R"(42["user message",""])");
   CHECK(alice.next_frame() == R"(42["chat error",{"event":"user message","reason":"Message is empty"}])");
-  REQUIRE(server.stop() == 0);
+  REQUIRE(chat_it::stop_server(server, {&alice}) == 0);
 }
 
 TEST_CASE("a message without an ack id is delivered and not echoed", "[message]") {
@@ -164,7 +166,7 @@ TEST_CASE("a message without an ack id is delivered and not echoed", "[message]"
   CHECK(first.meta.id < marker.id);
   const auto second = chat_it::event_as<events::UserMessage>(bob.next_frame());
   CHECK(second.text == "marker");
-  REQUIRE(server.stop() == 0);
+  REQUIRE(chat_it::stop_server(server, {&alice, &bob}) == 0);
 }
 
 TEST_CASE("messages up to 2000 characters are accepted, longer ones refused", "[message]") {
@@ -196,7 +198,7 @@ TEST_CASE("messages up to 2000 characters are accepted, longer ones refused", "[
   // In every case the connection is still good.
   alice.say("still here");
   CHECK(chat_it::event_as<events::UserMessage>(bob.wait_for_event(events::kUserMessage)).text == "still here");
-  REQUIRE(server.stop() == 0);
+  REQUIRE(chat_it::stop_server(server, {&alice, &bob}) == 0);
 }
 
 TEST_CASE("a lone surrogate makes the packet invalid JSON", "[message]") {
@@ -216,7 +218,7 @@ TEST_CASE("a lone surrogate makes the packet invalid JSON", "[message]") {
   CHECK(ack->meta);
   const auto message = chat_it::event_as<events::UserMessage>(bob.next_frame());
   CHECK(message.text == "smile \xF0\x9F\x98\x80");
-  REQUIRE(server.stop() == 0);
+  REQUIRE(chat_it::stop_server(server, {&alice, &bob}) == 0);
 }
 
 TEST_CASE("message text arrives byte for byte", "[message]") {
@@ -235,7 +237,7 @@ TEST_CASE("message text arrives byte for byte", "[message]") {
   // The SQL-looking text was stored as text: the store still works.
   alice.say("next");
   CHECK(chat_it::event_as<events::UserMessage>(bob.wait_for_event(events::kUserMessage)).meta.id > meta.id);
-  REQUIRE(server.stop() == 0);
+  REQUIRE(chat_it::stop_server(server, {&alice, &bob}) == 0);
 }
 
 TEST_CASE("leaving is announced to the others and frees the nickname", "[message][disconnect]") {
@@ -260,7 +262,7 @@ TEST_CASE("leaving is announced to the others and frees the nickname", "[message
   new_bob.say("I am back");
   CHECK(chat_it::event_as<events::UserMessage>(alice.wait_for_event(events::kUserMessage)).text == "I am back");
   bob.reset();
-  REQUIRE(server.stop() == 0);
+  REQUIRE(chat_it::stop_server(server, {&alice, &new_bob}) == 0);
 }
 
 TEST_CASE("after a Socket.IO DISCONNECT the same connection can connect and join again", "[message][disconnect]") {
@@ -276,5 +278,5 @@ TEST_CASE("after a Socket.IO DISCONNECT the same connection can connect and join
   bob.join("bob");
   bob.say("hello again");
   CHECK(chat_it::event_as<events::UserMessage>(alice.wait_for_event(events::kUserMessage)).text == "hello again");
-  REQUIRE(server.stop() == 0);
+  REQUIRE(chat_it::stop_server(server, {&alice, &bob}) == 0);
 }

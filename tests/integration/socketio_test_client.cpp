@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include <boost/asio/ip/tcp.hpp>
 
@@ -306,6 +307,7 @@ std::vector<std::string> SocketIoTestClient::frames_until(const std::function<bo
 void SocketIoTestClient::pump_for(Duration duration) {
   const auto deadline = Clock::now() + duration;
   run_until([] { return false; }, deadline);
+  std::this_thread::sleep_until(deadline);  // when the connection is gone, time still passes
 }
 
 bool SocketIoTestClient::wait_until(const std::function<bool()>& condition, Duration timeout) {

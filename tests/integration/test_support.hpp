@@ -12,7 +12,12 @@
 #include <variant>
 #include <vector>
 
+#include <signal.h>
+
+#include <thread>
+
 #include "chat/chat_events.hpp"
+#include "chatd_process.hpp"
 #include "socketio_test_client.hpp"
 
 namespace chat_it {
@@ -85,6 +90,17 @@ inline bool pump_together(std::initializer_list<SocketIoTestClient*> clients, st
     }
   }
   return done();
+}
+
+// Stops chatd with SIGTERM while the clients keep reading, so that they
+// answer its close frames and the stop takes a fraction of a second.
+// Returns chatd's exit code (-1 if it had to be killed).
+inline int stop_server(ChatdProcess& server, std::initializer_list<SocketIoTestClient*> clients = {}) {
+  server.send_signal(SIGTERM);
+  return server.wait_for_exit(ChatdProcess::kStopGrace, /*wake_listener=*/true, [&] {
+    if (clients.size() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    for (auto* client : clients) client->pump_for(std::chrono::milliseconds(2));
+  });
 }
 
 }  // namespace chat_it

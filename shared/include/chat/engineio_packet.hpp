@@ -81,7 +81,11 @@ inline constexpr char kRecordSeparator = '\x1e';
 // Splits and decodes a POSTed body. Fails on the first bad packet.
 Result<std::vector<Packet>> decode_payload(std::string_view body, std::size_t max_payload = kDefaultMaxPayload);
 
-// Joins text frames ("<id><data>", as encode_text_frame makes them) into a body.
-std::string encode_payload(const std::vector<std::string_view>& frames);
+// Joins packets into a body: text frames ("<id><data>", as encode_text_frame
+// makes them) and binary parts (as encode_binary_part makes them).
+std::string encode_payload(const std::vector<std::string_view>& parts);
+
+// "b" + base64: a binary message inside a long-polling payload.
+std::string encode_binary_part(std::string_view bytes);
 
 }  // namespace chat::eio

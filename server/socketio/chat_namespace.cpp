@@ -1,0 +1,50 @@
+#include "socketio/chat_namespace.hpp"
+
+#include <type_traits>
+#include <variant>
+
+#include "chat/chat_events.hpp"
+
+namespace chatd::sio {
+
+namespace events = ::chat::events;
+
+void ChatNamespace::on_connect(SocketId socket, const nlohmann::json&) { chat_->connect(socket); }
+
+void ChatNamespace::on_event(SocketId socket, const ::chat::sio::Packet& packet, std::vector<std::string> attachments) {
+  const std::string name = packet.data.front().get<std::string>();  // the codec checked it is a string
+  if (!attachments.empty()) {
+    chat_->refuse(socket, name, packet.ack_id, "the chat takes no binary attachments");
+    return;
+  }
+  auto event = events::decode_client_event(packet);
+  if (!event) {
+    const bool unknown = event.error().kind == ::chat::CodecErrorKind::UnknownEvent;
+    chat_->refuse(socket, name, packet.ack_id, unknown ? "unknown event \"" + name + "\"" : event.error().reason);
+    return;
+  }
+  std::visit(
+      [&](const auto& request) {
+        using Request = std::decay_t<decltype(request)>;
+        if constexpr (std::is_same_v<Request, events::NicknameRequest>) {
+          chat_->on_nickname(socket, request);
+        } else {
+          chat_->on_user_message(socket, request);
+        }
+      },
+      *event);
+}
+
+void ChatNamespace::on_disconnect(SocketId socket) { chat_->disconnect(socket); }
+
+void ChatNamespace::on_invalid_packet(SocketId socket, const std::string& reason) {
+  chat_->refuse(socket, "", std::nullopt, reason);
+}
+
+void ChatNamespace::send(chat::ClientId to, const ::chat::sio::Packet& packet) { server_.send(to, packet); }
+
+void ChatNamespace::broadcast(const std::vector<chat::ClientId>& to, const ::chat::sio::Packet& packet) {
+  server_.broadcast(to, packet);
+}
+
+}  // namespace chatd::sio

@@ -1,0 +1,42 @@
+#include "transport/http_response.hpp"
+
+#include <civetweb.h>
+
+#include <string>
+
+namespace chatd::transport {
+
+namespace {
+
+// Through CivetWeb's response API, so that it knows the length and can keep
+// the connection alive for the client's next request (long-polling reuses it).
+void send(mg_connection* conn, int status, const char* content_type, const std::string& body) {
+  const std::string length = std::to_string(body.size());
+  mg_response_header_start(conn, status);
+  mg_response_header_add(conn, "Content-Type", content_type, -1);
+  mg_response_header_add(conn, "Content-Length", length.c_str(), -1);
+  mg_response_header_add(conn, "Cache-Control", "no-store", -1);
+  mg_response_header_send(conn);
+  mg_write(conn, body.data(), body.size());
+}
+
+}  // namespace
+
+void send_json(mg_connection* conn, int status, const std::string& body) {
+  send(conn, status, "application/json", body);
+}
+
+void send_text(mg_connection* conn, const std::string& body) { send(conn, 200, "text/plain; charset=UTF-8", body); }
+
+void reject_websocket_handshake(mg_connection* conn, const std::string& body) {
+  mg_printf(conn,
+            "HTTP/1.1 400 Bad Request\r\n"
+            "Content-Type: application/json\r\n"
+            "Content-Length: %zu\r\n"
+            "Cache-Control: no-store\r\n"
+            "Connection: close\r\n\r\n",
+            body.size());
+  mg_write(conn, body.data(), body.size());
+}
+
+}  // namespace chatd::transport
