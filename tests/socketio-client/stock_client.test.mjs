@@ -104,14 +104,23 @@ test("history is replayed on join, oldest first, and survives a restart", async 
 
 test("default options: long-polling first, then the upgrade to WebSocket", async () => {
   const server = await startChatd();
-  const alice = await connect(server.url, {});
+  // Watch the engine from its start: the upgrade can finish before "connect".
+  const alice = io(server.url, { reconnection: false, timeout: 3000, autoConnect: false });
+  let firstTransport = null;
+  const upgraded = new Promise((resolve) =>
+    alice.io.on("open", () => {
+      firstTransport = alice.io.engine.transport.name;
+      alice.io.engine.once("upgrade", (transport) => resolve(transport.name));
+    }));
+  const connected = next(alice, "connect");
+  alice.connect();
+  await connected;
   const bob = await connect(server.url, { transports: ["polling"] });  // stays on polling
   try {
-    assert.equal(alice.io.engine.transport.name, "polling");
-    const upgraded = new Promise((resolve) => alice.io.engine.once("upgrade", (t) => resolve(t.name)));
+    assert.equal(firstTransport, "polling");
+    assert.equal(await upgraded, "websocket");
     assert.equal(await alice.timeout(3000).emitWithAck("nickname", "alice"), false);
     assert.equal(await bob.timeout(3000).emitWithAck("nickname", "bob"), false);
-    assert.equal(await upgraded, "websocket");
 
     // Both directions, across the two transports, with nothing lost around the upgrade.
     const toBob = [];
