@@ -1,5 +1,6 @@
 #include "chat/socketio_packet.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace chat::sio {
@@ -46,6 +47,28 @@ bool is_binary(PacketType type) {
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// The deepest nesting of arrays and objects in JSON text, counted without
+// parsing (brackets inside strings do not count). Linear, no recursion.
+std::size_t json_depth(std::string_view text) {
+  std::size_t depth = 0;
+  std::size_t deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
 
 }  // namespace
 
@@ -102,6 +125,9 @@ Result<Packet> decode(std::string_view text, const DecodeLimits& limits) {
 
   // [<JSON payload>]
   if (pos < text.size()) {
+    if (json_depth(text.substr(pos)) > limits.max_json_depth) {
+      return make_error(CodecErrorKind::TooLarge, "payload nested too deeply");
+    }
     packet.data = json::parse(text.substr(pos), nullptr, /*allow_exceptions=*/false);
     if (packet.data.is_discarded()) {
       return make_error(CodecErrorKind::InvalidJson, "payload is not valid JSON");

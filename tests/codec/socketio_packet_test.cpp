@@ -88,6 +88,17 @@ TEST_CASE("Socket.IO decoding refuses malformed packets with a reason") {
   CHECK(sio::decode("0/" + std::string(300, 'x') + ",").error().kind == CodecErrorKind::TooLarge);
 }
 
+TEST_CASE("JSON nested deeper than the limit is refused before parsing") {
+  const std::string deep = "2[\"a\"," + std::string(33, '[') + std::string(33, ']') + "]";
+  CHECK(sio::decode(deep).error().kind == CodecErrorKind::TooLarge);
+  const std::string fine = "2[\"a\"," + std::string(30, '[') + std::string(30, ']') + "]";
+  CHECK(sio::decode(fine));
+  // Brackets inside strings are text, not nesting.
+  CHECK(sio::decode("2[\"a\",\"" + std::string(100, '[') + "\\\"\"]"));
+  // A stack-exhausting payload (what the fuzzer's by-hand finding was) is refused cheaply.
+  CHECK_FALSE(sio::decode("2[\"nickname\"," + std::string(400000, '[') + std::string(400001, ']')));
+}
+
 TEST_CASE("Encoding never throws on invalid UTF-8 strings") {
   auto packet = sio::make_event("user message", json::array({std::string("bad \xFF")}));
   CHECK_NOTHROW(sio::encode(packet));

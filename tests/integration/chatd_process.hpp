@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "temp_dir.hpp"
+#include "temporary_directory.hpp"
 
 namespace chat_it {
 
@@ -75,7 +75,7 @@ class ChatdProcess {
   void wake_listener() const;
   int record_status(int status);
 
-  TempDir work_dir_;
+  TemporaryDirectory work_dir_;
   std::filesystem::path db_;
   std::filesystem::path stderr_path_;
   pid_t pid_ = -1;

@@ -7,7 +7,7 @@
 
 #include "chatd_process.hpp"
 #include "socketio_test_client.hpp"
-#include "temp_dir.hpp"
+#include "temporary_directory.hpp"
 #include "test_support.hpp"
 
 using chat_it::ChatdProcess;
@@ -33,7 +33,7 @@ std::vector<std::string> join_frames(SocketIoTestClient& client, const std::stri
 }  // namespace
 
 TEST_CASE("history survives a restart and is replayed oldest first", "[history]") {
-  chat_it::TempDir dir;
+  TemporaryDirectory dir;
   const auto db = dir.path() / "chat.db";
   const std::vector<std::string> texts = {"first", "second", "third"};
   std::vector<events::MessageMeta> stored;

@@ -46,6 +46,9 @@ struct Packet {
 struct DecodeLimits {
   std::size_t max_namespace_length = 256;
   std::size_t max_attachments = 10;
+  // JSON nesting deeper than this is refused: encoding (and any other
+  // recursive walk) of a deeper value could overflow the stack.
+  std::size_t max_json_depth = 32;
 };
 
 // Ack ids above this are refused: they could not round-trip through a

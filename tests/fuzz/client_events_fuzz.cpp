@@ -1,0 +1,92 @@
+// Client chat events, the server's path for every EVENT a client sends:
+// chat::sio::decode, then chat::events::decode_client_event, then the rules
+// the chat service applies (trim + check_nickname, check_message).
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <variant>
+
+#include "chat/chat_events.hpp"
+#include "chat/chat_rules.hpp"
+#include "chat/socketio_packet.hpp"
+#include "chat/utf8.hpp"
+#include "fuzz_check.hpp"
+
+namespace events = chat::events;
+namespace rules = chat::rules;
+namespace sio = chat::sio;
+
+namespace {
+
+// The request survives the client's encoding: what the web client sends for
+// this request is decoded by the server to the same request.
+template <typename Request>
+void check_round_trip(const Request& request) {
+  const std::string text = sio::encode(events::encode(request));
+  const auto packet = sio::decode(text);
+  FUZZ_CHECK(packet.ok());
+  const auto again = events::decode_client_event(*packet);
+  FUZZ_CHECK(again.ok());
+  const auto* same = std::get_if<Request>(&*again);
+  FUZZ_CHECK(same != nullptr);
+  FUZZ_CHECK(same->ack_id == request.ack_id);
+  if constexpr (std::is_same_v<Request, events::NicknameRequest>) {
+    FUZZ_CHECK(same->nickname == request.nickname);
+  } else {
+    FUZZ_CHECK(same->text == request.text);
+  }
+}
+
+void check_nickname(const events::NicknameRequest& request) {
+  check_round_trip(request);
+  // As ChatService::on_nickname does.
+  const std::string nickname = rules::trim(request.nickname);
+  FUZZ_CHECK(nickname.size() <= request.nickname.size());
+  FUZZ_CHECK(request.nickname.find(nickname) != std::string::npos);
+  if (!rules::check_nickname(nickname)) {
+    const auto length = chat::utf8::count_code_points(nickname);
+    FUZZ_CHECK(length && *length >= 1 && *length <= rules::kMaxNicknameLength);
+    FUZZ_CHECK(rules::trim(nickname) == nickname);
+    for (const char c : nickname) FUZZ_CHECK(static_cast<unsigned char>(c) >= 0x20 && c != 0x7F);
+  }
+}
+
+void check_message(const events::UserMessageRequest& request) {
+  check_round_trip(request);
+  if (!rules::check_message(request.text)) {
+    const auto length = chat::utf8::count_code_points(request.text);
+    FUZZ_CHECK(length && *length >= 1 && *length <= rules::kMaxMessageLength);
+    FUZZ_CHECK(!rules::trim(request.text).empty());
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const auto packet = sio::decode(chat_fuzz::as_text(data, size));
+  if (!packet) return 0;
+  const auto event = events::decode_client_event(*packet);
+  if (!event) {
+    // The server then reads the event name to say what it refused.
+    if (packet->type == sio::PacketType::Event || packet->type == sio::PacketType::BinaryEvent) {
+      FUZZ_CHECK(packet->data.is_array() && !packet->data.empty() && packet->data.front().is_string());
+    }
+    return 0;
+  }
+  FUZZ_CHECK(packet->type == sio::PacketType::Event);
+  std::visit(
+      [&](const auto& request) {
+        FUZZ_CHECK(request.ack_id == packet->ack_id);
+        using Request = std::decay_t<decltype(request)>;
+        if constexpr (std::is_same_v<Request, events::NicknameRequest>) {
+          check_nickname(request);
+        } else {
+          check_message(request);
+        }
+      },
+      *event);
+  return 0;
+}

@@ -1,0 +1,128 @@
+// What the WASM client decodes from the server, as ChatClient does it: one
+// WebSocket text frame (chat::eio::decode_text_frame), then the open packet's
+// JSON (decode_open) or the Socket.IO packet inside a message
+// (chat::sio::decode), then the chat's server events and acks.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include "chat/chat_events.hpp"
+#include "chat/engineio_packet.hpp"
+#include "chat/socketio_packet.hpp"
+#include "fuzz_check.hpp"
+
+namespace eio = chat::eio;
+namespace events = chat::events;
+namespace sio = chat::sio;
+
+namespace {
+
+bool same_meta(const events::MessageMeta& a, const events::MessageMeta& b) {
+  return a.id == b.id && a.ts == b.ts && a.history == b.history;
+}
+
+void check_open(std::string_view json_text) {
+  const auto handshake = eio::decode_open(json_text);
+  if (!handshake) return;
+  // The handshake the server would send for it reads back the same.
+  const std::string frame = eio::encode_open(*handshake);
+  const auto packet = eio::decode_text_frame(frame);
+  FUZZ_CHECK(packet.ok() && packet->type == eio::PacketType::Open);
+  const auto again = eio::decode_open(packet->data);
+  FUZZ_CHECK(again.ok());
+  FUZZ_CHECK(again->sid == handshake->sid);
+  FUZZ_CHECK(again->ping_interval_ms == handshake->ping_interval_ms);
+  FUZZ_CHECK(again->ping_timeout_ms == handshake->ping_timeout_ms);
+  FUZZ_CHECK(again->max_payload == handshake->max_payload);
+  FUZZ_CHECK(again->can_upgrade_to_websocket == handshake->can_upgrade_to_websocket);
+}
+
+// The server's encoding of a decoded event decodes to the same event.
+void check_server_event(const events::ServerEvent& event) {
+  const auto packet = std::visit([](const auto& e) { return events::encode(e); }, event);
+  const auto text = sio::encode(packet);
+  const auto decoded = sio::decode(text);
+  FUZZ_CHECK(decoded.ok());
+  const auto again = events::decode_server_event(*decoded);
+  FUZZ_CHECK(again.ok());
+  FUZZ_CHECK(again->index() == event.index());
+  std::visit(
+      [&](const auto& e) {
+        using Event = std::decay_t<decltype(e)>;
+        const auto& a = std::get<Event>(*again);
+        if constexpr (std::is_same_v<Event, events::Announcement>) {
+          FUZZ_CHECK(a.text == e.text);
+        } else if constexpr (std::is_same_v<Event, events::Nicknames>) {
+          FUZZ_CHECK(std::is_sorted(e.nicknames.begin(), e.nicknames.end()));
+          FUZZ_CHECK(a.nicknames == e.nicknames);
+        } else if constexpr (std::is_same_v<Event, events::UserMessage>) {
+          FUZZ_CHECK(a.from == e.from && a.text == e.text && same_meta(a.meta, e.meta));
+        } else {
+          FUZZ_CHECK(a.event == e.event && a.reason == e.reason);
+        }
+      },
+      event);
+}
+
+// Decodes the text the server would send for an ack.
+sio::Packet reencode(const sio::Packet& packet) {
+  const std::string text = sio::encode(packet);
+  auto decoded = sio::decode(text);
+  FUZZ_CHECK(decoded.ok());
+  return std::move(*decoded);
+}
+
+void check_acks(const sio::Packet& packet) {
+  FUZZ_CHECK(packet.ack_id.has_value());
+  if (const auto ack = events::decode_nickname_ack(packet)) {
+    const auto again = events::decode_nickname_ack(reencode(events::encode_ack(*packet.ack_id, *ack)));
+    FUZZ_CHECK(again.ok() && again->refused == ack->refused);
+    // The reason travels only with a refusal.
+    if (ack->refused) FUZZ_CHECK(again->reason == ack->reason);
+  }
+  if (const auto ack = events::decode_user_message_ack(packet)) {
+    FUZZ_CHECK(!(ack->meta && !ack->error.empty()));
+    const auto again = events::decode_user_message_ack(reencode(events::encode_ack(*packet.ack_id, *ack)));
+    FUZZ_CHECK(again.ok() && again->error == ack->error && again->meta.has_value() == ack->meta.has_value());
+    if (ack->meta) FUZZ_CHECK(same_meta(*again->meta, *ack->meta));
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const auto frame = eio::decode_text_frame(chat_fuzz::as_text(data, size));
+  if (!frame) return 0;
+  if (frame->type == eio::PacketType::Open) {
+    check_open(frame->data);
+    return 0;
+  }
+  if (frame->type != eio::PacketType::Message) return 0;
+  const auto packet = sio::decode(frame->data);
+  if (!packet) return 0;
+  switch (packet->type) {
+    case sio::PacketType::Event:
+      if (const auto event = events::decode_server_event(*packet)) check_server_event(*event);
+      break;
+    case sio::PacketType::Ack:
+      check_acks(*packet);
+      break;
+    case sio::PacketType::ConnectError:
+      // ChatClient reads a string "message" or the string payload.
+      FUZZ_CHECK(packet->data.is_object() || packet->data.is_string());
+      break;
+    default:
+      // Decoded but not for the chat: still must not throw.
+      (void)events::decode_server_event(*packet);
+      (void)events::decode_nickname_ack(*packet);
+      (void)events::decode_user_message_ack(*packet);
+      break;
+  }
+  return 0;
+}
