@@ -9,101 +9,13 @@
 // Exit code 0 when every check passed; the last line is "N passed, N failed".
 // Uses Debian's /usr/bin/chromium (never downloads a browser).
 
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '..', '..');
-const chatdPath = path.resolve(process.env.CHATD || path.join(repoRoot, 'build/server/chatd'));
-const siteDir = path.resolve(process.env.CHAT_SITE || path.join(repoRoot, 'build/site'));
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const outputDir = path.join(here, 'output');
-const TOTAL_TIMEOUT_MS = Number(process.env.TEST_TIMEOUT_MS || 150000);
-const STEP_TIMEOUT_MS = 20000;
-
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail = '') {
-  if (ok) {
-    passed += 1;
-    console.log(`ok   - ${name}`);
-  } else {
-    failed += 1;
-    console.log(`FAIL - ${name}${detail ? `: ${detail}` : ''}`);
-  }
-}
-
-// ---- everything started here is stopped in cleanup() -----------------------
-let server = null;
-let browser = null;
-let workDir = null;
-let serverLog = '';
-
-async function stopServer() {
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    const timer = setTimeout(() => server && server.kill('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(timer);
-  }
-  server = null;
-}
-
-async function cleanup() {
-  if (browser) {
-    await browser.close().catch(() => {});
-    browser = null;
-  }
-  await stopServer();
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
-  workDir = null;
-}
-
-function finish(code) {
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(code);
-}
-
-const watchdog = setTimeout(async () => {
-  check('the test finished in time', false, `still running after ${TOTAL_TIMEOUT_MS} ms`);
-  if (serverLog) console.log(`--- chatd output ---\n${serverLog.slice(-4000)}`);
-  await cleanup();
-  finish(1);
-}, TOTAL_TIMEOUT_MS);
-
-function startServer(port = 0) {
-  if (!workDir) workDir = mkdtempSync(path.join(tmpdir(), 'chat-browser-'));
-  const args = ['--port', String(port), '--db', path.join(workDir, 'chat.db'), '--www', siteDir];
-  server = spawn(chatdPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('chatd did not report its port within 15 s')), 15000);
-    let buffered = '';
-    server.stdout.on('data', (chunk) => {
-      serverLog += chunk;
-      buffered += chunk;
-      const match = /chatd listening on (http:\/\/[^\s,]+)/.exec(buffered);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1].replace(/\/$/, ''));
-      }
-    });
-    server.stderr.on('data', (chunk) => { serverLog += chunk; });
-    server.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`chatd exited early (code ${code}, signal ${signal})`));
-    });
-    server.once('error', (error) => { clearTimeout(timer); reject(error); });
-  });
-}
+import {
+  check, launchBrowser, outputDir, runTest, siteDir, startServer, stopServer, typeAndEnter, waitFor, wasmState,
+} from './browser_test_harness.mjs';
 
 // ---- the two views: the WASM client's JSON state, the classic page's DOM ----
-const wasmState = async (page) => JSON.parse(await page.evaluate(() => window.chatState()));
-
 // What a person sees on the classic page, read from the DOM.
 const classicState = (page) => page.evaluate(() => {
   const chat = document.getElementById('chat');
@@ -128,32 +40,9 @@ const classicState = (page) => page.evaluate(() => {
   };
 });
 
-// Polls `view(page)` until `predicate(view, arg)` holds (Node-side, so
-// nothing is evaluated from strings inside the page).
-async function waitFor(view, page, predicate, arg) {
-  const deadline = Date.now() + STEP_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    try {
-      if (predicate(await view(page), arg)) return true;
-    } catch (error) {
-      // the page may still be loading: retry
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return false;
-}
 const waitWasm = (page, predicate, arg) => waitFor(wasmState, page, predicate, arg);
 const waitClassic = (page, predicate, arg) => waitFor(classicState, page, predicate, arg);
 const brief = async (page) => JSON.stringify(await classicState(page)).slice(0, 600);
-
-// The WASM client: keys into the page, whose focused (hidden) input forwards
-// to ImGui; Enter submits through ImGui like a person.
-async function typeAndEnter(page, text, { insert = false } = {}) {
-  if (insert) await page.keyboard.insertText(text);  // IME-like: one input event
-  else await page.keyboard.type(text, { delay: 20 });
-  await page.waitForTimeout(300);  // let a frame take the characters (slow machines too)
-  await page.keyboard.press('Enter');
-}
 
 // A message from the WASM user, confirmed by the server before going on.
 async function wasmSays(page, text, options) {
@@ -201,26 +90,16 @@ async function openPage(context, url, label) {
 }
 
 async function main() {
-  if (!existsSync(chatdPath)) throw new Error(`chatd not found at ${chatdPath} (set CHATD)`);
-  if (!existsSync(path.join(siteDir, 'chat.wasm'))) throw new Error(`no chat.wasm in ${siteDir} (set CHAT_SITE)`);
   check('the site has the classic page and the socket.io-client bundle',
     ['index.html', 'classic.js', 'classic.css', 'socket.io.min.js'].every((f) => existsSync(path.join(siteDir, 'classic', f))),
     path.join(siteDir, 'classic'));
   check('the site\'s classic folder has no npm leftovers',
     !['node_modules', 'package.json', 'package-lock.json', 'CMakeLists.txt'].some((f) => existsSync(path.join(siteDir, 'classic', f))));
-  mkdirSync(outputDir, { recursive: true });
 
   const baseUrl = await startServer();
   check('chatd started', true, baseUrl);
 
-  // launch() gives the browser a fresh temporary profile (--user-data-dir).
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--no-first-run', '--disable-quic'],
-  });
+  const browser = await launchBrowser();
   const viewport = { width: 900, height: 600 };
   const wasm = await openPage(await browser.newContext({ viewport }), `${baseUrl}/`, 'wasm');
   const classic = await openPage(await browser.newContext({ viewport }), `${baseUrl}/classic/`, 'classic');
@@ -358,16 +237,4 @@ async function main() {
     JSON.stringify({ csp: classicNow.cspViolations, errors: classic.chatLog.pageErrors }));
 }
 
-try {
-  await main();
-} catch (error) {
-  check('test ran without errors', false, error && error.stack ? error.stack : String(error));
-}
-if (failed > 0) {
-  if (server && server.exitCode !== null) console.log(`chatd exited with code ${server.exitCode}`);
-  if (server && server.signalCode) console.log(`chatd was killed by ${server.signalCode}`);
-  if (serverLog) console.log(`--- chatd output ---\n${serverLog.slice(-4000)}`);
-}
-clearTimeout(watchdog);
-await cleanup();
-finish(failed === 0 ? 0 : 1);
+await runTest(main);

@@ -6,123 +6,14 @@
 // Exit code 0 when every check passed; the last line is "N passed, N failed".
 // Uses Debian's /usr/bin/chromium (never downloads a browser).
 
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import {
+  check, launchBrowser, outputDir, runTest, startServer, stopServer, typeAndEnter, waitFor as waitForView, wasmState,
+} from './browser_test_harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '..', '..');
-const chatdPath = path.resolve(process.env.CHATD || path.join(repoRoot, 'build/server/chatd'));
-const siteDir = path.resolve(process.env.CHAT_SITE || path.join(repoRoot, 'build/site'));
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const outputDir = path.join(here, 'output');
-const TOTAL_TIMEOUT_MS = Number(process.env.TEST_TIMEOUT_MS || 120000);
-const STEP_TIMEOUT_MS = 20000;
-
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail = '') {
-  if (ok) {
-    passed += 1;
-    console.log(`ok   - ${name}`);
-  } else {
-    failed += 1;
-    console.log(`FAIL - ${name}${detail ? `: ${detail}` : ''}`);
-  }
-}
-
-// ---- everything started here is stopped in cleanup() -----------------------
-let server = null;
-let browser = null;
-let workDir = null;
-let serverLog = '';
-
-async function stopServer() {
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    const timer = setTimeout(() => server && server.kill('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(timer);
-  }
-  server = null;
-}
-
-async function cleanup() {
-  if (browser) {
-    await browser.close().catch(() => {});
-    browser = null;
-  }
-  await stopServer();
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
-  workDir = null;
-}
-
-function finish(code) {
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(code);
-}
-
-const watchdog = setTimeout(async () => {
-  check('the test finished in time', false, `still running after ${TOTAL_TIMEOUT_MS} ms`);
-  if (serverLog) console.log(`--- chatd output ---\n${serverLog.slice(-4000)}`);
-  await cleanup();
-  finish(1);
-}, TOTAL_TIMEOUT_MS);
-
-function startServer(port = 0) {
-  if (!workDir) workDir = mkdtempSync(path.join(tmpdir(), 'chat-browser-'));
-  const args = ['--port', String(port), '--db', path.join(workDir, 'chat.db'), '--www', siteDir];
-  server = spawn(chatdPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('chatd did not report its port within 15 s')), 15000);
-    let buffered = '';
-    server.stdout.on('data', (chunk) => {
-      serverLog += chunk;
-      buffered += chunk;
-      const match = /chatd listening on (http:\/\/[^\s,]+)/.exec(buffered);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1].replace(/\/$/, ''));
-      }
-    });
-    server.stderr.on('data', (chunk) => { serverLog += chunk; });
-    server.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`chatd exited early (code ${code}, signal ${signal})`));
-    });
-    server.once('error', (error) => { clearTimeout(timer); reject(error); });
-  });
-}
-
-const state = async (page) => JSON.parse(await page.evaluate(() => window.chatState()));
-
-// Polls the page's JSON view until `predicate(state, arg)` holds (Node-side,
-// so nothing is evaluated from strings inside the page).
-async function waitFor(page, predicate, arg) {
-  const deadline = Date.now() + STEP_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    try {
-      if (predicate(await state(page), arg)) return true;
-    } catch (error) {
-      // the page may still be loading: retry
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return false;
-}
-
-// Text goes in the way a user types it: keys into the page, whose focused
-// (hidden) input forwards to ImGui; Enter submits through ImGui like a person.
-async function typeAndEnter(page, text, { insert = false } = {}) {
-  if (insert) await page.keyboard.insertText(text);  // IME-like: one input event
-  else await page.keyboard.type(text, { delay: 20 });
-  await page.waitForTimeout(100);  // let a frame take the characters
-  await page.keyboard.press('Enter');
-}
+const state = wasmState;
+const waitFor = (page, predicate, arg) => waitForView(wasmState, page, predicate, arg);
 
 async function openUser(context, baseUrl, label) {
   const page = await context.newPage();
@@ -135,21 +26,11 @@ async function openUser(context, baseUrl, label) {
 }
 
 async function main() {
-  if (!existsSync(chatdPath)) throw new Error(`chatd not found at ${chatdPath} (set CHATD)`);
-  if (!existsSync(path.join(siteDir, 'chat.wasm'))) throw new Error(`no chat.wasm in ${siteDir} (set CHAT_SITE)`);
-  mkdirSync(outputDir, { recursive: true });
 
   const baseUrl = await startServer();
   check('chatd started', true, baseUrl);
 
-  // launch() gives the browser a fresh temporary profile (--user-data-dir).
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--no-first-run', '--disable-quic'],
-  });
+  const browser = await launchBrowser();
   const viewport = { width: 900, height: 600 };
   const alice = await openUser(await browser.newContext({ viewport }), baseUrl, 'alice');
   const bob = await openUser(await browser.newContext({ viewport, deviceScaleFactor: 2 }), baseUrl, 'bob');
@@ -246,16 +127,4 @@ async function main() {
   await alice.screenshot({ path: path.join(outputDir, 'alice-after-restart.png') });
 }
 
-try {
-  await main();
-} catch (error) {
-  check('test ran without errors', false, error && error.stack ? error.stack : String(error));
-}
-if (failed > 0) {
-  if (server && server.exitCode !== null) console.log(`chatd exited with code ${server.exitCode}`);
-  if (server && server.signalCode) console.log(`chatd was killed by ${server.signalCode}`);
-  if (serverLog) console.log(`--- chatd output ---\n${serverLog.slice(-4000)}`);
-}
-clearTimeout(watchdog);
-await cleanup();
-finish(failed === 0 ? 0 : 1);
+await runTest(main);
