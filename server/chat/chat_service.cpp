@@ -28,7 +28,10 @@ std::int64_t now_ms() {
 }  // namespace
 
 ChatService::ChatService(ChatConfig config, store::HistoryStore& history, ChatOutbox& outbox)
-    : config_(config), history_(history), outbox_(outbox) {}
+    : config_(config), history_(history), outbox_(outbox) {
+  const auto stored = history_.recent(config_.history_on_join);
+  recent_.assign(stored.begin(), stored.end());
+}
 
 void ChatService::connect(ClientId client) {
   std::lock_guard lock(mutex_);
@@ -69,15 +72,15 @@ void ChatService::on_nickname(ClientId client, const events::NicknameRequest& re
   const std::string key = fold_case(nickname);
   if (by_nickname_.count(key)) return answer(true, "Nickname already in use");
 
-  // Read history and join in one step under the lock, so that no message
-  // falls between the replay and the live feed.
-  const auto replay = history_.recent(config_.history_on_join);
+  // Replay and join in one step under the lock, so that no message falls
+  // between the replay and the live feed, and none comes twice: recent_ holds
+  // what was delivered; what is committed but not yet delivered comes live
+  // (the store reports commits in id order).
   member->second.nickname = nickname;
-  member->second.replayed_up_to = replay.empty() ? 0 : replay.back().id;
   by_nickname_.emplace(key, client);
 
   answer(false, {});
-  for (const auto& message : replay) {
+  for (const auto& message : recent_) {
     outbox_.send(client, events::encode(events::UserMessage{message.from, message.text, {message.id, message.ts, true}}));
   }
   outbox_.broadcast(joined_except(client), events::encode(events::Announcement{nickname + " connected"}));
@@ -115,11 +118,13 @@ void ChatService::deliver_stored(ClientId sender, std::optional<std::uint64_t> a
     return;
   }
   const auto& stored = *result.stored;
+  recent_.push_back(stored);
+  while (recent_.size() > config_.history_on_join) recent_.pop_front();
   const events::MessageMeta meta{stored.id, stored.ts, false};
   if (ack_id && members_.count(sender)) {
     outbox_.send(sender, events::encode_ack(*ack_id, events::UserMessageAck{meta, {}}));
   }
-  outbox_.broadcast(joined_except(sender, stored.id), events::encode(events::UserMessage{stored.from, stored.text, meta}));
+  outbox_.broadcast(joined_except(sender), events::encode(events::UserMessage{stored.from, stored.text, meta}));
 }
 
 void ChatService::refuse(ClientId client, std::string_view event, std::optional<std::uint64_t> ack_id,
@@ -140,12 +145,11 @@ std::size_t ChatService::member_count() const {
   return members_.size();
 }
 
-std::vector<ClientId> ChatService::joined_except(ClientId excluded, std::int64_t message_id) const {
+std::vector<ClientId> ChatService::joined_except(ClientId excluded) const {
   std::vector<ClientId> recipients;
   recipients.reserve(members_.size());
   for (const auto& [id, member] : members_) {
     if (id == excluded || member.nickname.empty()) continue;
-    if (message_id != 0 && member.replayed_up_to >= message_id) continue;  // already had it in history
     recipients.push_back(id);
   }
   return recipients;

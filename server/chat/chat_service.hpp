@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -43,12 +44,11 @@ class ChatService {
 
  private:
   struct Member {
-    std::string nickname;         // empty until accepted
-    std::int64_t replayed_up_to = 0;  // last history id sent on join: live copies up to it are skipped
+    std::string nickname;  // empty until accepted
   };
 
   // Callers hold mutex_.
-  std::vector<ClientId> joined_except(ClientId excluded, std::int64_t message_id = 0) const;
+  std::vector<ClientId> joined_except(ClientId excluded) const;
   ::chat::events::Nicknames nicknames() const;
   void deliver_stored(ClientId sender, std::optional<std::uint64_t> ack_id, store::AppendResult result);
 
@@ -61,6 +61,9 @@ class ChatService {
   mutable std::mutex mutex_;
   std::unordered_map<ClientId, Member> members_;
   std::map<std::string, ClientId> by_nickname_;  // key: case-folded nickname
+  // The last `history_on_join` delivered messages, oldest first: a join
+  // replays from memory instead of reading the database under the lock.
+  std::deque<store::StoredMessage> recent_;
 };
 
 }  // namespace chatd::chat
