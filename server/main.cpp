@@ -85,7 +85,7 @@ int run_chat(const ServerOptions& options, const sigset_t& signals) {
   chat_namespace.set_chat_service(chat_service);
   socketio.add_namespace("/", chat_namespace);
   eio::EngineIoServer engine(engine_config(options), socketio);
-  transport::EngineIoEndpoint endpoint("/socket.io/", engine);
+  transport::EngineIoEndpoint endpoint("/socket.io/", engine, transport::OriginPolicy(options.allowed_origins));
   transport::HttpServer http(http_config(options, www), {&endpoint}, nullptr);
 
   serve(signals, http, {&engine},
@@ -113,8 +113,9 @@ int run_conformance(ServerOptions options, const sigset_t& signals) {
   echo_config.establish_timeout = std::chrono::milliseconds(0);  // plain Engine.IO has no CONNECT
   eio::EngineIoServer echo_engine(echo_config, echo);
 
-  transport::EngineIoEndpoint socketio_endpoint("/socket.io/", socketio_engine);
-  transport::EngineIoEndpoint echo_endpoint("/engine.io/", echo_engine);
+  // The reference servers allow every origin (cors: { origin: "*" }).
+  transport::EngineIoEndpoint socketio_endpoint("/socket.io/", socketio_engine, transport::OriginPolicy({"*"}));
+  transport::EngineIoEndpoint echo_endpoint("/engine.io/", echo_engine, transport::OriginPolicy({"*"}));
   transport::HttpServer http(http_config(options, std::nullopt), {&socketio_endpoint, &echo_endpoint}, nullptr);
   serve(signals, http, {&socketio_engine, &echo_engine}, " (conformance: /socket.io/ and /engine.io/)");
   return 0;

@@ -1,5 +1,6 @@
 #include "server_options.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <functional>
 #include <vector>
@@ -79,6 +80,18 @@ const std::vector<Setting>& settings() {
        millis_setting(&ServerOptions::ping_interval)},
       {"--ping-timeout", "CHATD_PING_TIMEOUT", "MS", "close a session whose pong is this late (default 20000)",
        millis_setting(&ServerOptions::ping_timeout)},
+      {"--allowed-origins", "CHATD_ALLOWED_ORIGINS", "LIST",
+       "comma-separated origins (https://chat.example.com) whose pages may connect, besides the server's own "
+       "origin and localhost; * allows any (default: none)",
+       [](ServerOptions& o, const std::string& v) -> std::optional<std::string> {
+         o.allowed_origins.clear();
+         for (std::size_t start = 0; start <= v.size();) {
+           const auto comma = std::min(v.find(',', start), v.size());
+           if (comma > start) o.allowed_origins.push_back(v.substr(start, comma - start));
+           start = comma + 1;
+         }
+         return std::nullopt;
+       }},
       {"--connect-timeout", "CHATD_CONNECT_TIMEOUT", "MS",
        "close a connection that sends no Socket.IO CONNECT within this (default 45000)",
        millis_setting(&ServerOptions::connect_timeout)},

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace chatd {
 
@@ -23,6 +24,7 @@ struct ServerOptions {
   std::chrono::milliseconds ping_interval{25000};
   std::chrono::milliseconds ping_timeout{20000};
   std::chrono::milliseconds connect_timeout{45000};
+  std::vector<std::string> allowed_origins;  // besides the server's own origin and localhost
   std::size_t max_payload = 1'000'000;
 };
 

@@ -20,6 +20,8 @@ constexpr const char* kTransportUnknown = R"({"code":0,"message":"Transport unkn
 constexpr const char* kUnknownSession = R"({"code":1,"message":"Session ID unknown"})";
 constexpr const char* kBadHandshakeMethod = R"({"code":2,"message":"Bad handshake method"})";
 constexpr const char* kBadRequest = R"({"code":3,"message":"Bad request"})";
+constexpr const char* kForbidden =
+    R"json({"code":4,"message":"Forbidden: this page's origin may not connect (see chatd --allowed-origins)"})json";
 constexpr const char* kUnsupportedVersion = R"({"code":5,"message":"Unsupported protocol version"})";
 
 // Requests of one client on two connections race each other; these bound how
@@ -64,15 +66,25 @@ void EngineIoEndpoint::mount(mg_context* context) {
 
 // ---- WebSocket ------------------------------------------------------------------
 
-int EngineIoEndpoint::on_ws_connect(const mg_connection* conn, void*) {
+bool EngineIoEndpoint::origin_allowed(const mg_connection* conn) const {
+  const char* origin = mg_get_header(conn, "Origin");
+  const char* host = mg_get_header(conn, "Host");
+  return origins_.allows(origin ? origin : "", host ? host : "");
+}
+
+int EngineIoEndpoint::on_ws_connect(const mg_connection* conn, void* self) {
   auto* writable = const_cast<mg_connection*>(conn);  // CivetWeb lets us answer before the handshake
   const auto query = read_query(mg_get_request_info(conn));
   if (const auto* error = std::get_if<const char*>(&query)) {
-    reject_websocket_handshake(writable, *error);
+    reject_websocket_handshake(writable, 400, *error);
     return 1;
   }
   if (std::get<EngineIoQuery>(query).transport != "websocket") {
-    reject_websocket_handshake(writable, kBadRequest);
+    reject_websocket_handshake(writable, 400, kBadRequest);
+    return 1;
+  }
+  if (!endpoint(self).origin_allowed(conn)) {
+    reject_websocket_handshake(writable, 403, kForbidden);
     return 1;
   }
   return 0;
@@ -194,6 +206,10 @@ int EngineIoEndpoint::on_http(mg_connection* conn, void* self) {
   if (const auto* error = std::get_if<const char*>(&query)) {
     send_json(conn, 400, *error);
     return 400;
+  }
+  if (!server.origin_allowed(conn)) {
+    send_json(conn, 403, kForbidden);
+    return 403;
   }
   const auto& parsed = std::get<EngineIoQuery>(query);
   const std::string_view method = info->request_method ? info->request_method : "";

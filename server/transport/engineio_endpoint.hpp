@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "engineio/engineio_server.hpp"
+#include "transport/origin_policy.hpp"
 
 struct mg_context;
 struct mg_connection;
@@ -18,7 +19,8 @@ class WebSocketConnection;
 
 class EngineIoEndpoint {
  public:
-  EngineIoEndpoint(std::string path, eio::EngineIoServer& engine) : path_(std::move(path)), engine_(engine) {}
+  EngineIoEndpoint(std::string path, eio::EngineIoServer& engine, OriginPolicy origins)
+      : path_(std::move(path)), engine_(engine), origins_(std::move(origins)) {}
   EngineIoEndpoint(const EngineIoEndpoint&) = delete;
   EngineIoEndpoint& operator=(const EngineIoEndpoint&) = delete;
 
@@ -35,6 +37,7 @@ class EngineIoEndpoint {
   static void on_ws_close(const mg_connection* conn, void* self);
   static int on_http(mg_connection* conn, void* self);
 
+  bool origin_allowed(const mg_connection* conn) const;
   static void continue_upgrade(WebSocketConnection& connection, std::string_view frame);
   void deliver_message(WebSocketConnection& connection, bool binary, std::string_view message);
   int open_polling_session(mg_connection* conn);
@@ -43,6 +46,7 @@ class EngineIoEndpoint {
 
   const std::string path_;
   eio::EngineIoServer& engine_;
+  const OriginPolicy origins_;
 };
 
 }  // namespace chatd::transport

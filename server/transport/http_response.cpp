@@ -28,14 +28,14 @@ void send_json(mg_connection* conn, int status, const std::string& body) {
 
 void send_text(mg_connection* conn, const std::string& body) { send(conn, 200, "text/plain; charset=UTF-8", body); }
 
-void reject_websocket_handshake(mg_connection* conn, const std::string& body) {
+void reject_websocket_handshake(mg_connection* conn, int status, const std::string& body) {
   mg_printf(conn,
-            "HTTP/1.1 400 Bad Request\r\n"
+            "HTTP/1.1 %d %s\r\n"
             "Content-Type: application/json\r\n"
             "Content-Length: %zu\r\n"
             "Cache-Control: no-store\r\n"
             "Connection: close\r\n\r\n",
-            body.size());
+            status, mg_get_response_code_text(conn, status), body.size());
   mg_write(conn, body.data(), body.size());
 }
 

@@ -10,8 +10,8 @@ namespace chatd::transport {
 void send_json(mg_connection* conn, int status, const std::string& body);
 void send_text(mg_connection* conn, const std::string& body);  // 200, text/plain
 
-// A 400 answer to a WebSocket handshake, from CivetWeb's connect callback
-// (where its response API is not available), closing the connection.
-void reject_websocket_handshake(mg_connection* conn, const std::string& body);
+// An error answer (JSON) to a WebSocket handshake, from CivetWeb's connect
+// callback (where its response API is not available), closing the connection.
+void reject_websocket_handshake(mg_connection* conn, int status, const std::string& body);
 
 }  // namespace chatd::transport

@@ -18,19 +18,26 @@ HttpTestClient::Response HttpTestClient::get(const std::string& target, std::chr
   return send("GET", target, nullptr, timeout);
 }
 
+HttpTestClient::Response HttpTestClient::get(const std::string& target,
+                                             const std::vector<std::pair<std::string, std::string>>& headers) const {
+  return send("GET", target, nullptr, std::chrono::milliseconds(3000), headers);
+}
+
 HttpTestClient::Response HttpTestClient::post(const std::string& target, const std::string& body,
                                               std::chrono::milliseconds timeout) const {
   return send("POST", target, &body, timeout);
 }
 
 HttpTestClient::Response HttpTestClient::send(const std::string& method, const std::string& target,
-                                              const std::string* body, std::chrono::milliseconds timeout) const {
+                                              const std::string* body, std::chrono::milliseconds timeout,
+                                              const std::vector<std::pair<std::string, std::string>>& headers) const {
   net::io_context io;
   beast::tcp_stream stream(io);
   beast::flat_buffer buffer;
   http::request<http::string_body> request{http::string_to_verb(method), target, 11};
   request.set(http::field::host, "127.0.0.1:" + std::to_string(port_));
   request.set(http::field::user_agent, "chatd-integration-tests");
+  for (const auto& [name, value] : headers) request.set(name, value);
   if (body) {
     request.set(http::field::content_type, "text/plain;charset=UTF-8");
     request.body() = *body;
