@@ -33,24 +33,20 @@ bool ChatModel::add_user_message(std::string from, std::string text, std::int64_
 }
 
 void ChatModel::add_announcement(std::string text, std::int64_t now_ms) {
-  ChatLine line;
-  line.kind = LineKind::Announcement;
-  line.text = std::move(text);
-  line.ts_ms = now_ms;
-  push(std::move(line));
+  add_text_line(LineKind::Announcement, std::move(text), now_ms);
 }
 
 void ChatModel::add_system(std::string text, std::int64_t now_ms) {
-  ChatLine line;
-  line.kind = LineKind::System;
-  line.text = std::move(text);
-  line.ts_ms = now_ms;
-  push(std::move(line));
+  add_text_line(LineKind::System, std::move(text), now_ms);
 }
 
 void ChatModel::add_error(std::string text, std::int64_t now_ms) {
+  add_text_line(LineKind::Error, std::move(text), now_ms);
+}
+
+void ChatModel::add_text_line(LineKind kind, std::string text, std::int64_t now_ms) {
   ChatLine line;
-  line.kind = LineKind::Error;
+  line.kind = kind;
   line.text = std::move(text);
   line.ts_ms = now_ms;
   push(std::move(line));

@@ -66,6 +66,7 @@ class ChatModel {
 
  private:
   ChatLine& push(ChatLine line);
+  void add_text_line(LineKind kind, std::string text, std::int64_t now_ms);  // no sender
   ChatLine* find_mutable(std::uint64_t seq);
 
   std::size_t max_lines_;
