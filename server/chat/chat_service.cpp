@@ -140,11 +140,6 @@ void ChatService::refuse(ClientId client, std::string_view event, std::optional<
   outbox_.send(client, events::encode(events::ChatError{std::string(event), reason}));
 }
 
-std::size_t ChatService::member_count() const {
-  std::lock_guard lock(mutex_);
-  return members_.size();
-}
-
 std::vector<ClientId> ChatService::joined_except(ClientId excluded) const {
   std::vector<ClientId> recipients;
   recipients.reserve(members_.size());

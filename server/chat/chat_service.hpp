@@ -40,7 +40,6 @@ class ChatService {
   void refuse(ClientId client, std::string_view event, std::optional<std::uint64_t> ack_id,
               const std::string& reason);
 
-  std::size_t member_count() const;
 
  private:
   struct Member {

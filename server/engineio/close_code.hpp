@@ -9,7 +9,6 @@ namespace chatd::eio::close_code {
 inline constexpr std::uint16_t kNormal = 1000;  // the client asked to close
 inline constexpr std::uint16_t kGoingAway = 1001;
 inline constexpr std::uint16_t kProtocolError = 1002;
-inline constexpr std::uint16_t kUnsupportedData = 1003;
 inline constexpr std::uint16_t kInvalidPayload = 1007;
 inline constexpr std::uint16_t kPolicyViolation = 1008;
 inline constexpr std::uint16_t kTooBig = 1009;

@@ -60,10 +60,6 @@ std::shared_ptr<Session> EngineIoServer::open(std::shared_ptr<FrameSink> sink, b
   return session;
 }
 
-void EngineIoServer::protocol_error(Session& session, std::uint16_t code, std::string reason) {
-  session.close(code, std::move(reason));
-}
-
 void EngineIoServer::on_text_frame(Session& session, std::string_view frame) {
   if (session.closing()) return;
   auto decoded = packet::decode_text_frame(frame, config_.max_payload);
@@ -72,7 +68,7 @@ void EngineIoServer::on_text_frame(Session& session, std::string_view frame) {
     const auto code = kind == chat::CodecErrorKind::TooLarge      ? close_code::kTooBig
                       : kind == chat::CodecErrorKind::InvalidUtf8 ? close_code::kInvalidPayload
                                                                   : close_code::kProtocolError;
-    protocol_error(session, code, decoded.error().reason);
+    session.close(code, decoded.error().reason);
     return;
   }
   on_packet(session, *decoded);
@@ -102,7 +98,7 @@ void EngineIoServer::on_packet(Session& session, const packet::Packet& decoded) 
     case packet::PacketType::Noop:
       return;  // meaningful only during an upgrade from polling; harmless here
     case packet::PacketType::Open:
-      protocol_error(session, close_code::kProtocolError, "clients must not send an open packet");
+      session.close(close_code::kProtocolError, "clients must not send an open packet");
       return;
   }
 }
@@ -111,7 +107,7 @@ void EngineIoServer::on_binary_frame(Session& session, std::string_view frame) {
   if (session.closing()) return;
   auto decoded = packet::decode_binary_frame(frame, config_.max_payload);
   if (!decoded) {
-    protocol_error(session, close_code::kTooBig, decoded.error().reason);
+    session.close(close_code::kTooBig, decoded.error().reason);
     return;
   }
   handler_.on_binary_message(session, decoded->data);

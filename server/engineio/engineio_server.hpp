@@ -70,7 +70,6 @@ class EngineIoServer {
 
  private:
   void run_heartbeat();
-  void protocol_error(Session& session, std::uint16_t code, std::string reason);
 
   const EngineIoConfig config_;
   SessionHandler& handler_;
