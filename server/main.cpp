@@ -18,6 +18,7 @@
 #include "socketio/chat_namespace.hpp"
 #include "socketio/socketio_server.hpp"
 #include "store/sqlite_history_store.hpp"
+#include "store/sqlite_session_store.hpp"
 #include "transport/engineio_endpoint.hpp"
 #include "transport/http_server.hpp"
 
@@ -79,9 +80,10 @@ int run_chat(const ServerOptions& options, const sigset_t& signals) {
     }
   }
   store::SqliteHistoryStore history(options.db);
+  store::SqliteSessionStore sessions(options.db);
   sio::SocketIoServer socketio;
   sio::ChatNamespace chat_namespace(socketio);
-  chatd::chat::ChatService chat_service({options.history}, history, chat_namespace);
+  chatd::chat::ChatService chat_service({options.history, options.recovery_window}, history, sessions, chat_namespace);
   chat_namespace.set_chat_service(chat_service);
   socketio.add_namespace("/", chat_namespace);
   eio::EngineIoServer engine(engine_config(options), socketio);
@@ -91,6 +93,7 @@ int run_chat(const ServerOptions& options, const sigset_t& signals) {
   serve(signals, http, {&engine},
         std::string(options.headless ? " (headless)" : "") + ", history in " + options.db.string());
   history.flush();  // every accepted message is committed before exit
+  sessions.flush();  // and every client can resume after the restart
   return 0;
 }
 

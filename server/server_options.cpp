@@ -64,6 +64,15 @@ const std::vector<Setting>& settings() {
        }},
       {"--history", "CHATD_HISTORY", "N", "messages replayed to a client when it joins (default 100)",
        number_setting<std::size_t>(&ServerOptions::history, 0, 10000)},
+      {"--recovery-window", "CHATD_RECOVERY_WINDOW", "SECONDS",
+       "how long a dropped client may resume its session with the events it missed, also across a restart "
+       "(Socket.IO connection state recovery); 0 turns it off (default 120)",
+       [](ServerOptions& o, const std::string& v) -> std::optional<std::string> {
+         auto value = parse_number<long>(v, 0, 86'400);
+         if (!value) return "expects seconds from 0 to 86400";
+         o.recovery_window = std::chrono::seconds(*value);
+         return std::nullopt;
+       }},
       {"--headless", "CHATD_HEADLESS", nullptr, "serve only Socket.IO and /healthz, no page",
        [](ServerOptions& o, const std::string& v) { return parse_switch(v, o.headless); }},
       {"--conformance", "CHATD_CONFORMANCE", nullptr,

@@ -17,6 +17,7 @@ struct ServerOptions {
   int port = 3000;
   std::filesystem::path db = "data/chat.db";
   std::size_t history = 100;
+  std::chrono::seconds recovery_window{120};  // 0: no connection state recovery
   bool headless = false;
   bool conformance = false;  // the protocol test suites' reference servers instead of the chat
   std::filesystem::path www;  // page and client; default: next to the binary

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "chat/chat_rules.hpp"
+#include "chat/session_token.hpp"
 
 namespace chatd::chat {
 
@@ -25,30 +26,129 @@ std::int64_t now_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+// A resuming client gets at most this many stored messages from before this
+// run; one that missed more starts afresh with the history replay.
+constexpr std::size_t kMaxResumedMessages = 1000;
+// Broadcasts kept for resuming sessions in this run.
+constexpr std::size_t kMaxLoggedBroadcasts = 10'000;
+
 }  // namespace
 
-ChatService::ChatService(ChatConfig config, store::HistoryStore& history, ChatOutbox& outbox)
-    : config_(config), history_(history), outbox_(outbox) {
-  const auto stored = history_.recent(config_.history_on_join);
+ChatService::ChatService(ChatConfig config, store::HistoryStore& history, store::SessionStore& sessions,
+                         ChatOutbox& outbox)
+    : config_(config),
+      history_(history),
+      sessions_(sessions),
+      outbox_(outbox),
+      boot_(static_cast<std::uint32_t>(generate_session_key())),
+      log_(kMaxLoggedBroadcasts) {
+  auto stored = history_.recent(std::max<std::size_t>(config_.history_on_join, 1));
+  if (!stored.empty()) boot_last_message_ = last_delivered_ = stored.back().id;
+  if (stored.size() > config_.history_on_join) stored.erase(stored.begin());
   recent_.assign(stored.begin(), stored.end());
+  if (!recovery()) return;
+  const auto now = now_ms();
+  for (auto& saved : sessions_.load(now - config_.recovery_window.count(), now)) {
+    departures_.emplace_back(*saved.left_at, saved.token);
+    departed_[std::move(saved.token)] = Departed{saved.session, std::move(saved.nickname), *saved.left_at};
+  }
 }
 
-void ChatService::connect(ClientId client) {
+bool ChatService::connect(ClientId client, const std::optional<ResumeRequest>& resume_request,
+                          const Welcome& welcome) {
   std::lock_guard lock(mutex_);
-  members_.try_emplace(client);
+  if (!recovery()) {
+    members_.try_emplace(client);
+    welcome(std::nullopt);
+    return false;
+  }
+  forget_expired(now_ms());
+  if (resume_request && resume(client, *resume_request, welcome)) return true;
+  const auto [member, added] = members_.try_emplace(client, Member{{}, generate_session_token(), generate_session_key()});
+  welcome(member->second.token);
+  return false;
 }
 
-void ChatService::disconnect(ClientId client) {
+bool ChatService::resume(ClientId client, const ResumeRequest& request, const Welcome& welcome) {
+  const auto offset = BroadcastOffset::parse(request.offset);
+  const auto departed = departed_.find(request.token);
+  if (!offset || departed == departed_.end() || members_.count(client)) return false;
+  const std::string key = fold_case(departed->second.nickname);
+  if (by_nickname_.count(key)) return false;  // someone else took the nickname meanwhile
+  auto missed = missed_since(*offset, departed->second.session);
+  if (!missed) return false;
+
+  Member member{std::move(departed->second.nickname), request.token, departed->second.session};
+  departed_.erase(departed);
+  welcome(member.token);
+  for (const auto& packet : *missed) outbox_.send(client, packet);
+  sessions_.save(store::SavedSession{member.token, member.session, member.nickname, std::nullopt});
+  const std::string nickname = member.nickname;
+  const std::int64_t session = member.session;
+  members_.emplace(client, std::move(member));
+  by_nickname_.emplace(key, client);
+  publish(joined_except(client), events::encode(events::Announcement{nickname + " connected"}), session);
+  publish(joined_except(kNobody), events::encode(nicknames()), 0);
+  return true;
+}
+
+std::optional<std::vector<::chat::sio::Packet>> ChatService::missed_since(const BroadcastOffset& offset,
+                                                                          std::int64_t session) const {
+  std::vector<::chat::sio::Packet> missed;
+  std::uint64_t seen = offset.seq;
+  if (offset.boot != boot_ || offset.seq == 0) {
+    // The offset predates this run: what it missed of earlier runs is the
+    // stored messages, then everything this run broadcast.
+    if (offset.message > boot_last_message_) return std::nullopt;
+    const auto stored = history_.range(offset.message, boot_last_message_, kMaxResumedMessages + 1);
+    if (stored.size() > kMaxResumedMessages) return std::nullopt;
+    for (const auto& message : stored) {
+      if (message.session == session) continue;  // its own: the sender has it
+      auto packet = events::encode(events::UserMessage{message.from, message.text, {message.id, message.ts, false}});
+      packet.data.push_back(BroadcastOffset{boot_, 0, message.id}.to_string());
+      missed.push_back(std::move(packet));
+    }
+    seen = 0;
+  }
+  const auto entries = log_.after(seen);
+  if (!entries) return std::nullopt;
+  for (const auto* entry : *entries) {
+    if (entry->skip_session != session) missed.push_back(entry->packet);
+  }
+  return missed;
+}
+
+void ChatService::forget_expired(std::int64_t now) {
+  const auto oldest = now - config_.recovery_window.count();
+  while (!departures_.empty() && departures_.front().first < oldest) {
+    const auto it = departed_.find(departures_.front().second);
+    if (it != departed_.end() && it->second.left_at == departures_.front().first) departed_.erase(it);
+    departures_.pop_front();
+  }
+}
+
+void ChatService::disconnect(ClientId client, bool resumable) {
   std::lock_guard lock(mutex_);
   const auto it = members_.find(client);
   if (it == members_.end()) return;
-  const std::string nickname = std::move(it->second.nickname);
+  Member member = std::move(it->second);
   members_.erase(it);
-  if (nickname.empty()) return;
-  by_nickname_.erase(fold_case(nickname));
+  if (member.nickname.empty()) return;
+  by_nickname_.erase(fold_case(member.nickname));
+  if (recovery()) {
+    const auto now = now_ms();
+    forget_expired(now);
+    if (resumable) {
+      sessions_.save(store::SavedSession{member.token, member.session, member.nickname, now});
+      departures_.emplace_back(now, member.token);
+      departed_[member.token] = Departed{member.session, member.nickname, now};
+    } else {
+      sessions_.forget(member.token);
+    }
+  }
   const auto others = joined_except(client);
-  outbox_.broadcast(others, events::encode(events::Announcement{nickname + " disconnected"}));
-  outbox_.broadcast(others, events::encode(nicknames()));
+  publish(others, events::encode(events::Announcement{member.nickname + " disconnected"}), member.session);
+  publish(others, events::encode(nicknames()), member.session);
 }
 
 void ChatService::on_nickname(ClientId client, const events::NicknameRequest& request) {
@@ -78,22 +178,27 @@ void ChatService::on_nickname(ClientId client, const events::NicknameRequest& re
   // (the store reports commits in id order).
   member->second.nickname = nickname;
   by_nickname_.emplace(key, client);
+  if (recovery()) {
+    sessions_.save(store::SavedSession{member->second.token, member->second.session, nickname, std::nullopt});
+  }
 
   answer(false, {});
   for (const auto& message : recent_) {
     outbox_.send(client, events::encode(events::UserMessage{message.from, message.text, {message.id, message.ts, true}}));
   }
-  outbox_.broadcast(joined_except(client), events::encode(events::Announcement{nickname + " connected"}));
-  outbox_.broadcast(joined_except(kNobody), events::encode(nicknames()));
+  publish(joined_except(client), events::encode(events::Announcement{nickname + " connected"}), member->second.session);
+  publish(joined_except(kNobody), events::encode(nicknames()), 0);
 }
 
 void ChatService::on_user_message(ClientId client, const events::UserMessageRequest& request) {
   std::string from;
+  std::int64_t session = 0;
   {
     std::lock_guard lock(mutex_);
     const auto member = members_.find(client);
     if (member == members_.end()) return;
     from = member->second.nickname;
+    session = member->second.session;
   }
   std::optional<std::string> reason;
   if (from.empty()) {
@@ -105,7 +210,7 @@ void ChatService::on_user_message(ClientId client, const events::UserMessageRequ
     refuse(client, events::kUserMessage, request.ack_id, *reason);
     return;
   }
-  history_.append(store::NewMessage{std::move(from), request.text, now_ms()},
+  history_.append(store::NewMessage{std::move(from), request.text, now_ms(), session},
                   [this, client, ack_id = request.ack_id](store::AppendResult result) {
                     deliver_stored(client, ack_id, std::move(result));
                   });
@@ -120,11 +225,25 @@ void ChatService::deliver_stored(ClientId sender, std::optional<std::uint64_t> a
   const auto& stored = *result.stored;
   recent_.push_back(stored);
   while (recent_.size() > config_.history_on_join) recent_.pop_front();
+  last_delivered_ = stored.id;
   const events::MessageMeta meta{stored.id, stored.ts, false};
   if (ack_id && members_.count(sender)) {
     outbox_.send(sender, events::encode_ack(*ack_id, events::UserMessageAck{meta, {}}));
   }
-  outbox_.broadcast(joined_except(sender), events::encode(events::UserMessage{stored.from, stored.text, meta}));
+  publish(joined_except(sender), events::encode(events::UserMessage{stored.from, stored.text, meta}), stored.session);
+}
+
+void ChatService::publish(const std::vector<ClientId>& to, ::chat::sio::Packet packet, std::int64_t skipped) {
+  if (recovery()) {
+    const auto now = now_ms();
+    const BroadcastOffset offset{boot_, ++seq_, last_delivered_};
+    packet.data.push_back(offset.to_string());
+    // Kept twice the window: a silent connection is noticed only after the
+    // heartbeat times out, so a client may have missed a little before it left.
+    log_.trim(now - 2 * config_.recovery_window.count());
+    log_.append(BroadcastLog::Entry{offset.seq, now, skipped, packet});
+  }
+  outbox_.broadcast(to, packet);
 }
 
 void ChatService::refuse(ClientId client, std::string_view event, std::optional<std::uint64_t> ack_id,

@@ -3,9 +3,11 @@
 // history replay. It knows neither transports nor storage engines: it talks
 // to participants through a ChatOutbox and keeps messages in a HistoryStore.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -14,23 +16,44 @@
 #include <unordered_map>
 #include <vector>
 
+#include "chat/broadcast_log.hpp"
+#include "chat/broadcast_offset.hpp"
 #include "chat/chat_events.hpp"
 #include "chat/chat_outbox.hpp"
 #include "chat/client_id.hpp"
 #include "store/history_store.hpp"
+#include "store/session_store.hpp"
 
 namespace chatd::chat {
 
 struct ChatConfig {
   std::size_t history_on_join = 100;
+  // How long a dropped client may resume its session; zero turns connection
+  // state recovery off (no session tokens, no offsets on broadcasts).
+  std::chrono::milliseconds recovery_window{std::chrono::minutes(2)};
+};
+
+// What a reconnecting client presents to resume its session.
+struct ResumeRequest {
+  std::string token;   // the private session id it was given
+  std::string offset;  // the last broadcast offset it saw
 };
 
 class ChatService {
  public:
-  ChatService(ChatConfig config, store::HistoryStore& history, ChatOutbox& outbox);
+  // Receives the private session id to hand the client (none when recovery
+  // is off), before anything else is sent to it.
+  using Welcome = std::function<void(const std::optional<std::string>& token)>;
 
-  void connect(ClientId client);
-  void disconnect(ClientId client);
+  ChatService(ChatConfig config, store::HistoryStore& history, store::SessionStore& sessions, ChatOutbox& outbox);
+
+  void connect(ClientId client) { connect(client, std::nullopt, [](const auto&) {}); }
+  // Resumes the session when `resume` names one that left within the window
+  // and whose missed broadcasts are all still known: the client gets its
+  // nickname back and exactly those broadcasts. Returns whether it resumed.
+  bool connect(ClientId client, const std::optional<ResumeRequest>& resume, const Welcome& welcome);
+  // `resumable`: the connection was lost rather than closed on purpose.
+  void disconnect(ClientId client, bool resumable = true);
 
   void on_nickname(ClientId client, const ::chat::events::NicknameRequest& request);
   void on_user_message(ClientId client, const ::chat::events::UserMessageRequest& request);
@@ -44,15 +67,31 @@ class ChatService {
  private:
   struct Member {
     std::string nickname;  // empty until accepted
+    std::string token;     // private session id (empty when recovery is off)
+    std::int64_t session = 0;
+  };
+  struct Departed {
+    std::int64_t session = 0;
+    std::string nickname;
+    std::int64_t left_at = 0;
   };
 
+  bool recovery() const { return config_.recovery_window.count() > 0; }
   // Callers hold mutex_.
   std::vector<ClientId> joined_except(ClientId excluded) const;
   ::chat::events::Nicknames nicknames() const;
   void deliver_stored(ClientId sender, std::optional<std::uint64_t> ack_id, store::AppendResult result);
+  // Tags the broadcast with its offset and keeps it for resuming sessions;
+  // `skipped` is the session it leaves out (0: none).
+  void publish(const std::vector<ClientId>& to, ::chat::sio::Packet packet, std::int64_t skipped);
+  bool resume(ClientId client, const ResumeRequest& request, const Welcome& welcome);
+  std::optional<std::vector<::chat::sio::Packet>> missed_since(const BroadcastOffset& offset,
+                                                               std::int64_t session) const;
+  void forget_expired(std::int64_t now);
 
   const ChatConfig config_;
   store::HistoryStore& history_;
+  store::SessionStore& sessions_;
   ChatOutbox& outbox_;
 
   // Guards the maps. Outbox calls happen under it: they only queue, and doing
@@ -63,6 +102,15 @@ class ChatService {
   // The last `history_on_join` delivered messages, oldest first: a join
   // replays from memory instead of reading the database under the lock.
   std::deque<store::StoredMessage> recent_;
+
+  // Connection state recovery.
+  const std::uint32_t boot_;               // names this run in offsets
+  std::int64_t boot_last_message_ = 0;     // the last message stored before this run
+  std::int64_t last_delivered_ = 0;        // the last message broadcast
+  std::uint64_t seq_ = 0;                  // the last broadcast's number
+  BroadcastLog log_;
+  std::unordered_map<std::string, Departed> departed_;      // key: token
+  std::deque<std::pair<std::int64_t, std::string>> departures_;  // (left_at, token), oldest first
 };
 
 }  // namespace chatd::chat

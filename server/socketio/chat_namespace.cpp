@@ -9,7 +9,18 @@ namespace chatd::sio {
 
 namespace events = ::chat::events;
 
-void ChatNamespace::on_connect(SocketId socket, const nlohmann::json&) { chat_->connect(socket); }
+void ChatNamespace::on_connect(SocketId socket, const nlohmann::json& auth, const Accept& accept) {
+  // socket.io-client 4.6+ sends back the `pid` and the last offset it saw.
+  std::optional<chat::ResumeRequest> resume;
+  const auto pid = auth.find("pid");
+  const auto offset = auth.find("offset");
+  if (pid != auth.end() && pid->is_string() && offset != auth.end() && offset->is_string()) {
+    resume = chat::ResumeRequest{pid->get<std::string>(), offset->get<std::string>()};
+  }
+  chat_->connect(socket, resume, [&](const std::optional<std::string>& token) {
+    accept(token ? nlohmann::json{{"pid", *token}} : nlohmann::json::object());
+  });
+}
 
 void ChatNamespace::on_event(SocketId socket, const ::chat::sio::Packet& packet, std::vector<std::string> attachments) {
   const std::string name = packet.data.front().get<std::string>();  // the codec checked it is a string
@@ -35,7 +46,7 @@ void ChatNamespace::on_event(SocketId socket, const ::chat::sio::Packet& packet,
       *event);
 }
 
-void ChatNamespace::on_disconnect(SocketId socket) { chat_->disconnect(socket); }
+void ChatNamespace::on_disconnect(SocketId socket, bool resumable) { chat_->disconnect(socket, resumable); }
 
 void ChatNamespace::on_invalid_packet(SocketId socket, const std::string& reason) {
   chat_->refuse(socket, "", std::nullopt, reason);

@@ -17,9 +17,9 @@ class ChatNamespace final : public NamespaceHandler, public chat::ChatOutbox {
   void set_chat_service(chat::ChatService& service) { chat_ = &service; }
 
   // NamespaceHandler
-  void on_connect(SocketId socket, const nlohmann::json& auth) override;
+  void on_connect(SocketId socket, const nlohmann::json& auth, const Accept& accept) override;
   void on_event(SocketId socket, const ::chat::sio::Packet& event, std::vector<std::string> attachments) override;
-  void on_disconnect(SocketId socket) override;
+  void on_disconnect(SocketId socket, bool resumable) override;
   void on_invalid_packet(SocketId socket, const std::string& reason) override;
 
   // chat::ChatOutbox

@@ -2,6 +2,7 @@
 // An application on one Socket.IO namespace, as the Socket.IO server sees it:
 // the chat on "/", or the conformance server's echo.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,11 +18,17 @@ using SocketId = chat::ClientId;
 class NamespaceHandler {
  public:
   virtual ~NamespaceHandler() = default;
-  // After the CONNECT reply has been queued; `auth` is {} when none was sent.
-  virtual void on_connect(SocketId socket, const nlohmann::json& auth) = 0;
+  // Queues the CONNECT reply, with `extra` fields beside the socket id.
+  using Accept = std::function<void(const nlohmann::json& extra)>;
+
+  // A socket joined; `auth` is {} when none was sent. The handler calls
+  // `accept` before sending anything (the server accepts plainly if not).
+  virtual void on_connect(SocketId socket, const nlohmann::json& auth, const Accept& accept) = 0;
   // An EVENT, with its binary attachments (empty for a plain EVENT).
   virtual void on_event(SocketId socket, const ::chat::sio::Packet& event, std::vector<std::string> attachments) = 0;
-  virtual void on_disconnect(SocketId socket) = 0;
+  // `resumable`: the connection was lost (Socket.IO's recoverable reasons),
+  // not left with a DISCONNECT packet.
+  virtual void on_disconnect(SocketId socket, bool resumable) = 0;
   // A packet that could not be decoded, when the server keeps such clients.
   virtual void on_invalid_packet(SocketId socket, const std::string& reason) = 0;
 };

@@ -107,14 +107,22 @@ void SocketIoServer::handle_packet(eio::Session& session, Socket& socket, packet
       if (connected) return;  // a second CONNECT changes nothing
       const auto sid = eio::generate_session_id();
       socket.connected.emplace(p.nsp, sid);
-      session.send(to_frames(packet::Packet{packet::PacketType::Connect, p.nsp, std::nullopt, json{{"sid", sid}}, 0}, {}));
-      handler->on_connect(socket.id, p.data.is_object() ? p.data : json::object());
+      bool accepted = false;
+      const auto accept = [&](const json& extra) {
+        if (accepted) return;
+        accepted = true;
+        json reply = extra.is_object() ? extra : json::object();
+        reply["sid"] = sid;
+        session.send(to_frames(packet::Packet{packet::PacketType::Connect, p.nsp, std::nullopt, std::move(reply), 0}, {}));
+      };
+      handler->on_connect(socket.id, p.data.is_object() ? p.data : json::object(), accept);
+      accept(json::object());
       return;
     }
     case packet::PacketType::Disconnect:
       if (connected) {
         socket.connected.erase(p.nsp);
-        handler->on_disconnect(socket.id);
+        handler->on_disconnect(socket.id, /*resumable=*/false);
       }
       return;
     case packet::PacketType::Event:
@@ -141,7 +149,7 @@ void SocketIoServer::on_close(eio::Session& session, std::string_view) {
     sessions_.erase(socket->id);
   }
   for (const auto& [nsp, sid] : socket->connected) {
-    if (auto* handler = find_namespace(nsp)) handler->on_disconnect(socket->id);
+    if (auto* handler = find_namespace(nsp)) handler->on_disconnect(socket->id, /*resumable=*/true);
   }
   socket->connected.clear();
 }

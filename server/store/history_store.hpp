@@ -14,7 +14,8 @@ namespace chatd::store {
 struct NewMessage {
   std::string from;
   std::string text;
-  std::int64_t ts = 0;  // milliseconds since the epoch
+  std::int64_t ts = 0;       // milliseconds since the epoch
+  std::int64_t session = 0;  // the sender's chat session (0: none), so that recovery skips its own messages
 };
 
 struct StoredMessage {
@@ -22,6 +23,7 @@ struct StoredMessage {
   std::string from;
   std::string text;
   std::int64_t ts = 0;
+  std::int64_t session = 0;
 };
 
 struct AppendResult {
@@ -40,6 +42,9 @@ class HistoryStore {
 
   // The last `limit` messages, oldest first.
   virtual std::vector<StoredMessage> recent(std::size_t limit) = 0;
+
+  // Messages with after < id <= up_to, oldest first, at most `limit`.
+  virtual std::vector<StoredMessage> range(std::int64_t after, std::int64_t up_to, std::size_t limit) = 0;
 
   // Waits until every accepted append has been committed and reported.
   virtual void flush() = 0;

@@ -17,6 +17,14 @@ constexpr const char* kMigrations[] = {
     "  body TEXT NOT NULL,"
     "  ts INTEGER NOT NULL"
     ");",
+    // version 2: connection state recovery (see SqliteSessionStore)
+    "ALTER TABLE messages ADD COLUMN session INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE sessions ("
+    "  token TEXT PRIMARY KEY,"
+    "  session INTEGER NOT NULL,"
+    "  nickname TEXT NOT NULL,"
+    "  left_at INTEGER"  // NULL while connected
+    ");",
 };
 static_assert(std::size(kMigrations) == SqliteHistoryStore::kSchemaVersion);
 
@@ -83,6 +91,18 @@ std::string column_text(sqlite3_stmt* statement, int column) {
   return text ? std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(statement, column))) : std::string();
 }
 
+// Steps a bound SELECT of (id, sender, body, ts, session) to its end and resets it.
+std::vector<StoredMessage> read_messages(sqlite3_stmt* statement) {
+  std::vector<StoredMessage> messages;
+  while (sqlite3_step(statement) == SQLITE_ROW) {
+    messages.push_back(StoredMessage{sqlite3_column_int64(statement, 0), column_text(statement, 1),
+                                     column_text(statement, 2), sqlite3_column_int64(statement, 3),
+                                     sqlite3_column_int64(statement, 4)});
+  }
+  sqlite3_reset(statement);
+  return messages;
+}
+
 }  // namespace
 
 SqliteHistoryStore::SqliteHistoryStore(const std::filesystem::path& path, std::size_t max_batch)
@@ -95,15 +115,19 @@ SqliteHistoryStore::SqliteHistoryStore(const std::filesystem::path& path, std::s
     // power loss can take back the last commits.
     exec(writer_db_, "PRAGMA synchronous = NORMAL");
     migrate(writer_db_);
-    insert_ = prepare(writer_db_, "INSERT INTO messages (sender, body, ts) VALUES (?1, ?2, ?3)");
+    insert_ = prepare(writer_db_, "INSERT INTO messages (sender, body, ts, session) VALUES (?1, ?2, ?3, ?4)");
     reader_db_ = open_database(path, SQLITE_OPEN_READONLY);
     select_recent_ = prepare(reader_db_,
-                             "SELECT id, sender, body, ts FROM "
-                             "(SELECT id, sender, body, ts FROM messages ORDER BY id DESC LIMIT ?1) "
+                             "SELECT id, sender, body, ts, session FROM "
+                             "(SELECT id, sender, body, ts, session FROM messages ORDER BY id DESC LIMIT ?1) "
                              "ORDER BY id ASC");
+    select_range_ = prepare(reader_db_,
+                            "SELECT id, sender, body, ts, session FROM messages "
+                            "WHERE id > ?1 AND id <= ?2 ORDER BY id ASC LIMIT ?3");
   } catch (...) {
     sqlite3_finalize(insert_);
     sqlite3_finalize(select_recent_);
+    sqlite3_finalize(select_range_);
     sqlite3_close(writer_db_);
     sqlite3_close(reader_db_);
     throw;
@@ -120,6 +144,7 @@ SqliteHistoryStore::~SqliteHistoryStore() {
   writer_.join();
   sqlite3_finalize(insert_);
   sqlite3_finalize(select_recent_);
+  sqlite3_finalize(select_range_);
   sqlite3_close(reader_db_);
   sqlite3_close(writer_db_);
 }
@@ -145,15 +170,17 @@ void SqliteHistoryStore::flush() {
 }
 
 std::vector<StoredMessage> SqliteHistoryStore::recent(std::size_t limit) {
-  std::vector<StoredMessage> messages;
   std::lock_guard lock(reader_mutex_);
   sqlite3_bind_int64(select_recent_, 1, static_cast<sqlite3_int64>(limit));
-  while (sqlite3_step(select_recent_) == SQLITE_ROW) {
-    messages.push_back(StoredMessage{sqlite3_column_int64(select_recent_, 0), column_text(select_recent_, 1),
-                                     column_text(select_recent_, 2), sqlite3_column_int64(select_recent_, 3)});
-  }
-  sqlite3_reset(select_recent_);
-  return messages;
+  return read_messages(select_recent_);
+}
+
+std::vector<StoredMessage> SqliteHistoryStore::range(std::int64_t after, std::int64_t up_to, std::size_t limit) {
+  std::lock_guard lock(reader_mutex_);
+  sqlite3_bind_int64(select_range_, 1, after);
+  sqlite3_bind_int64(select_range_, 2, up_to);
+  sqlite3_bind_int64(select_range_, 3, static_cast<sqlite3_int64>(limit));
+  return read_messages(select_range_);
 }
 
 void SqliteHistoryStore::run_writer() {
@@ -190,9 +217,10 @@ void SqliteHistoryStore::commit_batch(std::vector<Pending>& batch) {
     sqlite3_bind_text(insert_, 1, message.from.data(), static_cast<int>(message.from.size()), SQLITE_STATIC);
     sqlite3_bind_text(insert_, 2, message.text.data(), static_cast<int>(message.text.size()), SQLITE_STATIC);
     sqlite3_bind_int64(insert_, 3, message.ts);
+    sqlite3_bind_int64(insert_, 4, message.session);
     if (sqlite3_step(insert_) == SQLITE_DONE) {
       results[i].stored =
-          StoredMessage{sqlite3_last_insert_rowid(writer_db_), message.from, message.text, message.ts};
+          StoredMessage{sqlite3_last_insert_rowid(writer_db_), message.from, message.text, message.ts, message.session};
     } else {
       error = sqlite3_errmsg(writer_db_);
     }

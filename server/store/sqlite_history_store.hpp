@@ -31,9 +31,10 @@ class SqliteHistoryStore final : public HistoryStore {
 
   void append(NewMessage message, AppendCallback done) override;
   std::vector<StoredMessage> recent(std::size_t limit) override;
+  std::vector<StoredMessage> range(std::int64_t after, std::int64_t up_to, std::size_t limit) override;
   void flush() override;
 
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
  private:
   struct Pending {
@@ -49,6 +50,7 @@ class SqliteHistoryStore final : public HistoryStore {
   sqlite3* reader_db_ = nullptr;
   sqlite3_stmt* insert_ = nullptr;
   sqlite3_stmt* select_recent_ = nullptr;
+  sqlite3_stmt* select_range_ = nullptr;
 
   std::mutex queue_mutex_;
   std::condition_variable queue_ready_;

@@ -1,5 +1,7 @@
 #include "socketio_test_client.hpp"
 
+#include <regex>
+
 #include <algorithm>
 #include <sstream>
 #include <stdexcept>
@@ -240,6 +242,13 @@ std::string SocketIoTestClient::next_frame(Duration timeout) {
   }
   std::string frame = std::move(inbox_.front());
   inbox_.pop_front();
+  return without_broadcast_offset(std::move(frame));
+}
+
+std::string SocketIoTestClient::without_broadcast_offset(std::string frame) {
+  static const std::regex kOffset(R"(^(42\[.*),"[0-9]+-[0-9]+-[0-9]+"\]$)");
+  std::smatch match;
+  if (std::regex_match(frame, match, kOffset)) return match[1].str() + "]";
   return frame;
 }
 

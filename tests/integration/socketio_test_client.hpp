@@ -92,8 +92,12 @@ class SocketIoTestClient {
   // ---- receiving ------------------------------------------------------------
 
   // The next frame of the inbox (pings excluded). Throws on timeout or when
-  // the connection ended with nothing left to read.
+  // the connection ended with nothing left to read. The offset that ends each
+  // broadcast (connection state recovery, tested with the stock client in
+  // tests/socketio-client/recovery.test.mjs) is removed, so that tests
+  // compare the chat's own arguments.
   std::string next_frame(Duration timeout = kTimeout);
+  static std::string without_broadcast_offset(std::string frame);
   // The next frame, which must be a Socket.IO packet; decoded.
   chat::sio::Packet next_packet(Duration timeout = kTimeout);
   // Skips (and drops) frames until the event named `name` / the ack `id`.

@@ -5,6 +5,7 @@
 #include "chat/chat_service.hpp"
 #include "recording_outbox.hpp"
 #include "store/sqlite_history_store.hpp"
+#include "store/sqlite_session_store.hpp"
 #include "temporary_directory.hpp"
 
 using chatd::chat::ChatService;
@@ -18,8 +19,10 @@ namespace {
 struct ChatFixture {
   TemporaryDirectory dir;
   chatd::store::SqliteHistoryStore store{dir.path() / "chat.db"};
+  chatd::store::SqliteSessionStore sessions{dir.path() / "chat.db"};
   RecordingOutbox outbox;
-  ChatService chat{{/*history_on_join=*/3}, store, outbox};
+  // Recovery off: these packets carry no offsets (see chat_service_recovery_test.cpp).
+  ChatService chat{{/*history_on_join=*/3, /*recovery_window=*/std::chrono::milliseconds(0)}, store, sessions, outbox};
 
   void join(chatd::chat::ClientId id, const std::string& nick) {
     chat.connect(id);

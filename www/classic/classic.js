@@ -174,8 +174,9 @@
   socket.on('connect', () => {
     chat.classList.add('connected');
     chat.classList.remove('offline');
-    // After a reconnect the server has forgotten us: join again as before.
-    if (nickname !== null) join(nickname);
+    // A resumed session (connection state recovery) kept our nickname and
+    // brings what we missed; otherwise the server has forgotten us: join again.
+    if (nickname !== null && !socket.recovered) join(nickname);
   });
 
   socket.on('disconnect', (reason) => {

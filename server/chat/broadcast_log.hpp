@@ -1,0 +1,45 @@
+#pragma once
+// The recent broadcasts of this run of chatd, in order, so that a client
+// resuming its session gets exactly those it missed. Bounded in age and
+// count: a client that missed more starts a fresh session instead.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <vector>
+
+#include "chat/socketio_packet.hpp"
+
+namespace chatd::chat {
+
+class BroadcastLog {
+ public:
+  struct Entry {
+    std::uint64_t seq = 0;
+    std::int64_t at = 0;            // ms since the epoch
+    std::int64_t skip_session = 0;  // the session the broadcast left out (0: none)
+    ::chat::sio::Packet packet;     // with its offset argument
+  };
+
+  explicit BroadcastLog(std::size_t max_entries) : max_entries_(max_entries) {}
+
+  // `seq` follows the previous entry's by one.
+  void append(Entry entry);
+  // Drops entries older than `oldest` (ms).
+  void trim(std::int64_t oldest);
+
+  // The entries after `seq`, or nothing when some of them were dropped.
+  std::optional<std::vector<const Entry*>> after(std::uint64_t seq) const;
+  // Whether every broadcast of this run is still here.
+  bool complete() const { return dropped_ == 0; }
+  std::size_t size() const { return entries_.size(); }
+
+ private:
+  const std::size_t max_entries_;
+  std::deque<Entry> entries_;
+  std::uint64_t dropped_ = 0;  // how many of the first entries are gone
+};
+
+}  // namespace chatd::chat

@@ -1,0 +1,52 @@
+#pragma once
+// Resumable sessions in the `sessions` table of the chat database. Opened
+// after SqliteHistoryStore, which owns the schema. Writes go through one
+// thread in call order, so callers may hold their own locks.
+
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+#include <variant>
+
+#include "store/session_store.hpp"
+
+struct sqlite3;
+
+namespace chatd::store {
+
+class SqliteSessionStore final : public SessionStore {
+ public:
+  // Throws std::runtime_error with SQLite's message when the file cannot be used.
+  explicit SqliteSessionStore(const std::filesystem::path& path);
+  ~SqliteSessionStore() override;
+  SqliteSessionStore(const SqliteSessionStore&) = delete;
+  SqliteSessionStore& operator=(const SqliteSessionStore&) = delete;
+
+  void save(SavedSession session) override;
+  void forget(std::string token) override;
+  std::vector<SavedSession> load(std::int64_t since, std::int64_t now) override;
+  void flush() override;
+
+ private:
+  struct Forget {
+    std::string token;
+  };
+  using Write = std::variant<SavedSession, Forget>;
+
+  void enqueue(Write write);
+  void run_writer();
+  void apply(const Write& write);
+
+  sqlite3* db_ = nullptr;  // used by the writer thread, and by load() before any write
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::condition_variable drained_;
+  std::deque<Write> queue_;
+  bool busy_ = false;
+  bool stopping_ = false;
+  std::thread writer_;
+};
+
+}  // namespace chatd::store

@@ -1,0 +1,210 @@
+// Connection state recovery in the chat service: resumed sessions get their
+// nickname back and exactly the broadcasts they missed, within this run and
+// across a restart (a new ChatService on the same database).
+
+#include <catch2/catch.hpp>
+
+#include <memory>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "chat/chat_service.hpp"
+#include "recording_outbox.hpp"
+#include "store/sqlite_history_store.hpp"
+#include "store/sqlite_session_store.hpp"
+#include "temporary_directory.hpp"
+
+using chatd::chat::ChatService;
+using chatd::chat::ClientId;
+using chatd::chat::ResumeRequest;
+using chat::events::NicknameRequest;
+using chat::events::UserMessageRequest;
+using nlohmann::json;
+
+namespace {
+
+// One run of chatd's chat layer on a database that outlives it.
+struct ChatRun {
+  chatd::store::SqliteHistoryStore store;
+  chatd::store::SqliteSessionStore sessions;
+  RecordingOutbox outbox;
+  ChatService chat;
+
+  ChatRun(const std::filesystem::path& db, std::chrono::milliseconds window)
+      : store(db), sessions(db), chat({/*history_on_join=*/2, window}, store, sessions, outbox) {}
+  ~ChatRun() { sessions.flush(); }
+};
+
+struct Client {
+  std::string token;
+  std::string offset;  // the last string argument of the last event, as socket.io-client keeps it
+};
+
+json payload(const std::string& packet) { return json::parse(packet.substr(packet.find('['))); }
+
+// Reads `client`'s inbox like socket.io-client: returns the events' payloads
+// and remembers the last offset.
+std::vector<json> receive(ChatRun& run, ClientId id, Client& client) {
+  std::vector<json> events;
+  for (const auto& packet : run.outbox.take(id)) {
+    auto data = payload(packet);
+    if (packet[0] == '2' && data.back().is_string()) client.offset = data.back().get<std::string>();
+    events.push_back(std::move(data));
+  }
+  return events;
+}
+
+Client join(ChatRun& run, ClientId id, const std::string& nickname) {
+  Client client;
+  run.chat.connect(id, std::nullopt, [&](const std::optional<std::string>& token) { client.token = token.value(); });
+  run.chat.on_nickname(id, NicknameRequest{nickname, 1});
+  receive(run, id, client);
+  return client;
+}
+
+void say(ChatRun& run, ClientId id, const std::string& text) {
+  run.chat.on_user_message(id, UserMessageRequest{text, std::nullopt});
+  run.store.flush();
+}
+
+// Reconnects `client` as connection `id`; returns whether it resumed, and
+// checks the token handed back.
+bool resume(ChatRun& run, ClientId id, const Client& client) {
+  std::optional<std::string> welcomed;
+  const bool resumed = run.chat.connect(id, ResumeRequest{client.token, client.offset},
+                                        [&](const std::optional<std::string>& token) { welcomed = token; });
+  REQUIRE(welcomed.has_value());
+  CHECK((*welcomed == client.token) == resumed);
+  return resumed;
+}
+
+std::vector<std::string> texts(const std::vector<json>& events) {
+  std::vector<std::string> out;
+  for (const auto& event : events) {
+    if (event[0] == "user message") out.push_back(event[2].get<std::string>());
+    if (event[0] == "announcement") out.push_back("* " + event[1].get<std::string>());
+  }
+  return out;
+}
+
+using Texts = std::vector<std::string>;
+constexpr auto kWindow = std::chrono::milliseconds(120'000);
+
+}  // namespace
+
+TEST_CASE("Recovery: a dropped client resumes with exactly the broadcasts it missed") {
+  TemporaryDirectory dir;
+  ChatRun run(dir.path() / "chat.db", kWindow);
+  auto alice = join(run, 1, "alice");
+  auto bob = join(run, 2, "bob");
+  receive(run, 1, alice);
+  say(run, 2, "before");
+  CHECK(texts(receive(run, 1, alice)) == Texts{"before"});
+
+  run.chat.disconnect(1);  // the connection was lost
+  say(run, 2, "while away 1");
+  auto carol = join(run, 3, "carol");
+  say(run, 3, "while away 2");
+
+  REQUIRE(resume(run, 4, alice));
+  // Her own departure is not replayed to her; everything else is, in order,
+  // then the room hears she is back.
+  const auto missed = receive(run, 4, alice);
+  CHECK(texts(missed) == Texts{"while away 1", "* carol connected", "while away 2"});
+  CHECK(missed.back() == json{"nicknames", {{"alice", "alice"}, {"bob", "bob"}, {"carol", "carol"}}, alice.offset});
+  CHECK(texts(receive(run, 2, bob)) ==
+        Texts{"* alice disconnected", "* carol connected", "while away 2", "* alice connected"});
+
+  // She chats on under her nickname.
+  say(run, 4, "back");
+  CHECK(texts(receive(run, 2, bob)) == Texts{"back"});
+}
+
+TEST_CASE("Recovery: the client's own messages are not replayed to it") {
+  TemporaryDirectory dir;
+  ChatRun run(dir.path() / "chat.db", kWindow);
+  auto alice = join(run, 1, "alice");
+  join(run, 2, "bob");
+  receive(run, 1, alice);
+  say(run, 1, "mine");  // stored and broadcast, but her ack is lost with the connection
+  run.chat.disconnect(1);
+  say(run, 2, "theirs");
+  REQUIRE(resume(run, 3, alice));
+  CHECK(texts(receive(run, 3, alice)) == Texts{"theirs"});
+}
+
+TEST_CASE("Recovery: across a restart, from the stored messages") {
+  TemporaryDirectory dir;
+  Client alice;
+  {
+    ChatRun first(dir.path() / "chat.db", kWindow);
+    alice = join(first, 1, "alice");
+    join(first, 2, "bob");
+    receive(first, 1, alice);
+    say(first, 2, "seen");
+    receive(first, 1, alice);
+    say(first, 2, "missed 1");  // never read by alice: the server went down
+    say(first, 1, "her own");
+    first.chat.disconnect(1);
+    first.chat.disconnect(2);
+  }
+  ChatRun second(dir.path() / "chat.db", kWindow);
+  auto dave = join(second, 5, "dave");
+  say(second, 5, "missed 2");
+  REQUIRE(resume(second, 6, alice));
+  CHECK(texts(receive(second, 6, alice)) == Texts{"missed 1", "* dave connected", "missed 2"});
+
+  // Dropped again in the second run: this time from the run's own log.
+  second.chat.disconnect(6);
+  say(second, 5, "missed 3");
+  REQUIRE(resume(second, 7, alice));
+  CHECK(texts(receive(second, 7, alice)) == Texts{"missed 3"});
+  CHECK(texts(receive(second, 5, dave)) ==
+        Texts{"* alice connected", "* alice disconnected", "* alice connected"});
+}
+
+TEST_CASE("Recovery: refused resumes start a fresh session") {
+  TemporaryDirectory dir;
+  ChatRun run(dir.path() / "chat.db", kWindow);
+  auto alice = join(run, 1, "alice");
+  join(run, 2, "bob");
+  receive(run, 1, alice);
+
+  SECTION("an unknown token") {
+    run.chat.disconnect(1);
+    alice.token = "not-a-token";
+    CHECK_FALSE(resume(run, 3, alice));
+  }
+  SECTION("an offset that is not one of ours") {
+    run.chat.disconnect(1);
+    for (const char* garbage : {"", "x", "1-2", "-1-2-3", "1-2-3-4", "99999999999-1-1", "1-2-3 "}) {
+      alice.offset = garbage;
+      CHECK_FALSE(resume(run, 3, alice));
+      run.chat.disconnect(3);
+    }
+  }
+  SECTION("a client that left on purpose") {
+    run.chat.disconnect(1, /*resumable=*/false);
+    CHECK_FALSE(resume(run, 3, alice));
+  }
+  SECTION("its nickname was taken meanwhile") {
+    run.chat.disconnect(1);
+    join(run, 3, "Alice");
+    CHECK_FALSE(resume(run, 4, alice));
+  }
+  SECTION("a session that is still connected") {
+    CHECK_FALSE(resume(run, 3, alice));
+  }
+}
+
+TEST_CASE("Recovery: a session expires after the window") {
+  TemporaryDirectory dir;
+  ChatRun run(dir.path() / "chat.db", std::chrono::milliseconds(20));
+  auto alice = join(run, 1, "alice");
+  join(run, 2, "bob");
+  receive(run, 1, alice);
+  run.chat.disconnect(1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  CHECK_FALSE(resume(run, 3, alice));
+}

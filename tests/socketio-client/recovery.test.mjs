@@ -1,0 +1,165 @@
+// Connection state recovery with the stock socket.io-client 4.x: a client
+// whose transport dies, or whose server restarts, comes back with
+// `socket.recovered === true`, its nickname, and exactly the messages it
+// missed: none lost, none twice.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:net";
+import { io } from "socket.io-client";
+import { startChatd } from "./chatd_process.mjs";
+
+const next = (emitter, event, ms = 5000) =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "${event}" within ${ms} ms`)), ms);
+    emitter.once(event, (...args) => { clearTimeout(timer); resolve(args); });
+  });
+
+const connect = async (url, options) => {
+  const socket = io(url, { timeout: 3000, ...options });
+  await next(socket, "connect");
+  return socket;
+};
+
+const join = async (socket, nickname) =>
+  assert.equal(await socket.timeout(3000).emitWithAck("nickname", nickname), false);
+
+// Every chat message `socket` receives, as "from: text".
+const record = (socket) => {
+  const seen = [];
+  socket.on("user message", (from, text) => seen.push(`${from}: ${text}`));
+  return seen;
+};
+
+const until = async (condition, what, ms = 5000) => {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+const say = async (socket, ...texts) => {
+  for (const text of texts) assert.equal(typeof (await socket.timeout(3000).emitWithAck("user message", text)).id, "number");
+};
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+
+test("a killed transport: the client resumes with exactly the messages it missed", async () => {
+  const server = await startChatd();
+  // Default transports (polling, then the upgrade); one reconnection attempt after 1 s.
+  const alice = await connect(server.url, { reconnectionDelay: 1000, randomizationFactor: 0 });
+  const bob = await connect(server.url, { transports: ["websocket"], reconnection: false });
+  try {
+    assert.equal(alice.recovered, false);
+    await join(alice, "alice");
+    await join(bob, "bob");
+    const seen = record(alice);
+    await say(bob, "m0", "m1");
+    await until(() => seen.length === 2, "the first messages");
+    await until(() => alice.io.engine.transport.name === "websocket", "the upgrade");
+
+    // Cut the TCP connection under the client, as a network failure would.
+    const dropped = next(alice, "disconnect");
+    alice.io.engine.transport.ws._socket.destroy();
+    assert.equal((await dropped)[0], "transport close");
+    const backAnnounced = next(bob, "announcement");
+    await say(bob, "m2", "m3", "m4");  // while alice is away
+
+    await next(alice, "connect");
+    assert.equal(alice.recovered, true);
+    assert.equal((await backAnnounced)[0], "alice disconnected");
+    await until(() => seen.length >= 5, "the missed messages");
+    await say(bob, "m5");
+    await until(() => seen.length >= 6, "a live message after the recovery");
+    assert.deepEqual(seen, ["bob: m0", "bob: m1", "bob: m2", "bob: m3", "bob: m4", "bob: m5"]);
+
+    // Her nickname came back with the session: no new `nickname` needed.
+    const toBob = next(bob, "user message");
+    await say(alice, "still me");
+    assert.deepEqual((await toBob).slice(0, 2), ["alice", "still me"]);
+  } finally {
+    alice.close();
+    bob.close();
+    await server.stop();
+  }
+});
+
+test("a chatd restart inside the window: the client resumes from the stored history", async () => {
+  const port = await freePort();
+  let server = await startChatd(["--port", String(port)]);
+  const url = server.url;
+  // Reconnections are driven by the test, so that the restart happens in between.
+  const alice = await connect(url, { reconnection: false });
+  const bob = await connect(url, { transports: ["websocket"], reconnection: false });
+  let carol = null;
+  try {
+    await join(alice, "alice");
+    await join(bob, "bob");
+    const seen = record(alice);
+    await say(bob, "m0", "m1");
+    await until(() => seen.length === 2, "the first messages");
+
+    const dropped = next(alice, "disconnect");
+    await server.stop({ keepDb: true });
+    assert.equal((await dropped)[0], "transport close");
+    server = await startChatd(["--port", String(port)], server.dir);
+    assert.equal(server.url, url);
+
+    carol = await connect(url, { transports: ["websocket"], reconnection: false });
+    await join(carol, "carol");
+    await say(carol, "m2", "m3");  // missed by alice
+
+    const back = next(carol, "announcement");
+    alice.connect();
+    await next(alice, "connect");
+    assert.equal(alice.recovered, true);
+    assert.equal((await back)[0], "alice connected");
+    await until(() => seen.length >= 4, "the missed messages");
+    await say(carol, "m4");
+    await until(() => seen.length >= 5, "a live message after the recovery");
+    assert.deepEqual(seen, ["bob: m0", "bob: m1", "carol: m2", "carol: m3", "carol: m4"]);
+
+    const toCarol = next(carol, "user message");
+    await say(alice, "still me");
+    assert.deepEqual((await toCarol).slice(0, 2), ["alice", "still me"]);
+  } finally {
+    alice.close();
+    bob.close();
+    carol?.close();
+    await server.stop();
+  }
+});
+
+test("after the window, or after leaving on purpose, a client starts afresh", async () => {
+  const server = await startChatd(["--recovery-window", "1"]);
+  const alice = await connect(server.url, { transports: ["websocket"], reconnection: false });
+  try {
+    await join(alice, "alice");
+    const bob = await connect(server.url, { transports: ["websocket"], reconnection: false });
+    await join(bob, "bob");  // alice now holds an offset
+    bob.close();
+
+    const dropped = next(alice, "disconnect");
+    alice.io.engine.transport.ws._socket.destroy();
+    await dropped;
+    await new Promise((r) => setTimeout(r, 1500));
+    alice.connect();
+    await next(alice, "connect");
+    assert.equal(alice.recovered, false);
+    await join(alice, "alice");  // a fresh session: the nickname was free again
+
+    alice.disconnect();  // on purpose: a DISCONNECT packet
+    alice.connect();
+    await next(alice, "connect");
+    assert.equal(alice.recovered, false);
+  } finally {
+    alice.close();
+    await server.stop();
+  }
+});
