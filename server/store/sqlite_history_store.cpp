@@ -116,6 +116,11 @@ SqliteHistoryStore::SqliteHistoryStore(const std::filesystem::path& path, std::s
   try {
     if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
     writer_db_ = open_database(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    // SQLite falls back to read-only when the file cannot be opened for
+    // writing; chatd would then refuse every message, so it says so at once.
+    if (sqlite3_db_readonly(writer_db_, "main") == 1) {
+      throw std::runtime_error("database " + path.string() + " is read-only; chatd needs to write to it");
+    }
     exec(writer_db_, "PRAGMA journal_mode = WAL");
     // In WAL mode NORMAL keeps every commit across a crash of chatd; only a
     // power loss can take back the last commits.

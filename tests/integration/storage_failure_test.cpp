@@ -6,8 +6,11 @@
 #include <catch2/catch.hpp>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -158,4 +161,56 @@ TEST_CASE("when the disk refuses writes, senders hear why, the chat goes on, and
   REQUIRE(rows.size() == 2);
   CHECK(rows[0].body == "before the disk filled");
   CHECK(rows[1].body == "the disk takes writes again");
+}
+
+namespace {
+
+// Makes a file read-only for this process, root included (chmod does not
+// stop root; the immutable attribute does), and undoes it at the end.
+class ReadOnlyFile {
+ public:
+  explicit ReadOnlyFile(std::filesystem::path path) : path_(std::move(path)) {
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_read | std::filesystem::perms::group_read |
+                                            std::filesystem::perms::others_read);
+    if (::access(path_.c_str(), W_OK) == 0) {
+      immutable_ = std::system(("chattr +i '" + path_.string() + "' 2>/dev/null").c_str()) == 0;
+    }
+  }
+  ~ReadOnlyFile() {
+    if (immutable_) std::system(("chattr -i '" + path_.string() + "'").c_str());
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
+  }
+  ReadOnlyFile(const ReadOnlyFile&) = delete;
+  ReadOnlyFile& operator=(const ReadOnlyFile&) = delete;
+
+  bool read_only() const { return ::access(path_.c_str(), W_OK) != 0; }
+
+ private:
+  std::filesystem::path path_;
+  bool immutable_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("a read-only database stops chatd at start with a clear message", "[storage]") {
+  TemporaryDirectory dir;
+  const auto db = dir.path() / "chat.db";
+  {
+    ChatdProcess server({}, db);
+    SocketIoTestClient alice(server.port());
+    alice.join("alice");
+    alice.say("stored before");
+    REQUIRE(chat_it::stop_server(server, {&alice}) == 0);
+  }
+  const ReadOnlyFile read_only(db);
+  INFO("as root this needs chattr (e2fsprogs) on a file system with the immutable attribute");
+  REQUIRE(read_only.read_only());
+  try {
+    ChatdProcess server({}, db);
+    FAIL("chatd started on a read-only database");
+  } catch (const std::runtime_error& error) {
+    CHECK_THAT(error.what(), Catch::Contains("chatd exited before it was ready") &&
+                                 Catch::Contains("chatd: database " + db.string() +
+                                                 " is read-only; chatd needs to write to it"));
+  }
 }
