@@ -34,6 +34,9 @@ sigset_t block_shutdown_signals() {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  // A file-size limit (ulimit -f) must fail the write (SQLite refuses the
+  // message with a reason), not kill the server.
+  signal(SIGXFSZ, SIG_IGN);
   return signals;
 }
 
@@ -79,7 +82,7 @@ int run_chat(const ServerOptions& options, const sigset_t& signals) {
       return 2;
     }
   }
-  store::SqliteHistoryStore history(options.db);
+  store::SqliteHistoryStore history(options.db, 1024, options.db_max_size);
   store::SqliteSessionStore sessions(options.db);
   sio::SocketIoServer socketio;
   sio::ChatNamespace chat_namespace(socketio);

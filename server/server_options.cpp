@@ -44,6 +44,26 @@ auto millis_setting(std::chrono::milliseconds ServerOptions::*field) {
   };
 }
 
+// Bytes, or KiB, MiB, GiB with the suffix K, M or G.
+std::optional<std::string> parse_size(const std::string& text, std::uint64_t& out) {
+  static constexpr std::uint64_t kMax = std::uint64_t{1} << 50;
+  std::string digits = text;
+  std::uint64_t unit = 1;
+  if (!digits.empty()) {
+    switch (digits.back()) {
+      case 'K': unit = std::uint64_t{1} << 10; break;
+      case 'M': unit = std::uint64_t{1} << 20; break;
+      case 'G': unit = std::uint64_t{1} << 30; break;
+      default: break;
+    }
+    if (unit != 1) digits.pop_back();
+  }
+  auto value = parse_number<std::uint64_t>(digits, 0, kMax / unit);
+  if (!value) return "expects a size in bytes, or with the suffix K, M or G (0: no limit)";
+  out = *value * unit;
+  return std::nullopt;
+}
+
 std::optional<std::string> parse_switch(const std::string& text, bool& out) {
   if (text.empty() || text == "1" || text == "true" || text == "yes") { out = true; return std::nullopt; }
   if (text == "0" || text == "false" || text == "no") { out = false; return std::nullopt; }
@@ -62,6 +82,10 @@ const std::vector<Setting>& settings() {
          o.db = v;
          return std::nullopt;
        }},
+      {"--db-max-size", "CHATD_DB_MAX_SIZE", "SIZE",
+       "largest size of the database file, in bytes or with the suffix K, M or G; once it is reached, new "
+       "messages are refused with \"database is full\" (default 0: no limit)",
+       [](ServerOptions& o, const std::string& v) { return parse_size(v, o.db_max_size); }},
       {"--history", "CHATD_HISTORY", "N", "messages replayed to a client when it joins (default 100)",
        number_setting<std::size_t>(&ServerOptions::history, 0, 10000)},
       {"--recovery-window", "CHATD_RECOVERY_WINDOW", "SECONDS",

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@ struct ServerOptions {
   std::string bind_address;  // empty: every interface
   int port = 3000;
   std::filesystem::path db = "data/chat.db";
+  std::uint64_t db_max_size = 0;  // bytes; 0: no cap
   std::size_t history = 100;
   std::chrono::seconds recovery_window{120};  // 0: no connection state recovery
   bool headless = false;

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <iostream>
 #include <stdexcept>
 
 namespace chatd::store {
@@ -63,6 +65,15 @@ int user_version(sqlite3* db) {
   return version;
 }
 
+int page_size(sqlite3* db) {
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &statement, nullptr) != SQLITE_OK) fail(db, "reading page size");
+  int size = 4096;
+  if (sqlite3_step(statement) == SQLITE_ROW) size = sqlite3_column_int(statement, 0);
+  sqlite3_finalize(statement);
+  return size > 0 ? size : 4096;
+}
+
 void migrate(sqlite3* db) {
   const int current = user_version(db);
   if (current > SqliteHistoryStore::kSchemaVersion) {
@@ -86,6 +97,20 @@ sqlite3_stmt* prepare(sqlite3* db, const char* sql) {
   return statement;
 }
 
+// What a sender is told when SQLite cannot write: the condition, in words.
+std::string write_failure(sqlite3* db) {
+  switch (sqlite3_extended_errcode(db) & 0xff) {
+    case SQLITE_FULL: return "database is full";
+    case SQLITE_READONLY: return "database is read-only";
+    case SQLITE_IOERR: return "disk I/O error";
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return "database is busy";
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB: return "database is corrupt";
+    default: return sqlite3_errmsg(db);
+  }
+}
+
 std::string column_text(sqlite3_stmt* statement, int column) {
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
   return text ? std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(statement, column))) : std::string();
@@ -105,16 +130,28 @@ std::vector<StoredMessage> read_messages(sqlite3_stmt* statement) {
 
 }  // namespace
 
-SqliteHistoryStore::SqliteHistoryStore(const std::filesystem::path& path, std::size_t max_batch)
+SqliteHistoryStore::SqliteHistoryStore(const std::filesystem::path& path, std::size_t max_batch,
+                                       std::uint64_t max_size_bytes)
     : max_batch_(max_batch == 0 ? 1 : max_batch) {
   try {
     if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
     writer_db_ = open_database(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    // SQLite falls back to read-only when the file cannot be opened for
+    // writing; chatd would then refuse every message, so it says so at once.
+    if (sqlite3_db_readonly(writer_db_, "main") == 1) {
+      throw std::runtime_error("database " + path.string() + " is read-only; chatd needs to write to it");
+    }
     exec(writer_db_, "PRAGMA journal_mode = WAL");
     // In WAL mode NORMAL keeps every commit across a crash of chatd; only a
     // power loss can take back the last commits.
     exec(writer_db_, "PRAGMA synchronous = NORMAL");
     migrate(writer_db_);
+    if (max_size_bytes > 0) {
+      // A per-connection limit; SQLite keeps it at no less than the current size.
+      exec(writer_db_, ("PRAGMA max_page_count = " + std::to_string(std::max<std::uint64_t>(
+                                                         1, max_size_bytes / page_size(writer_db_))))
+                           .c_str());
+    }
     insert_ = prepare(writer_db_, "INSERT INTO messages (sender, body, ts, session) VALUES (?1, ?2, ?3, ?4)");
     reader_db_ = open_database(path, SQLITE_OPEN_READONLY);
     select_recent_ = prepare(reader_db_,
@@ -158,7 +195,7 @@ void SqliteHistoryStore::append(NewMessage message, AppendCallback done) {
     }
   }
   if (done) {
-    done(AppendResult{std::nullopt, "message could not be stored: the server is shutting down"});
+    done(AppendResult{std::nullopt, "the message could not be stored: the server is shutting down"});
     return;
   }
   queue_ready_.notify_one();
@@ -208,11 +245,35 @@ void SqliteHistoryStore::run_writer() {
 
 void SqliteHistoryStore::commit_batch(std::vector<Pending>& batch) {
   std::vector<AppendResult> results(batch.size());
+  std::string reason = insert_all(batch, 0, batch.size(), results);
+  if (!reason.empty() && batch.size() > 1) {
+    // The batch's transaction was rolled back. Store what can be stored one
+    // message at a time, so that only the messages that do not fit (or hit
+    // the failing write) are refused.
+    reason.clear();
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      auto error = insert_all(batch, i, i + 1, results);
+      if (reason.empty()) reason = std::move(error);
+    }
+  }
+  const auto refused = static_cast<std::size_t>(
+      std::count_if(results.begin(), results.end(), [](const AppendResult& result) { return !result.stored; }));
+  note_write_outcome(refused, reason);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (batch[i].done) batch[i].done(std::move(results[i]));
+  }
+}
+
+std::string SqliteHistoryStore::insert_all(std::vector<Pending>& batch, std::size_t first, std::size_t last,
+                                           std::vector<AppendResult>& results) {
+  // A transaction left open by an earlier failure would make every later
+  // BEGIN fail; end it first.
+  if (!sqlite3_get_autocommit(writer_db_)) sqlite3_exec(writer_db_, "ROLLBACK", nullptr, nullptr, nullptr);
   std::string error;
   if (sqlite3_exec(writer_db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    error = sqlite3_errmsg(writer_db_);
+    error = write_failure(writer_db_);
   }
-  for (std::size_t i = 0; i < batch.size() && error.empty(); ++i) {
+  for (std::size_t i = first; i < last && error.empty(); ++i) {
     const auto& message = batch[i].message;
     sqlite3_bind_text(insert_, 1, message.from.data(), static_cast<int>(message.from.size()), SQLITE_STATIC);
     sqlite3_bind_text(insert_, 2, message.text.data(), static_cast<int>(message.text.size()), SQLITE_STATIC);
@@ -222,21 +283,36 @@ void SqliteHistoryStore::commit_batch(std::vector<Pending>& batch) {
       results[i].stored =
           StoredMessage{sqlite3_last_insert_rowid(writer_db_), message.from, message.text, message.ts, message.session};
     } else {
-      error = sqlite3_errmsg(writer_db_);
+      error = write_failure(writer_db_);
     }
     sqlite3_reset(insert_);
     sqlite3_clear_bindings(insert_);
   }
   if (error.empty() && sqlite3_exec(writer_db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    error = sqlite3_errmsg(writer_db_);
+    error = write_failure(writer_db_);
   }
-  if (!error.empty()) {
-    sqlite3_exec(writer_db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    // Nothing of the batch is stored: every sender hears so.
-    for (auto& result : results) result = AppendResult{std::nullopt, "message could not be stored: " + error};
+  if (error.empty()) return error;
+  // SQLite may have rolled back already (SQLITE_FULL, SQLITE_IOERR); then
+  // this ROLLBACK only reports that no transaction is active.
+  sqlite3_exec(writer_db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  for (std::size_t i = first; i < last; ++i) {
+    results[i] = AppendResult{std::nullopt, "the message could not be stored: " + error};
   }
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (batch[i].done) batch[i].done(std::move(results[i]));
+  return error;
+}
+
+// The operator hears when storing starts to fail and when it works again,
+// not once per refused message.
+void SqliteHistoryStore::note_write_outcome(std::size_t refused, const std::string& reason) {
+  // A failed write to stderr (the same full disk) sets badbit, which would
+  // silence every later line; the next line is tried anyway.
+  std::cerr.clear();
+  if (refused > 0) {
+    if (refused_in_a_row_ == 0) std::cerr << "chatd: cannot store messages: " << reason << "\n";
+    refused_in_a_row_ += refused;
+  } else if (refused_in_a_row_ > 0) {
+    std::cerr << "chatd: storing messages again (" << refused_in_a_row_ << " refused meanwhile)\n";
+    refused_in_a_row_ = 0;
   }
 }
 

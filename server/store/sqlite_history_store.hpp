@@ -5,6 +5,7 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <filesystem>
 #include <memory>
@@ -24,7 +25,10 @@ class SqliteHistoryStore final : public HistoryStore {
  public:
   // Opens (creating if needed) and migrates the database. Throws
   // std::runtime_error with SQLite's message when the file cannot be used.
-  explicit SqliteHistoryStore(const std::filesystem::path& path, std::size_t max_batch = 1024);
+  // `max_size_bytes` caps the database file (0: no cap); a message that
+  // would grow it beyond is refused with "database is full".
+  explicit SqliteHistoryStore(const std::filesystem::path& path, std::size_t max_batch = 1024,
+                              std::uint64_t max_size_bytes = 0);
   ~SqliteHistoryStore() override;
   SqliteHistoryStore(const SqliteHistoryStore&) = delete;
   SqliteHistoryStore& operator=(const SqliteHistoryStore&) = delete;
@@ -44,6 +48,11 @@ class SqliteHistoryStore final : public HistoryStore {
 
   void run_writer();
   void commit_batch(std::vector<Pending>& batch);
+  // Inserts batch[first, last) in one transaction; on failure rolls it back
+  // and returns the reason (empty on success).
+  std::string insert_all(std::vector<Pending>& batch, std::size_t first, std::size_t last,
+                         std::vector<AppendResult>& results);
+  void note_write_outcome(std::size_t refused, const std::string& reason);
 
   const std::size_t max_batch_;
   sqlite3* writer_db_ = nullptr;
@@ -59,6 +68,7 @@ class SqliteHistoryStore final : public HistoryStore {
   std::size_t in_flight_ = 0;
   bool stopping_ = false;
   std::thread writer_;
+  std::size_t refused_in_a_row_ = 0;  // writer thread only: for the log
 
   std::mutex reader_mutex_;
 };

@@ -146,7 +146,15 @@ int EngineIoEndpoint::on_ws_data(mg_connection* conn, int bits, char* data, std:
   auto& connection = **holder;
   const int opcode = bits & 0x0F;
   const bool final_fragment = (bits & 0x80) != 0;
-  if (opcode == MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE) return 0;
+  if (opcode == MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE) {
+    // RFC 6455 5.5.1: a close frame is answered with one (echoing its code)
+    // before the connection ends; CivetWeb would only drop the TCP connection.
+    const auto code = length >= 2 ? static_cast<std::uint16_t>((static_cast<unsigned char>(data[0]) << 8) |
+                                                               static_cast<unsigned char>(data[1]))
+                                  : std::uint16_t{1000};
+    connection.close(code, {});
+    return 0;
+  }
   if (opcode == MG_WEBSOCKET_OPCODE_PING || opcode == MG_WEBSOCKET_OPCODE_PONG) return 1;
   if (connection.upgrading) {
     if (opcode == MG_WEBSOCKET_OPCODE_TEXT) continue_upgrade(connection, std::string_view(data, length));

@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
 
 #include "chatd_process.hpp"
@@ -96,4 +99,26 @@ TEST_CASE("events before connecting to the namespace get a CONNECT_ERROR", "[han
   CHECK(json::parse(client.next_frame().substr(2)).at("sid").is_string());
   client.join("alice");
   REQUIRE(chat_it::stop_server(server, {&client}) == 0);
+}
+
+TEST_CASE("a client's close frame is answered with a close frame carrying its code", "[handshake]") {
+  // RFC 6455 5.5.1. Beast's close() waits for the answer and fails when the
+  // server only drops the TCP connection.
+  namespace beast = boost::beast;
+  ChatdProcess server;
+  boost::asio::io_context io;
+  beast::websocket::stream<beast::tcp_stream> ws(io);
+  beast::get_lowest_layer(ws).expires_after(std::chrono::seconds(3));
+  beast::get_lowest_layer(ws).connect(
+      boost::asio::ip::tcp::endpoint(boost::asio::ip::address_v4::loopback(), server.port()));
+  ws.handshake("127.0.0.1:" + std::to_string(server.port()), SocketIoTestClient::kDefaultTarget);
+  beast::flat_buffer buffer;
+  ws.read(buffer);  // the open packet
+  ws.write(boost::asio::buffer(std::string("40")));
+  buffer.clear();
+  ws.read(buffer);  // the namespace CONNECT
+  beast::error_code error;
+  ws.close(beast::websocket::close_reason(beast::websocket::close_code::going_away), error);
+  CHECK_FALSE(error);
+  CHECK(ws.reason().code == beast::websocket::close_code::going_away);
 }

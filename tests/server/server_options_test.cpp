@@ -64,3 +64,20 @@ TEST_CASE("--help lists every setting with its environment variable") {
     CHECK_THAT(help, Catch::Contains(name));
   }
 }
+
+TEST_CASE("The database size cap (--db-max-size) takes bytes or a K, M or G suffix, and 0 means no limit") {
+  environment.clear();
+  CHECK(std::get<ServerOptions>(parse({})).db_max_size == 0);
+  CHECK(std::get<ServerOptions>(parse({"--db-max-size", "65536"})).db_max_size == 65536);
+  CHECK(std::get<ServerOptions>(parse({"--db-max-size=64K"})).db_max_size == 64 * 1024);
+  CHECK(std::get<ServerOptions>(parse({"--db-max-size", "500M"})).db_max_size == 500ull << 20);
+  CHECK(std::get<ServerOptions>(parse({"--db-max-size", "2G"})).db_max_size == 2ull << 30);
+  CHECK(std::get<std::string>(parse({"--db-max-size", "10MB"})) ==
+        "--db-max-size expects a size in bytes, or with the suffix K, M or G (0: no limit)");
+  CHECK(std::holds_alternative<std::string>(parse({"--db-max-size", "-1"})));
+  CHECK(std::holds_alternative<std::string>(parse({"--db-max-size", "M"})));
+  environment = {{"CHATD_DB_MAX_SIZE", "1M"}};
+  CHECK(std::get<ServerOptions>(parse({})).db_max_size == 1 << 20);
+  CHECK_THAT(chatd::help_text(), Catch::Contains("--db-max-size SIZE (CHATD_DB_MAX_SIZE)"));
+  environment.clear();
+}

@@ -3,6 +3,8 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include "store/sqlite_history_store.hpp"
@@ -91,4 +93,87 @@ TEST_CASE("A failed commit reports an error to every sender of the batch") {
   }
   store.flush();
   CHECK(errors == 3);
+}
+
+namespace {
+
+std::int64_t count_rows(const std::filesystem::path& path) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT count(*) FROM messages", -1, &statement, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(statement) == SQLITE_ROW);
+  const auto rows = sqlite3_column_int64(statement, 0);
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("A size cap refuses only the messages that do not fit, and writing resumes once space is freed") {
+  TemporaryDirectory dir;
+  const auto path = dir.path() / "chat.db";
+  SqliteHistoryStore store(path, 1024, 64 * 1024);
+  const std::string text(1500, 'x');
+
+  // Queued together, so that the writer takes them as a few large batches.
+  std::mutex mutex;
+  std::vector<AppendResult> results;
+  for (int i = 0; i < 200; ++i) {
+    store.append(NewMessage{"alice", text, i}, [&](AppendResult result) {
+      std::lock_guard lock(mutex);
+      results.push_back(std::move(result));
+    });
+  }
+  store.flush();
+  REQUIRE(results.size() == 200);
+  std::vector<std::int64_t> ids;
+  std::size_t refused = 0;
+  for (const auto& result : results) {
+    if (result.stored) {
+      ids.push_back(result.stored->id);
+    } else {
+      CHECK(result.error == "the message could not be stored: database is full");
+      ++refused;
+    }
+  }
+  CAPTURE(ids.size(), refused);
+  CHECK(ids.size() > 10);  // what fits in 64 KiB is stored, not dropped with the rest of its batch
+  CHECK(refused > 100);
+  for (std::size_t i = 0; i < ids.size(); ++i) CHECK(ids[i] == static_cast<std::int64_t>(i) + 1);
+  CHECK(count_rows(path) == static_cast<std::int64_t>(ids.size()));
+
+  // An operator prunes old history: the freed pages take new messages,
+  // without a restart (no transaction was left open by the failures).
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "DELETE FROM messages WHERE id <= 10", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  std::optional<AppendResult> after;
+  store.append(NewMessage{"bob", "room again", 1}, [&](AppendResult result) { after = std::move(result); });
+  store.flush();
+  REQUIRE(after);
+  CHECK(after->error.empty());
+  REQUIRE(after->stored);
+  CHECK(after->stored->id == ids.back() + 1);
+  CHECK(store.recent(1).at(0).text == "room again");
+}
+
+TEST_CASE("A size cap below the current size keeps what is stored and refuses new messages") {
+  TemporaryDirectory dir;
+  const auto path = dir.path() / "chat.db";
+  {
+    SqliteHistoryStore store(path);
+    for (int i = 0; i < 100; ++i) store.append(NewMessage{"alice", std::string(1000, 'y'), i}, nullptr);
+    store.flush();
+  }
+  SqliteHistoryStore capped(path, 1024, 4096);
+  CHECK(capped.recent(200).size() == 100);
+  std::optional<AppendResult> result;
+  capped.append(NewMessage{"bob", std::string(5000, 'z'), 1}, [&](AppendResult r) { result = std::move(r); });
+  capped.flush();
+  REQUIRE(result);
+  CHECK_FALSE(result->stored);
+  CHECK(result->error == "the message could not be stored: database is full");
 }
