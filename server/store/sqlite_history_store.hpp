@@ -32,6 +32,7 @@ class SqliteHistoryStore final : public HistoryStore {
   void append(NewMessage message, AppendCallback done) override;
   std::vector<StoredMessage> recent(std::size_t limit) override;
   void flush() override;
+  std::optional<std::string> check_writable(std::chrono::milliseconds timeout) override;
 
   static constexpr int kSchemaVersion = 1;
 
@@ -59,6 +60,10 @@ class SqliteHistoryStore final : public HistoryStore {
   std::thread writer_;
 
   std::mutex reader_mutex_;
+
+  // A connection of its own for check_writable(), which runs on HTTP threads.
+  std::timed_mutex probe_mutex_;
+  sqlite3* probe_db_ = nullptr;
 };
 
 }  // namespace chatd::store
