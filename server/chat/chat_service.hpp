@@ -17,6 +17,7 @@
 #include "chat/chat_events.hpp"
 #include "chat/chat_outbox.hpp"
 #include "chat/client_id.hpp"
+#include "metrics/metrics.hpp"
 #include "store/history_store.hpp"
 
 namespace chatd::chat {
@@ -27,7 +28,10 @@ struct ChatConfig {
 
 class ChatService {
  public:
-  ChatService(ChatConfig config, store::HistoryStore& history, ChatOutbox& outbox);
+  // `metrics`, when given, counts messages and deliveries and must outlive
+  // the service.
+  ChatService(ChatConfig config, store::HistoryStore& history, ChatOutbox& outbox,
+              metrics::Metrics* metrics = nullptr);
 
   void connect(ClientId client);
   void disconnect(ClientId client);
@@ -50,10 +54,16 @@ class ChatService {
   std::vector<ClientId> joined_except(ClientId excluded) const;
   ::chat::events::Nicknames nicknames() const;
   void deliver_stored(ClientId sender, std::optional<std::uint64_t> ack_id, store::AppendResult result);
+  // Adds to one of the counters, when there are metrics. A refusal by the
+  // rate limiter is counted with: count(&metrics::Metrics::rate_limited);
+  void count(metrics::Counter metrics::Metrics::*counter, std::uint64_t n = 1) {
+    if (metrics_) (metrics_->*counter).add(n);
+  }
 
   const ChatConfig config_;
   store::HistoryStore& history_;
   ChatOutbox& outbox_;
+  metrics::Metrics* const metrics_;
 
   // Guards the maps. Outbox calls happen under it: they only queue, and doing
   // them here keeps every recipient's order the same as the store's order.
