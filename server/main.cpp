@@ -14,6 +14,8 @@
 #include "conformance/conformance_namespace.hpp"
 #include "conformance/engineio_echo.hpp"
 #include "engineio/engineio_server.hpp"
+#include "log/logger.hpp"
+#include "metrics/metrics.hpp"
 #include "server_options.hpp"
 #include "socketio/chat_namespace.hpp"
 #include "socketio/socketio_server.hpp"
@@ -25,6 +27,9 @@
 namespace {
 
 using namespace chatd;
+
+// How long /healthz waits for the database's write lock before it answers 503.
+constexpr std::chrono::milliseconds kHealthCheckTimeout{500};
 
 // Signals are taken by sigwait; they must be blocked before any thread starts.
 sigset_t block_shutdown_signals() {
@@ -63,10 +68,12 @@ transport::HttpConfig http_config(const ServerOptions& options, std::optional<st
 // Serves until SIGINT/SIGTERM, then closes every client with a reason.
 void serve(const sigset_t& signals, transport::HttpServer& http, const std::vector<eio::EngineIoServer*>& engines,
            const std::string& banner) {
+  // The ready line, on stdout: scripts and the tests wait for it.
   std::cout << "chatd listening on http://127.0.0.1:" << http.port() << banner << std::endl;
+  log::info("listening", {{"port", http.port()}});
   int signal_number = 0;
   sigwait(&signals, &signal_number);
-  std::cerr << "chatd: " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down\n";
+  log::info("shutting down", {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"}});
   for (auto* engine : engines) engine->close_all("server shutting down");
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let the close frames leave
   http.stop();
@@ -77,21 +84,35 @@ int run_chat(const ServerOptions& options, const sigset_t& signals) {
   if (!options.headless) {
     www = options.www.empty() ? std::filesystem::path(CHATD_DEFAULT_WWW) : options.www;
     if (!std::filesystem::exists(*www / "index.html")) {
-      std::cerr << "chatd: no page at " << www->string()
-                << " (build with -DCHAT_WEB=ON, pass --www DIR, or run --headless)\n";
+      log::error("no page to serve: build with -DCHAT_WEB=ON, pass --www DIR, or run --headless",
+                 {{"www", www->string()}});
       return 2;
     }
   }
+  log::info("starting the chat", {{"db", options.db.string()},
+                                  {"history", options.history},
+                                  {"max_connections", options.max_connections},
+                                  {"headless", options.headless ? "true" : "false"}});
+  metrics::Metrics metrics;
   store::SqliteHistoryStore history(options.db, 1024, options.db_max_size);
   store::SqliteSessionStore sessions(options.db);
-  sio::SocketIoServer socketio;
+  sio::SocketIoServer socketio({}, &metrics);
   sio::ChatNamespace chat_namespace(socketio);
-  chatd::chat::ChatService chat_service({options.history, options.recovery_window}, history, sessions, chat_namespace);
+  chatd::chat::ChatService chat_service({options.history, options.recovery_window}, history, sessions, chat_namespace,
+                                        &metrics);
   chat_namespace.set_chat_service(chat_service);
   socketio.add_namespace("/", chat_namespace);
-  eio::EngineIoServer engine(engine_config(options), socketio);
+  eio::EngineIoServer engine(engine_config(options), socketio, &metrics);
   transport::EngineIoEndpoint endpoint("/socket.io/", engine, transport::OriginPolicy(options.allowed_origins));
-  transport::HttpServer http(http_config(options, www), {&endpoint}, nullptr);
+  const auto database_writable = [&history](std::string& detail) {
+    const auto error = history.check_writable(kHealthCheckTimeout);
+    if (!error) return true;
+    detail = "database not writable: " + *error;
+    log::warn("health check failed", {{"detail", detail}});
+    return false;
+  };
+  transport::HttpServer http(http_config(options, www), {&endpoint}, database_writable,
+                             [&] { return metrics::render_prometheus(metrics, engine.connection_counts()); });
 
   serve(signals, http, {&engine},
         std::string(options.headless ? " (headless)" : "") + ", history in " + options.db.string());
@@ -107,6 +128,7 @@ int run_conformance(ServerOptions options, const sigset_t& signals) {
   options.max_payload = 1'000'000;
   options.connect_timeout = std::chrono::milliseconds(1000);
 
+  log::info("starting the protocol test suites' reference servers");
   sio::SocketIoServer socketio({/*close_on_invalid_packet=*/true});
   conformance::ConformanceNamespace main_namespace(socketio, "/");
   conformance::ConformanceNamespace custom_namespace(socketio, "/custom");
@@ -136,10 +158,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (const auto* error = std::get_if<std::string>(&parsed)) {
-    std::cerr << "chatd: " << *error << "\n";
+    log::error("invalid settings", {{"error", *error}});
     return 2;
   }
   const auto& options = std::get<ServerOptions>(parsed);
+  log::set_level(options.log_level);
   const sigset_t signals = block_shutdown_signals();
   mg_init_library(MG_FEATURES_WEBSOCKET);
   try {
@@ -147,7 +170,7 @@ int main(int argc, char** argv) {
     mg_exit_library();
     return code;
   } catch (const std::exception& error) {
-    std::cerr << "chatd: " << error.what() << "\n";
+    log::error("cannot run", {{"error", error.what()}});
     return 1;
   }
 }

@@ -130,6 +130,15 @@ const std::vector<Setting>& settings() {
        millis_setting(&ServerOptions::connect_timeout)},
       {"--max-payload", "CHATD_MAX_PAYLOAD", "BYTES", "largest Engine.IO packet accepted (default 1000000)",
        number_setting<std::size_t>(&ServerOptions::max_payload, 1024, 100'000'000)},
+      {"--log-level", "CHATD_LOG_LEVEL", "LEVEL",
+       "error, warn, info or debug: the least severe log lines written to stderr (default info; "
+       "debug adds connections and refusals; message texts are never logged)",
+       [](ServerOptions& o, const std::string& v) -> std::optional<std::string> {
+         const auto level = log::parse_level(v);
+         if (!level) return "expects error, warn, info or debug";
+         o.log_level = *level;
+         return std::nullopt;
+       }},
   };
   return table;
 }

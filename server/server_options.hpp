@@ -11,6 +11,8 @@
 #include <variant>
 #include <vector>
 
+#include "log/logger.hpp"
+
 namespace chatd {
 
 struct ServerOptions {
@@ -29,6 +31,7 @@ struct ServerOptions {
   std::chrono::milliseconds connect_timeout{45000};
   std::vector<std::string> allowed_origins;  // besides the server's own origin and localhost
   std::size_t max_payload = 1'000'000;
+  log::Level log_level = log::Level::info;
 };
 
 struct ShowHelp {};

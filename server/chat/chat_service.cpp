@@ -5,6 +5,7 @@
 
 #include "chat/chat_rules.hpp"
 #include "chat/session_token.hpp"
+#include "log/logger.hpp"
 
 namespace chatd::chat {
 
@@ -35,11 +36,12 @@ constexpr std::size_t kMaxLoggedBroadcasts = 10'000;
 }  // namespace
 
 ChatService::ChatService(ChatConfig config, store::HistoryStore& history, store::SessionStore& sessions,
-                         ChatOutbox& outbox)
+                         ChatOutbox& outbox, metrics::Metrics* metrics)
     : config_(config),
       history_(history),
       sessions_(sessions),
       outbox_(outbox),
+      metrics_(metrics),
       boot_(static_cast<std::uint32_t>(generate_session_key())),
       log_(kMaxLoggedBroadcasts) {
   auto stored = history_.recent(std::max<std::size_t>(config_.history_on_join, 1));
@@ -154,6 +156,7 @@ void ChatService::disconnect(ClientId client, bool resumable) {
 void ChatService::on_nickname(ClientId client, const events::NicknameRequest& request) {
   const std::string nickname = rules::trim(request.nickname);
   const auto answer = [&](bool refused, std::string reason) {
+    if (refused) log::debug("nickname refused", {{"client", client}, {"reason", reason}});
     if (request.ack_id) {
       outbox_.send(client, events::encode_ack(*request.ack_id, events::NicknameAck{refused, std::move(reason)}));
     } else if (refused) {
@@ -183,6 +186,7 @@ void ChatService::on_nickname(ClientId client, const events::NicknameRequest& re
   }
 
   answer(false, {});
+  log::debug("joined", {{"client", client}, {"nickname", nickname}});
   for (const auto& message : recent_) {
     outbox_.send(client, events::encode(events::UserMessage{message.from, message.text, {message.id, message.ts, true}}));
   }
@@ -210,8 +214,13 @@ void ChatService::on_user_message(ClientId client, const events::UserMessageRequ
     refuse(client, events::kUserMessage, request.ack_id, *reason);
     return;
   }
+  const auto appended_at = std::chrono::steady_clock::now();
   history_.append(store::NewMessage{std::move(from), request.text, now_ms(), session},
-                  [this, client, ack_id = request.ack_id](store::AppendResult result) {
+                  [this, client, ack_id = request.ack_id, appended_at](store::AppendResult result) {
+                    if (metrics_) {
+                      const std::chrono::duration<double> waited = std::chrono::steady_clock::now() - appended_at;
+                      metrics_->append_seconds.observe(waited.count());
+                    }
                     deliver_stored(client, ack_id, std::move(result));
                   });
 }
@@ -219,6 +228,8 @@ void ChatService::on_user_message(ClientId client, const events::UserMessageRequ
 void ChatService::deliver_stored(ClientId sender, std::optional<std::uint64_t> ack_id, store::AppendResult result) {
   std::lock_guard lock(mutex_);
   if (!result.stored) {
+    count(&metrics::Metrics::append_failures);
+    log::warn("message not stored", {{"client", sender}, {"error", result.error}});
     if (members_.count(sender)) refuse(sender, events::kUserMessage, ack_id, result.error);
     return;
   }
@@ -227,10 +238,14 @@ void ChatService::deliver_stored(ClientId sender, std::optional<std::uint64_t> a
   while (recent_.size() > config_.history_on_join) recent_.pop_front();
   last_delivered_ = stored.id;
   const events::MessageMeta meta{stored.id, stored.ts, false};
+  const auto recipients = joined_except(sender);
+  // Counted before anything is queued, so that whoever received it sees it counted.
+  count(&metrics::Metrics::messages_stored);
+  count(&metrics::Metrics::deliveries, recipients.size());
   if (ack_id && members_.count(sender)) {
     outbox_.send(sender, events::encode_ack(*ack_id, events::UserMessageAck{meta, {}}));
   }
-  publish(joined_except(sender), events::encode(events::UserMessage{stored.from, stored.text, meta}), stored.session);
+  publish(recipients, events::encode(events::UserMessage{stored.from, stored.text, meta}), stored.session);
 }
 
 void ChatService::publish(const std::vector<ClientId>& to, ::chat::sio::Packet packet, std::int64_t skipped) {
@@ -248,6 +263,7 @@ void ChatService::publish(const std::vector<ClientId>& to, ::chat::sio::Packet p
 
 void ChatService::refuse(ClientId client, std::string_view event, std::optional<std::uint64_t> ack_id,
                          const std::string& reason) {
+  log::debug("request refused", {{"client", client}, {"event", event}, {"reason", reason}});
   if (ack_id) {
     if (event == events::kNickname) {
       outbox_.send(client, events::encode_ack(*ack_id, events::NicknameAck{true, reason}));

@@ -21,6 +21,7 @@
 #include "chat/chat_events.hpp"
 #include "chat/chat_outbox.hpp"
 #include "chat/client_id.hpp"
+#include "metrics/metrics.hpp"
 #include "store/history_store.hpp"
 #include "store/session_store.hpp"
 
@@ -45,7 +46,10 @@ class ChatService {
   // is off), before anything else is sent to it.
   using Welcome = std::function<void(const std::optional<std::string>& token)>;
 
-  ChatService(ChatConfig config, store::HistoryStore& history, store::SessionStore& sessions, ChatOutbox& outbox);
+  // `metrics`, when given, counts messages and deliveries and must outlive
+  // the service.
+  ChatService(ChatConfig config, store::HistoryStore& history, store::SessionStore& sessions, ChatOutbox& outbox,
+              metrics::Metrics* metrics = nullptr);
 
   void connect(ClientId client) { connect(client, std::nullopt, [](const auto&) {}); }
   // Resumes the session when `resume` names one that left within the window
@@ -88,11 +92,17 @@ class ChatService {
   std::optional<std::vector<::chat::sio::Packet>> missed_since(const BroadcastOffset& offset,
                                                                std::int64_t session) const;
   void forget_expired(std::int64_t now);
+  // Adds to one of the counters, when there are metrics. A refusal by the
+  // rate limiter is counted with: count(&metrics::Metrics::rate_limited);
+  void count(metrics::Counter metrics::Metrics::*counter, std::uint64_t n = 1) {
+    if (metrics_) (metrics_->*counter).add(n);
+  }
 
   const ChatConfig config_;
   store::HistoryStore& history_;
   store::SessionStore& sessions_;
   ChatOutbox& outbox_;
+  metrics::Metrics* const metrics_;
 
   // Guards the maps. Outbox calls happen under it: they only queue, and doing
   // them here keeps every recipient's order the same as the store's order.

@@ -4,13 +4,14 @@
 
 #include "chat/engineio_packet.hpp"
 #include "engineio/session_id.hpp"
+#include "log/logger.hpp"
 
 namespace chatd::eio {
 
 namespace packet = chat::eio;
 
-EngineIoServer::EngineIoServer(EngineIoConfig config, SessionHandler& handler)
-    : config_(config), handler_(handler), send_pool_(config.send_threads) {
+EngineIoServer::EngineIoServer(EngineIoConfig config, SessionHandler& handler, metrics::Metrics* metrics)
+    : config_(config), handler_(handler), metrics_(metrics), send_pool_(config.send_threads) {
   heartbeat_ = std::thread([this] { run_heartbeat(); });
 }
 
@@ -32,14 +33,18 @@ std::shared_ptr<Session> EngineIoServer::find(const std::string& sid) const {
 
 std::shared_ptr<Session> EngineIoServer::open(std::shared_ptr<FrameSink> sink, bool upgradable) {
   auto session = std::make_shared<Session>(generate_session_id(), std::move(sink), send_pool_,
-                                           config_.max_queued_bytes);
+                                           config_.max_queued_bytes,
+                                           metrics_ ? &metrics_->send_queue_overflows : nullptr);
+  session->set_long_polling(upgradable);
   bool full = false;
   {
     std::lock_guard lock(mutex_);
     full = sessions_.size() >= config_.max_sessions;
     if (!full) sessions_.emplace(session->sid(), session);
   }
+  if (metrics_) (full ? metrics_->sessions_refused : metrics_->sessions_opened).add();
   if (full) {
+    log::info("session refused: server full", {{"max_sessions", config_.max_sessions}});
     session->close(close_code::kTryAgainLater, "server full: too many connections, try again later");
     return session;
   }
@@ -51,6 +56,7 @@ std::shared_ptr<Session> EngineIoServer::open(std::shared_ptr<FrameSink> sink, b
   handshake.can_upgrade_to_websocket = upgradable;
   session->set_next_ping_at(Session::Clock::now() + config_.ping_interval);
   session->send(packet::encode_open(handshake));
+  log::debug("session opened", {{"sid", session->sid()}, {"transport", upgradable ? "polling" : "websocket"}});
   handler_.on_open(*session);
   {
     std::lock_guard lock(heartbeat_mutex_);
@@ -122,7 +128,12 @@ void EngineIoServer::on_transport_closed(Session& session) {
     owned = std::move(it->second);
     sessions_.erase(it);
   }
+  if (metrics_) metrics_->sessions_closed.add();
   session.close(close_code::kNormal, {});  // refuse further sends
+  if (log::enabled(log::Level::debug)) {
+    const auto reason = session.close_reason();
+    log::debug("session closed", {{"sid", session.sid()}, {"reason", reason.empty() ? "transport closed" : reason}});
+  }
   handler_.on_close(session, "transport close");
 }
 
@@ -143,6 +154,13 @@ bool EngineIoServer::pong_overdue(const Session& session) const {
 std::size_t EngineIoServer::session_count() const {
   std::lock_guard lock(mutex_);
   return sessions_.size();
+}
+
+metrics::ConnectionCounts EngineIoServer::connection_counts() const {
+  metrics::ConnectionCounts counts;
+  std::lock_guard lock(mutex_);
+  for (const auto& [sid, session] : sessions_) ++(session->long_polling() ? counts.polling : counts.websocket);
+  return counts;
 }
 
 void EngineIoServer::run_heartbeat() {
@@ -181,6 +199,7 @@ void EngineIoServer::run_heartbeat() {
         const auto deadline = *since + config_.ping_timeout;
         if (now >= deadline) {
           session->close(close_code::kPolicyViolation, "ping timeout");
+          if (metrics_) metrics_->ping_timeouts.add();
           continue;
         }
         wake_at = std::min(wake_at, deadline);

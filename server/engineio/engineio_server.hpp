@@ -18,6 +18,7 @@
 #include "engineio/send_pool.hpp"
 #include "engineio/session.hpp"
 #include "engineio/session_handler.hpp"
+#include "metrics/metrics.hpp"
 
 namespace chatd::eio {
 
@@ -35,7 +36,8 @@ struct EngineIoConfig {
 
 class EngineIoServer {
  public:
-  EngineIoServer(EngineIoConfig config, SessionHandler& handler);
+  // `metrics`, when given, counts sessions and must outlive the server.
+  EngineIoServer(EngineIoConfig config, SessionHandler& handler, metrics::Metrics* metrics = nullptr);
   ~EngineIoServer();
   EngineIoServer(const EngineIoServer&) = delete;
   EngineIoServer& operator=(const EngineIoServer&) = delete;
@@ -63,6 +65,8 @@ class EngineIoServer {
   void close_all(std::string_view reason);
 
   std::size_t session_count() const;
+  // Open sessions by transport, for /metrics.
+  metrics::ConnectionCounts connection_counts() const;
 
   // True when the session's pong is overdue: a long-polling request checks
   // this itself rather than rely on the heartbeat thread being on time.
@@ -73,6 +77,7 @@ class EngineIoServer {
 
   const EngineIoConfig config_;
   SessionHandler& handler_;
+  metrics::Metrics* const metrics_;
   SendPool send_pool_;
 
   mutable std::mutex mutex_;  // guards sessions_

@@ -3,11 +3,14 @@
 #include <vector>
 
 #include "engineio/send_pool.hpp"
+#include "log/logger.hpp"
 
 namespace chatd::eio {
 
-Session::Session(std::string sid, std::shared_ptr<FrameSink> sink, SendPool& pool, std::size_t max_queued_bytes)
-    : sid_(std::move(sid)), pool_(pool), max_queued_bytes_(max_queued_bytes), sink_(std::move(sink)) {}
+Session::Session(std::string sid, std::shared_ptr<FrameSink> sink, SendPool& pool, std::size_t max_queued_bytes,
+                 metrics::Counter* overflows)
+    : sid_(std::move(sid)), pool_(pool), max_queued_bytes_(max_queued_bytes), overflows_(overflows),
+      sink_(std::move(sink)) {}
 
 std::shared_ptr<FrameSink> Session::sink() const {
   std::lock_guard lock(mutex_);
@@ -19,6 +22,7 @@ void Session::replace_sink(std::shared_ptr<FrameSink> sink) {
   {
     std::lock_guard lock(mutex_);
     sink_ = std::move(sink);
+    long_polling_ = false;
     schedule = !queue_.empty() && !flush_scheduled_;
     flush_scheduled_ = flush_scheduled_ || schedule;
   }
@@ -41,6 +45,7 @@ bool Session::enqueue(std::span<const SharedFrame> frames) {
   std::size_t bytes = 0;
   for (const auto& frame : frames) bytes += frame->bytes.size();
   bool schedule = false;
+  bool overflowed = false;
   {
     std::lock_guard lock(mutex_);
     if (close_request_) return false;
@@ -50,12 +55,17 @@ bool Session::enqueue(std::span<const SharedFrame> frames) {
       queued_bytes_ = 0;
       close_request_ = CloseRequest{close_code::kPolicyViolation, "outbound queue full: client too slow"};
       closing_ = true;
+      overflowed = true;
     } else {
       queued_bytes_ += bytes;
       queue_.insert(queue_.end(), frames.begin(), frames.end());
     }
     schedule = !flush_scheduled_;
     flush_scheduled_ = true;
+  }
+  if (overflowed) {
+    if (overflows_) overflows_->add();
+    log::info("send queue full: closing the session", {{"sid", sid_}, {"max_queued_bytes", max_queued_bytes_}});
   }
   return schedule;
 }
@@ -100,6 +110,11 @@ void Session::flush() {
     sink->write_all(batch);  // false: peer gone, and the transport reports the close
     batch.clear();
   }
+}
+
+std::string Session::close_reason() const {
+  std::lock_guard lock(mutex_);
+  return close_request_ ? close_request_->reason : std::string();
 }
 
 std::optional<Session::Clock::time_point> Session::awaiting_pong_since() const {

@@ -16,6 +16,7 @@
 #include "engineio/close_code.hpp"
 #include "engineio/frame_sink.hpp"
 #include "engineio/shared_frame.hpp"
+#include "metrics/counter.hpp"
 
 namespace chatd::eio {
 
@@ -27,7 +28,9 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   using Clock = std::chrono::steady_clock;
 
-  Session(std::string sid, std::shared_ptr<FrameSink> sink, SendPool& pool, std::size_t max_queued_bytes);
+  // `overflows`, when given, counts closes for a full send queue.
+  Session(std::string sid, std::shared_ptr<FrameSink> sink, SendPool& pool, std::size_t max_queued_bytes,
+          metrics::Counter* overflows = nullptr);
 
   const std::string& sid() const { return sid_; }
   SendPool& pool() const { return pool_; }
@@ -36,6 +39,11 @@ class Session : public std::enable_shared_from_this<Session> {
   // WebSocket swaps it; frames queued meanwhile go out on the new one.
   std::shared_ptr<FrameSink> sink() const;
   void replace_sink(std::shared_ptr<FrameSink> sink);
+
+  // Whether the session long-polls (set at the handshake); the upgrade, the
+  // only sink swap, ends it.
+  void set_long_polling(bool long_polling) { long_polling_ = long_polling; }
+  bool long_polling() const { return long_polling_.load(std::memory_order_relaxed); }
 
   // Queues a frame for sending; never blocks. Returns false when the session
   // is closing. A full queue closes the session: a stalled reader must not
@@ -50,6 +58,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // Closes after the frames already queued have been written.
   void close(std::uint16_t code, std::string reason);
   bool closing() const { return closing_.load(); }
+  // Why the session is closing (empty if it is not, or the client asked).
+  std::string close_reason() const;
 
   // Called by the send pool only.
   void flush();
@@ -83,6 +93,7 @@ class Session : public std::enable_shared_from_this<Session> {
   const std::string sid_;
   SendPool& pool_;
   const std::size_t max_queued_bytes_;
+  metrics::Counter* const overflows_;
 
   mutable std::mutex mutex_;  // guards the sink, the queue and the close request
   std::shared_ptr<FrameSink> sink_;
@@ -92,6 +103,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<CloseRequest> close_request_;
   bool close_sent_ = false;
   std::atomic<bool> closing_{false};
+  std::atomic<bool> long_polling_{false};
 
   std::atomic<Clock::rep> awaiting_pong_since_{0};
   std::atomic<bool> established_{false};

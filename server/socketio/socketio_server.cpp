@@ -29,6 +29,10 @@ std::vector<eio::SharedFrame> to_frames(const packet::Packet& p, const std::vect
   return frames;
 }
 
+bool is_event(const packet::Packet& p) {
+  return p.type == packet::PacketType::Event || p.type == packet::PacketType::BinaryEvent;
+}
+
 packet::Packet connect_error(const std::string& nsp, std::string_view message) {
   return packet::Packet{packet::PacketType::ConnectError, nsp, std::nullopt, json{{"message", message}}, 0};
 }
@@ -131,6 +135,7 @@ void SocketIoServer::handle_packet(eio::Session& session, Socket& socket, packet
         invalid_packet(session, socket, "invalid packet: event for namespace " + p.nsp + " before its CONNECT");
         return;
       }
+      if (metrics_) metrics_->events_received.add();
       handler->on_event(socket.id, p, std::move(attachments));
       return;
     case packet::PacketType::Ack:
@@ -161,7 +166,11 @@ std::shared_ptr<eio::Session> SocketIoServer::session_of(SocketId id) {
 }
 
 void SocketIoServer::send(SocketId to, const packet::Packet& p, const std::vector<std::string>& attachments) {
-  if (auto session = session_of(to)) session->send(to_frames(p, attachments));
+  auto session = session_of(to);
+  if (!session) return;
+  // Counted before queueing, so that a client that got it sees it counted.
+  if (metrics_ && is_event(p)) metrics_->events_sent.add();
+  session->send(to_frames(p, attachments));
 }
 
 void SocketIoServer::broadcast(const std::vector<SocketId>& to, const packet::Packet& p) {
@@ -178,6 +187,7 @@ void SocketIoServer::broadcast(const std::vector<SocketId>& to, const packet::Pa
     }
   }
   if (sessions.empty()) return;
+  if (metrics_ && is_event(p)) metrics_->events_sent.add(sessions.size());
   eio::ScheduleBatch batch(sessions.front()->pool());
   for (const auto& session : sessions) session->send(frame, batch);
 }

@@ -14,6 +14,7 @@
 
 #include "engineio/session.hpp"
 #include "engineio/session_handler.hpp"
+#include "metrics/metrics.hpp"
 #include "socketio/namespace_handler.hpp"
 
 namespace chatd::sio {
@@ -26,7 +27,9 @@ struct SocketIoConfig {
 
 class SocketIoServer final : public eio::SessionHandler {
  public:
-  explicit SocketIoServer(SocketIoConfig config = {}) : config_(config) {}
+  // `metrics`, when given, counts events and must outlive the server.
+  explicit SocketIoServer(SocketIoConfig config = {}, metrics::Metrics* metrics = nullptr)
+      : config_(config), metrics_(metrics) {}
 
   // Registered before the first session opens.
   void add_namespace(std::string name, NamespaceHandler& handler);
@@ -51,6 +54,7 @@ class SocketIoServer final : public eio::SessionHandler {
   std::shared_ptr<eio::Session> session_of(SocketId id);
 
   const SocketIoConfig config_;
+  metrics::Metrics* const metrics_;
   std::map<std::string, NamespaceHandler*> namespaces_;
   std::atomic<SocketId> next_socket_id_{1};
 

@@ -2,6 +2,7 @@
 // Where chat messages are kept. The chat service sees only this interface;
 // SQLite is the embedded default, another store can replace it.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -48,6 +49,10 @@ class HistoryStore {
 
   // Waits until every accepted append has been committed and reported.
   virtual void flush() = 0;
+
+  // Whether a write can be committed now (for /healthz): nothing when it
+  // can, else the reason. Waits at most about `timeout`, e.g. for a lock.
+  virtual std::optional<std::string> check_writable(std::chrono::milliseconds timeout) = 0;
 };
 
 }  // namespace chatd::store

@@ -154,6 +154,9 @@ SqliteHistoryStore::SqliteHistoryStore(const std::filesystem::path& path, std::s
     }
     insert_ = prepare(writer_db_, "INSERT INTO messages (sender, body, ts, session) VALUES (?1, ?2, ?3, ?4)");
     reader_db_ = open_database(path, SQLITE_OPEN_READONLY);
+    probe_db_ = open_database(path, SQLITE_OPEN_READWRITE);
+    // Scratch space for check_writable(), not part of the history's schema.
+    exec(probe_db_, "CREATE TABLE IF NOT EXISTS health_probe (id INTEGER PRIMARY KEY, checked_at INTEGER NOT NULL)");
     select_recent_ = prepare(reader_db_,
                              "SELECT id, sender, body, ts, session FROM "
                              "(SELECT id, sender, body, ts, session FROM messages ORDER BY id DESC LIMIT ?1) "
@@ -167,6 +170,7 @@ SqliteHistoryStore::SqliteHistoryStore(const std::filesystem::path& path, std::s
     sqlite3_finalize(select_range_);
     sqlite3_close(writer_db_);
     sqlite3_close(reader_db_);
+    sqlite3_close(probe_db_);
     throw;
   }
   writer_ = std::thread([this] { run_writer(); });
@@ -184,6 +188,7 @@ SqliteHistoryStore::~SqliteHistoryStore() {
   sqlite3_finalize(select_range_);
   sqlite3_close(reader_db_);
   sqlite3_close(writer_db_);
+  sqlite3_close(probe_db_);
 }
 
 void SqliteHistoryStore::append(NewMessage message, AppendCallback done) {
@@ -218,6 +223,23 @@ std::vector<StoredMessage> SqliteHistoryStore::range(std::int64_t after, std::in
   sqlite3_bind_int64(select_range_, 2, up_to);
   sqlite3_bind_int64(select_range_, 3, static_cast<sqlite3_int64>(limit));
   return read_messages(select_range_);
+}
+
+std::optional<std::string> SqliteHistoryStore::check_writable(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(probe_mutex_, timeout);
+  if (!lock) return "an earlier health check is still waiting for the database";
+  // A real write: taking the write lock alone would not notice a full disk.
+  sqlite3_busy_timeout(probe_db_, static_cast<int>(timeout.count()));
+  std::optional<std::string> error;
+  for (const char* sql : {"BEGIN IMMEDIATE", "REPLACE INTO health_probe (id, checked_at) VALUES (1, strftime('%s', 'now'))",
+                          "COMMIT"}) {
+    if (sqlite3_exec(probe_db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+      error = sqlite3_errmsg(probe_db_);
+      break;
+    }
+  }
+  if (error && !sqlite3_get_autocommit(probe_db_)) sqlite3_exec(probe_db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  return error;
 }
 
 void SqliteHistoryStore::run_writer() {

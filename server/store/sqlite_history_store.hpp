@@ -37,6 +37,7 @@ class SqliteHistoryStore final : public HistoryStore {
   std::vector<StoredMessage> recent(std::size_t limit) override;
   std::vector<StoredMessage> range(std::int64_t after, std::int64_t up_to, std::size_t limit) override;
   void flush() override;
+  std::optional<std::string> check_writable(std::chrono::milliseconds timeout) override;
 
   static constexpr int kSchemaVersion = 2;
 
@@ -71,6 +72,10 @@ class SqliteHistoryStore final : public HistoryStore {
   std::size_t refused_in_a_row_ = 0;  // writer thread only: for the log
 
   std::mutex reader_mutex_;
+
+  // A connection of its own for check_writable(), which runs on HTTP threads.
+  std::timed_mutex probe_mutex_;
+  sqlite3* probe_db_ = nullptr;
 };
 
 }  // namespace chatd::store

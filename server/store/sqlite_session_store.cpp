@@ -2,8 +2,9 @@
 
 #include <sqlite3.h>
 
-#include <iostream>
 #include <stdexcept>
+
+#include "log/logger.hpp"
 
 namespace chatd::store {
 
@@ -144,7 +145,7 @@ void SqliteSessionStore::apply(const Write& write) {
   } catch (const std::exception& failure) {
     error = failure.what();
   }
-  if (!error.empty()) std::cerr << "chatd: could not save a resumable session: " << error << "\n";
+  if (!error.empty()) log::warn("could not save a resumable session", {{"error", error}});
 }
 
 }  // namespace chatd::store

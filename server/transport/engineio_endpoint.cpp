@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "chat/engineio_packet.hpp"
+#include "log/logger.hpp"
 #include "transport/http_response.hpp"
 #include "transport/polling_connection.hpp"
 #include "transport/websocket_connection.hpp"
@@ -69,7 +70,10 @@ void EngineIoEndpoint::mount(mg_context* context) {
 bool EngineIoEndpoint::origin_allowed(const mg_connection* conn) const {
   const char* origin = mg_get_header(conn, "Origin");
   const char* host = mg_get_header(conn, "Host");
-  return origins_.allows(origin ? origin : "", host ? host : "");
+  if (origins_.allows(origin ? origin : "", host ? host : "")) return true;
+  log::info("handshake refused: origin not allowed",
+            {{"origin", origin}, {"remote", mg_get_request_info(conn)->remote_addr}});
+  return false;
 }
 
 int EngineIoEndpoint::on_ws_connect(const mg_connection* conn, void* self) {
@@ -128,6 +132,7 @@ void EngineIoEndpoint::continue_upgrade(WebSocketConnection& connection, std::st
   connection.upgrading.reset();
   polling->upgraded(connection.shared_from_this());
   session->replace_sink(connection.shared_from_this());
+  log::debug("session upgraded", {{"sid", session->sid()}, {"transport", "websocket"}});
   connection.session = std::move(session);
 }
 

@@ -6,11 +6,9 @@
 
 namespace chatd::transport {
 
-namespace {
-
 // Through CivetWeb's response API, so that it knows the length and can keep
 // the connection alive for the client's next request (long-polling reuses it).
-void send(mg_connection* conn, int status, const char* content_type, const std::string& body) {
+void send_body(mg_connection* conn, int status, const char* content_type, const std::string& body) {
   const std::string length = std::to_string(body.size());
   mg_response_header_start(conn, status);
   mg_response_header_add(conn, "Content-Type", content_type, -1);
@@ -20,13 +18,11 @@ void send(mg_connection* conn, int status, const char* content_type, const std::
   mg_write(conn, body.data(), body.size());
 }
 
-}  // namespace
-
 void send_json(mg_connection* conn, int status, const std::string& body) {
-  send(conn, status, "application/json", body);
+  send_body(conn, status, "application/json", body);
 }
 
-void send_text(mg_connection* conn, const std::string& body) { send(conn, 200, "text/plain; charset=UTF-8", body); }
+void send_text(mg_connection* conn, const std::string& body) { send_body(conn, 200, "text/plain; charset=UTF-8", body); }
 
 void reject_websocket_handshake(mg_connection* conn, int status, const std::string& body) {
   mg_printf(conn,

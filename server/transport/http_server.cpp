@@ -21,8 +21,12 @@ constexpr const char* kHeaders =
 
 }  // namespace
 
-HttpServer::HttpServer(HttpConfig config, std::vector<EngineIoEndpoint*> endpoints, HealthCheck health)
-    : config_(std::move(config)), endpoints_(std::move(endpoints)), health_(std::move(health)) {
+HttpServer::HttpServer(HttpConfig config, std::vector<EngineIoEndpoint*> endpoints, HealthCheck health,
+                       MetricsText metrics)
+    : config_(std::move(config)),
+      endpoints_(std::move(endpoints)),
+      health_(std::move(health)),
+      metrics_(std::move(metrics)) {
   const std::string listen =
       (config_.bind_address.empty() ? std::string() : config_.bind_address + ":") + std::to_string(config_.port);
   const std::string threads = std::to_string(config_.max_connections + 16);
@@ -55,6 +59,7 @@ HttpServer::HttpServer(HttpConfig config, std::vector<EngineIoEndpoint*> endpoin
   }
   for (auto* endpoint : endpoints_) endpoint->mount(context_);
   mg_set_request_handler(context_, "/healthz$", on_healthz, this);
+  if (metrics_) mg_set_request_handler(context_, "/metrics$", on_metrics, this);
   if (!config_.www) mg_set_request_handler(context_, "/$", on_headless_root, this);
 
   mg_server_port ports[4] = {};
@@ -81,6 +86,11 @@ int HttpServer::on_healthz(mg_connection* conn, void* self) {
   if (!detail.empty()) body["detail"] = detail;
   send_json(conn, healthy ? 200 : 503, body.dump());
   return healthy ? 200 : 503;
+}
+
+int HttpServer::on_metrics(mg_connection* conn, void* self) {
+  send_body(conn, 200, "text/plain; version=0.0.4; charset=utf-8", static_cast<HttpServer*>(self)->metrics_());
+  return 200;
 }
 
 int HttpServer::on_headless_root(mg_connection* conn, void*) {

@@ -1,6 +1,6 @@
 #pragma once
 // The HTTP side of chatd, on CivetWeb: static files (the page and the WASM
-// client), /healthz, and the Engine.IO endpoints (/socket.io/, and the plain
+// client), /healthz, /metrics, and the Engine.IO endpoints (/socket.io/, and the plain
 // /engine.io/ echo in conformance mode).
 
 #include <cstddef>
@@ -28,10 +28,13 @@ struct HttpConfig {
 class HttpServer {
  public:
   using HealthCheck = std::function<bool(std::string& detail)>;
+  // The body of /metrics (Prometheus text format); none: no /metrics.
+  using MetricsText = std::function<std::string()>;
 
   // Starts listening; throws std::runtime_error when CivetWeb cannot start.
   // The endpoints must outlive the server.
-  HttpServer(HttpConfig config, std::vector<EngineIoEndpoint*> endpoints, HealthCheck health);
+  HttpServer(HttpConfig config, std::vector<EngineIoEndpoint*> endpoints, HealthCheck health,
+             MetricsText metrics = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -41,11 +44,13 @@ class HttpServer {
 
  private:
   static int on_healthz(mg_connection* conn, void* self);
+  static int on_metrics(mg_connection* conn, void* self);
   static int on_headless_root(mg_connection* conn, void* self);
 
   const HttpConfig config_;
   const std::vector<EngineIoEndpoint*> endpoints_;
   HealthCheck health_;
+  MetricsText metrics_;
   mg_context* context_ = nullptr;
   int port_ = 0;
 };

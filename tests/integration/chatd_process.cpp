@@ -31,7 +31,8 @@ using Clock = std::chrono::steady_clock;
 constexpr const char* kChatdEnvironment[] = {
     "PORT=",         "CHATD_BIND=",          "CHATD_DB=",           "CHATD_HISTORY=",
     "CHATD_HEADLESS=", "CHATD_WWW=",         "CHATD_MAX_CONNECTIONS=", "CHATD_PING_INTERVAL=",
-    "CHATD_PING_TIMEOUT=", "CHATD_MAX_PAYLOAD=", "CHATD_DB_MAX_SIZE=",
+    "CHATD_PING_TIMEOUT=", "CHATD_MAX_PAYLOAD=", "CHATD_DB_MAX_SIZE=", "CHATD_LOG_LEVEL=",
+    "CHATD_RECOVERY_WINDOW=",
 };
 
 bool is_chatd_variable(const char* entry) {
