@@ -42,6 +42,7 @@ eio::EngineIoConfig engine_config(const ServerOptions& options) {
   config.ping_timeout = options.ping_timeout;
   config.max_payload = options.max_payload;
   config.max_sessions = options.max_connections;
+  config.max_sessions_per_address = options.max_connections_per_address;
   config.establish_timeout = options.connect_timeout;
   return config;
 }
@@ -81,7 +82,8 @@ int run_chat(const ServerOptions& options, const sigset_t& signals) {
   store::SqliteHistoryStore history(options.db);
   sio::SocketIoServer socketio;
   sio::ChatNamespace chat_namespace(socketio);
-  chatd::chat::ChatService chat_service({options.history}, history, chat_namespace);
+  chatd::chat::ChatService chat_service({options.history, options.rate_limit, options.rate_burst}, history,
+                                        chat_namespace);
   chat_namespace.set_chat_service(chat_service);
   socketio.add_namespace("/", chat_namespace);
   eio::EngineIoServer engine(engine_config(options), socketio);

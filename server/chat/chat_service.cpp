@@ -35,7 +35,8 @@ ChatService::ChatService(ChatConfig config, store::HistoryStore& history, ChatOu
 
 void ChatService::connect(ClientId client) {
   std::lock_guard lock(mutex_);
-  members_.try_emplace(client);
+  members_.try_emplace(client,
+                       Member{{}, TokenBucket(config_.rate_limit, config_.rate_burst, TokenBucket::Clock::now())});
 }
 
 void ChatService::disconnect(ClientId client) {
@@ -64,6 +65,7 @@ void ChatService::on_nickname(ClientId client, const events::NicknameRequest& re
   std::lock_guard lock(mutex_);
   const auto member = members_.find(client);
   if (member == members_.end()) return;  // already gone
+  if (auto reason = over_rate_limit(member->second)) return answer(true, std::move(*reason));
   if (auto reason = rules::check_nickname(nickname)) return answer(true, std::move(*reason));
   if (!member->second.nickname.empty()) {
     return answer(true, member->second.nickname == nickname ? "You already use this nickname"
@@ -89,16 +91,17 @@ void ChatService::on_nickname(ClientId client, const events::NicknameRequest& re
 
 void ChatService::on_user_message(ClientId client, const events::UserMessageRequest& request) {
   std::string from;
+  std::optional<std::string> reason;
   {
     std::lock_guard lock(mutex_);
     const auto member = members_.find(client);
     if (member == members_.end()) return;
     from = member->second.nickname;
+    reason = over_rate_limit(member->second);
   }
-  std::optional<std::string> reason;
-  if (from.empty()) {
+  if (!reason && from.empty()) {
     reason = "Choose a nickname before sending messages";
-  } else {
+  } else if (!reason) {
     reason = rules::check_message(request.text);
   }
   if (reason) {
@@ -138,6 +141,12 @@ void ChatService::refuse(ClientId client, std::string_view event, std::optional<
     return;
   }
   outbox_.send(client, events::encode(events::ChatError{std::string(event), reason}));
+}
+
+std::optional<std::string> ChatService::over_rate_limit(Member& member) const {
+  if (member.attempts.try_take(TokenBucket::Clock::now())) return std::nullopt;
+  return "rate limit: at most " + std::to_string(config_.rate_limit) +
+         (config_.rate_limit == 1 ? " message" : " messages") + " per second";
 }
 
 std::vector<ClientId> ChatService::joined_except(ClientId excluded) const {

@@ -17,12 +17,17 @@
 #include "chat/chat_events.hpp"
 #include "chat/chat_outbox.hpp"
 #include "chat/client_id.hpp"
+#include "chat/token_bucket.hpp"
 #include "store/history_store.hpp"
 
 namespace chatd::chat {
 
 struct ChatConfig {
   std::size_t history_on_join = 100;
+  // Nickname and message attempts per client: `rate_limit` a second on
+  // average, bursts of `rate_burst`; 0: no limit.
+  std::uint32_t rate_limit = 0;
+  std::uint32_t rate_burst = 20;
 };
 
 class ChatService {
@@ -44,7 +49,11 @@ class ChatService {
  private:
   struct Member {
     std::string nickname;  // empty until accepted
+    TokenBucket attempts;  // nickname and message attempts (rate limit)
   };
+
+  // Takes a token from the member's bucket; the refusal reason when there is none.
+  std::optional<std::string> over_rate_limit(Member& member) const;
 
   // Callers hold mutex_.
   std::vector<ClientId> joined_except(ClientId excluded) const;

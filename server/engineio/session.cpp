@@ -6,8 +6,13 @@
 
 namespace chatd::eio {
 
-Session::Session(std::string sid, std::shared_ptr<FrameSink> sink, SendPool& pool, std::size_t max_queued_bytes)
-    : sid_(std::move(sid)), pool_(pool), max_queued_bytes_(max_queued_bytes), sink_(std::move(sink)) {}
+Session::Session(std::string sid, std::shared_ptr<FrameSink> sink, SendPool& pool, std::size_t max_queued_bytes,
+                 std::string remote_address)
+    : sid_(std::move(sid)),
+      remote_address_(std::move(remote_address)),
+      pool_(pool),
+      max_queued_bytes_(max_queued_bytes),
+      sink_(std::move(sink)) {}
 
 std::shared_ptr<FrameSink> Session::sink() const {
   std::lock_guard lock(mutex_);

@@ -27,9 +27,12 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   using Clock = std::chrono::steady_clock;
 
-  Session(std::string sid, std::shared_ptr<FrameSink> sink, SendPool& pool, std::size_t max_queued_bytes);
+  Session(std::string sid, std::shared_ptr<FrameSink> sink, SendPool& pool, std::size_t max_queued_bytes,
+          std::string remote_address = {});
 
   const std::string& sid() const { return sid_; }
+  // The client's IP address, as the transport saw it at the handshake.
+  const std::string& remote_address() const { return remote_address_; }
   SendPool& pool() const { return pool_; }
 
   // The transport carrying the session now. An upgrade from long-polling to
@@ -81,6 +84,7 @@ class Session : public std::enable_shared_from_this<Session> {
   };
 
   const std::string sid_;
+  const std::string remote_address_;
   SendPool& pool_;
   const std::size_t max_queued_bytes_;
 
