@@ -70,7 +70,14 @@ void SocketIoServer::invalid_packet(eio::Session& session, Socket& socket, const
 void SocketIoServer::on_message(eio::Session& session, std::string_view data) {
   auto socket = std::static_pointer_cast<Socket>(session.user_data());
   if (!socket) return;
-  if (socket->pending) return invalid_packet(session, *socket, "invalid packet: expected a binary attachment");
+  if (socket->pending) {
+    // The announced attachments did not come: drop that packet, say why, and
+    // read this frame afresh, so that one mistake does not jam the connection.
+    socket->pending.reset();
+    socket->attachments.clear();
+    invalid_packet(session, *socket, "invalid packet: expected a binary attachment, got text");
+    if (session.closing()) return;
+  }
   auto decoded = packet::decode(data);
   if (!decoded) return invalid_packet(session, *socket, "invalid packet: " + decoded.error().reason);
   if (decoded->attachments > 0) {
@@ -104,11 +111,12 @@ void SocketIoServer::handle_packet(eio::Session& session, Socket& socket, packet
         return;
       }
       session.mark_established();
-      if (connected) return;  // a second CONNECT changes nothing
-      const auto sid = eio::generate_session_id();
-      socket.connected.emplace(p.nsp, sid);
+      // A second CONNECT changes nothing, but gets the first one's answer (the
+      // same sid), so that a client waiting for an answer is not left hanging.
+      if (!connected) socket.connected.emplace(p.nsp, eio::generate_session_id());
+      const std::string sid = socket.connected.at(p.nsp);
       session.send(to_frames(packet::Packet{packet::PacketType::Connect, p.nsp, std::nullopt, json{{"sid", sid}}, 0}, {}));
-      handler->on_connect(socket.id, p.data.is_object() ? p.data : json::object());
+      if (!connected) handler->on_connect(socket.id, p.data.is_object() ? p.data : json::object());
       return;
     }
     case packet::PacketType::Disconnect:

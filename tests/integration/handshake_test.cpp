@@ -96,3 +96,18 @@ TEST_CASE("events before connecting to the namespace get a CONNECT_ERROR", "[han
   client.join("alice");
   REQUIRE(chat_it::stop_server(server, {&client}) == 0);
 }
+
+TEST_CASE("a WebSocket handshake with a missing or wrong EIO is declined with Engine.IO's error", "[handshake]") {
+  ChatdProcess server;
+  for (const std::string query : {"transport=websocket", "EIO=&transport=websocket", "EIO=5&transport=websocket",
+                                  "EIO=4x&transport=websocket"}) {
+    INFO(query);
+    SocketIoTestClient client(server.port());
+    CHECK_FALSE(client.try_open_websocket("/socket.io/?" + query));
+    CHECK(client.upgrade_response().result_int() == 400);
+    CHECK(client.upgrade_response().body() == R"({"code":5,"message":"Unsupported protocol version"})");
+  }
+  SocketIoTestClient good(server.port());
+  good.join("alice");
+  REQUIRE(chat_it::stop_server(server, {&good}) == 0);
+}
