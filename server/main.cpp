@@ -51,6 +51,7 @@ eio::EngineIoConfig engine_config(const ServerOptions& options) {
   config.ping_timeout = options.ping_timeout;
   config.max_payload = options.max_payload;
   config.max_sessions = options.max_connections;
+  config.max_sessions_per_address = options.max_connections_per_address;
   config.establish_timeout = options.connect_timeout;
   return config;
 }
@@ -98,8 +99,13 @@ int run_chat(const ServerOptions& options, const sigset_t& signals) {
   store::SqliteSessionStore sessions(options.db);
   sio::SocketIoServer socketio({}, &metrics);
   sio::ChatNamespace chat_namespace(socketio);
-  chatd::chat::ChatService chat_service({options.history, options.recovery_window}, history, sessions, chat_namespace,
-                                        &metrics);
+  chatd::chat::ChatService chat_service(
+      {.history_on_join = options.history,
+       .rate_limit = options.rate_limit,
+       .rate_burst = options.rate_burst,
+       .recovery_window = options.recovery_window},
+      history, sessions,
+      chat_namespace, &metrics);
   chat_namespace.set_chat_service(chat_service);
   socketio.add_namespace("/", chat_namespace);
   eio::EngineIoServer engine(engine_config(options), socketio, &metrics);

@@ -109,6 +109,16 @@ const std::vector<Setting>& settings() {
        "simultaneous WebSocket clients; CivetWeb keeps one thread per open WebSocket, so chatd runs N+16 "
        "worker threads (default 1000)",
        number_setting<std::size_t>(&ServerOptions::max_connections, 1, 100000)},
+      {"--max-connections-per-address", "CHATD_MAX_CONNECTIONS_PER_ADDRESS", "N",
+       "simultaneous sessions (WebSocket and long-polling) from one IP address; 0: no limit (default 100)",
+       number_setting<std::size_t>(&ServerOptions::max_connections_per_address, 0, 100000)},
+      {"--rate-limit", "CHATD_RATE_LIMIT", "N",
+       "nickname and message attempts per second a client may make on average; more are refused with a "
+       "reason; 0: no limit (default 10)",
+       number_setting<std::uint32_t>(&ServerOptions::rate_limit, 0, 1'000'000)},
+      {"--rate-burst", "CHATD_RATE_BURST", "N",
+       "attempts a client may make at once above --rate-limit before it applies (default 20)",
+       number_setting<std::uint32_t>(&ServerOptions::rate_burst, 1, 1'000'000)},
       {"--ping-interval", "CHATD_PING_INTERVAL", "MS", "Engine.IO heartbeat interval (default 25000)",
        millis_setting(&ServerOptions::ping_interval)},
       {"--ping-timeout", "CHATD_PING_TIMEOUT", "MS", "close a session whose pong is this late (default 20000)",

@@ -26,6 +26,9 @@ struct ServerOptions {
   bool conformance = false;  // the protocol test suites' reference servers instead of the chat
   std::filesystem::path www;  // page and client; default: next to the binary
   std::size_t max_connections = 1000;
+  std::size_t max_connections_per_address = 100;  // 0: no limit
+  std::uint32_t rate_limit = 10;  // nickname and message attempts per second and client; 0: no limit
+  std::uint32_t rate_burst = 20;
   std::chrono::milliseconds ping_interval{25000};
   std::chrono::milliseconds ping_timeout{20000};
   std::chrono::milliseconds connect_timeout{45000};

@@ -60,13 +60,13 @@ bool ChatService::connect(ClientId client, const std::optional<ResumeRequest>& r
                           const Welcome& welcome) {
   std::lock_guard lock(mutex_);
   if (!recovery()) {
-    members_.try_emplace(client);
+    members_.try_emplace(client, new_member({}, {}, 0));
     welcome(std::nullopt);
     return false;
   }
   forget_expired(now_ms());
   if (resume_request && resume(client, *resume_request, welcome)) return true;
-  const auto [member, added] = members_.try_emplace(client, Member{{}, generate_session_token(), generate_session_key()});
+  const auto [member, added] = members_.try_emplace(client, new_member({}, generate_session_token(), generate_session_key()));
   welcome(member->second.token);
   return false;
 }
@@ -80,7 +80,7 @@ bool ChatService::resume(ClientId client, const ResumeRequest& request, const We
   auto missed = missed_since(*offset, departed->second.session);
   if (!missed) return false;
 
-  Member member{std::move(departed->second.nickname), request.token, departed->second.session};
+  Member member = new_member(std::move(departed->second.nickname), request.token, departed->second.session);
   departed_.erase(departed);
   welcome(member.token);
   for (const auto& packet : *missed) outbox_.send(client, packet);
@@ -167,6 +167,7 @@ void ChatService::on_nickname(ClientId client, const events::NicknameRequest& re
   std::lock_guard lock(mutex_);
   const auto member = members_.find(client);
   if (member == members_.end()) return;  // already gone
+  if (auto reason = over_rate_limit(member->second)) return answer(true, std::move(*reason));
   if (auto reason = rules::check_nickname(nickname)) return answer(true, std::move(*reason));
   if (!member->second.nickname.empty()) {
     return answer(true, member->second.nickname == nickname ? "You already use this nickname"
@@ -197,17 +198,18 @@ void ChatService::on_nickname(ClientId client, const events::NicknameRequest& re
 void ChatService::on_user_message(ClientId client, const events::UserMessageRequest& request) {
   std::string from;
   std::int64_t session = 0;
+  std::optional<std::string> reason;
   {
     std::lock_guard lock(mutex_);
     const auto member = members_.find(client);
     if (member == members_.end()) return;
     from = member->second.nickname;
     session = member->second.session;
+    reason = over_rate_limit(member->second);
   }
-  std::optional<std::string> reason;
-  if (from.empty()) {
+  if (!reason && from.empty()) {
     reason = "Choose a nickname before sending messages";
-  } else {
+  } else if (!reason) {
     reason = rules::check_message(request.text);
   }
   if (reason) {
@@ -273,6 +275,18 @@ void ChatService::refuse(ClientId client, std::string_view event, std::optional<
     return;
   }
   outbox_.send(client, events::encode(events::ChatError{std::string(event), reason}));
+}
+
+ChatService::Member ChatService::new_member(std::string nickname, std::string token, std::int64_t session) const {
+  return Member{std::move(nickname), std::move(token), session,
+                TokenBucket(config_.rate_limit, config_.rate_burst, TokenBucket::Clock::now())};
+}
+
+std::optional<std::string> ChatService::over_rate_limit(Member& member) {
+  if (member.attempts.try_take(TokenBucket::Clock::now())) return std::nullopt;
+  count(&metrics::Metrics::rate_limited);
+  return "rate limit: at most " + std::to_string(config_.rate_limit) +
+         (config_.rate_limit == 1 ? " message" : " messages") + " per second";
 }
 
 std::vector<ClientId> ChatService::joined_except(ClientId excluded) const {

@@ -22,6 +22,7 @@
 #include "chat/chat_outbox.hpp"
 #include "chat/client_id.hpp"
 #include "metrics/metrics.hpp"
+#include "chat/token_bucket.hpp"
 #include "store/history_store.hpp"
 #include "store/session_store.hpp"
 
@@ -29,6 +30,10 @@ namespace chatd::chat {
 
 struct ChatConfig {
   std::size_t history_on_join = 100;
+  // Nickname and message attempts per client: `rate_limit` a second on
+  // average, bursts of `rate_burst`; 0: no limit.
+  std::uint32_t rate_limit = 0;
+  std::uint32_t rate_burst = 20;
   // How long a dropped client may resume its session; zero turns connection
   // state recovery off (no session tokens, no offsets on broadcasts).
   std::chrono::milliseconds recovery_window{std::chrono::minutes(2)};
@@ -73,6 +78,7 @@ class ChatService {
     std::string nickname;  // empty until accepted
     std::string token;     // private session id (empty when recovery is off)
     std::int64_t session = 0;
+    TokenBucket attempts;  // nickname and message attempts (rate limit)
   };
   struct Departed {
     std::int64_t session = 0;
@@ -81,6 +87,10 @@ class ChatService {
   };
 
   bool recovery() const { return config_.recovery_window.count() > 0; }
+  Member new_member(std::string nickname, std::string token, std::int64_t session) const;
+  // Takes a token from the member's bucket; the refusal reason when there is none.
+  std::optional<std::string> over_rate_limit(Member& member);  // counts refusals
+
   // Callers hold mutex_.
   std::vector<ClientId> joined_except(ClientId excluded) const;
   ::chat::events::Nicknames nicknames() const;

@@ -1,5 +1,6 @@
 #include "engineio/engineio_server.hpp"
 
+#include <string>
 #include <vector>
 
 #include "chat/engineio_packet.hpp"
@@ -31,21 +32,48 @@ std::shared_ptr<Session> EngineIoServer::find(const std::string& sid) const {
   return it == sessions_.end() ? nullptr : it->second;
 }
 
-std::shared_ptr<Session> EngineIoServer::open(std::shared_ptr<FrameSink> sink, bool upgradable) {
+std::optional<EngineIoServer::Refusal> EngineIoServer::refusal(const std::string& remote_address) const {
+  std::lock_guard lock(mutex_);
+  return refusal_locked(remote_address);
+}
+
+std::optional<EngineIoServer::Refusal> EngineIoServer::refusal_locked(const std::string& remote_address) const {
+  if (sessions_.size() >= config_.max_sessions) return Refusal::ServerFull;
+  if (config_.max_sessions_per_address > 0) {
+    const auto it = sessions_per_address_.find(remote_address);
+    if (it != sessions_per_address_.end() && it->second >= config_.max_sessions_per_address) {
+      return Refusal::AddressFull;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string EngineIoServer::refusal_reason(Refusal refusal) const {
+  if (refusal == Refusal::ServerFull) return "server full: too many connections, try again later";
+  return "too many connections from your address (at most " + std::to_string(config_.max_sessions_per_address) +
+         "), try again later";
+}
+
+std::shared_ptr<Session> EngineIoServer::open(std::shared_ptr<FrameSink> sink, bool upgradable,
+                                              std::string remote_address) {
   auto session = std::make_shared<Session>(generate_session_id(), std::move(sink), send_pool_,
-                                           config_.max_queued_bytes,
+                                           config_.max_queued_bytes, std::move(remote_address),
                                            metrics_ ? &metrics_->send_queue_overflows : nullptr);
   session->set_long_polling(upgradable);
-  bool full = false;
+  std::optional<Refusal> refused;
   {
     std::lock_guard lock(mutex_);
-    full = sessions_.size() >= config_.max_sessions;
-    if (!full) sessions_.emplace(session->sid(), session);
+    refused = refusal_locked(session->remote_address());
+    if (!refused) {
+      sessions_.emplace(session->sid(), session);
+      ++sessions_per_address_[session->remote_address()];
+    }
   }
-  if (metrics_) (full ? metrics_->sessions_refused : metrics_->sessions_opened).add();
-  if (full) {
-    log::info("session refused: server full", {{"max_sessions", config_.max_sessions}});
-    session->close(close_code::kTryAgainLater, "server full: too many connections, try again later");
+  if (metrics_) (refused ? metrics_->sessions_refused : metrics_->sessions_opened).add();
+  if (refused) {
+    const auto reason = refusal_reason(*refused);
+    log::info("session refused", {{"reason", reason}, {"address", session->remote_address()}});
+    session->close(close_code::kTryAgainLater, reason);
     return session;
   }
   packet::Handshake handshake;
@@ -127,6 +155,8 @@ void EngineIoServer::on_transport_closed(Session& session) {
     if (it == sessions_.end() || it->second.get() != &session) return;  // never admitted (server full)
     owned = std::move(it->second);
     sessions_.erase(it);
+    const auto count = sessions_per_address_.find(session.remote_address());
+    if (count != sessions_per_address_.end() && --count->second == 0) sessions_per_address_.erase(count);
   }
   if (metrics_) metrics_->sessions_closed.add();
   session.close(close_code::kNormal, {});  // refuse further sends

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -27,6 +28,7 @@ struct EngineIoConfig {
   std::chrono::milliseconds ping_timeout{20000};
   std::size_t max_payload = 1'000'000;
   std::size_t max_sessions = 1000;
+  std::size_t max_sessions_per_address = 0;  // sessions from one remote IP; 0: no limit
   std::size_t max_queued_bytes = 4 * 1024 * 1024;  // per session
   unsigned send_threads = 4;
   // A session the layer above has not marked established within this is
@@ -44,10 +46,18 @@ class EngineIoServer {
 
   const EngineIoConfig& config() const { return config_; }
 
-  // A transport opened: sends the handshake. When the server is full, the
-  // session is created only to tell the client why, then closed.
+  // A transport opened: sends the handshake. When the server is full, or
+  // holds max_sessions_per_address sessions from `remote_address` already,
+  // the session is created only to tell the client why, then closed (1013).
   // `upgradable`: the transport is long-polling, which may upgrade to WebSocket.
-  std::shared_ptr<Session> open(std::shared_ptr<FrameSink> sink, bool upgradable = false);
+  std::shared_ptr<Session> open(std::shared_ptr<FrameSink> sink, bool upgradable = false,
+                                std::string remote_address = {});
+
+  enum class Refusal { ServerFull, AddressFull };
+  // Why open() would refuse a session from `remote_address` now, if it would:
+  // long-polling asks first, to answer with an HTTP error instead.
+  std::optional<Refusal> refusal(const std::string& remote_address) const;
+  std::string refusal_reason(Refusal refusal) const;
 
   // The live session with this id, for long-polling requests and upgrades.
   std::shared_ptr<Session> find(const std::string& sid) const;
@@ -80,8 +90,11 @@ class EngineIoServer {
   metrics::Metrics* const metrics_;
   SendPool send_pool_;
 
-  mutable std::mutex mutex_;  // guards sessions_
+  std::optional<Refusal> refusal_locked(const std::string& remote_address) const;
+
+  mutable std::mutex mutex_;  // guards sessions_ and sessions_per_address_
   std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;
+  std::unordered_map<std::string, std::size_t> sessions_per_address_;  // admitted sessions only
 
   std::mutex heartbeat_mutex_;
   std::condition_variable heartbeat_wakeup_;

@@ -8,8 +8,12 @@
 namespace chatd::eio {
 
 Session::Session(std::string sid, std::shared_ptr<FrameSink> sink, SendPool& pool, std::size_t max_queued_bytes,
-                 metrics::Counter* overflows)
-    : sid_(std::move(sid)), pool_(pool), max_queued_bytes_(max_queued_bytes), overflows_(overflows),
+                 std::string remote_address, metrics::Counter* overflows)
+    : sid_(std::move(sid)),
+      remote_address_(std::move(remote_address)),
+      pool_(pool),
+      max_queued_bytes_(max_queued_bytes),
+      overflows_(overflows),
       sink_(std::move(sink)) {}
 
 std::shared_ptr<FrameSink> Session::sink() const {

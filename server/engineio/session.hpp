@@ -30,9 +30,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // `overflows`, when given, counts closes for a full send queue.
   Session(std::string sid, std::shared_ptr<FrameSink> sink, SendPool& pool, std::size_t max_queued_bytes,
-          metrics::Counter* overflows = nullptr);
+          std::string remote_address = {}, metrics::Counter* overflows = nullptr);
 
   const std::string& sid() const { return sid_; }
+  // The client's IP address, as the transport saw it at the handshake.
+  const std::string& remote_address() const { return remote_address_; }
   SendPool& pool() const { return pool_; }
 
   // The transport carrying the session now. An upgrade from long-polling to
@@ -91,6 +93,7 @@ class Session : public std::enable_shared_from_this<Session> {
   };
 
   const std::string sid_;
+  const std::string remote_address_;
   SendPool& pool_;
   const std::size_t max_queued_bytes_;
   metrics::Counter* const overflows_;

@@ -74,7 +74,14 @@ void SocketIoServer::invalid_packet(eio::Session& session, Socket& socket, const
 void SocketIoServer::on_message(eio::Session& session, std::string_view data) {
   auto socket = std::static_pointer_cast<Socket>(session.user_data());
   if (!socket) return;
-  if (socket->pending) return invalid_packet(session, *socket, "invalid packet: expected a binary attachment");
+  if (socket->pending) {
+    // The announced attachments did not come: drop that packet, say why, and
+    // read this frame afresh, so that one mistake does not jam the connection.
+    socket->pending.reset();
+    socket->attachments.clear();
+    invalid_packet(session, *socket, "invalid packet: expected a binary attachment, got text");
+    if (session.closing()) return;
+  }
   auto decoded = packet::decode(data);
   if (!decoded) return invalid_packet(session, *socket, "invalid packet: " + decoded.error().reason);
   if (decoded->attachments > 0) {
@@ -108,7 +115,14 @@ void SocketIoServer::handle_packet(eio::Session& session, Socket& socket, packet
         return;
       }
       session.mark_established();
-      if (connected) return;  // a second CONNECT changes nothing
+      if (connected) {
+        // A second CONNECT changes nothing, but gets the first one's answer (the
+        // same sid), so that a client waiting for an answer is not left hanging.
+        session.send(to_frames(
+            packet::Packet{packet::PacketType::Connect, p.nsp, std::nullopt, json{{"sid", socket.connected.at(p.nsp)}}, 0},
+            {}));
+        return;
+      }
       const auto sid = eio::generate_session_id();
       socket.connected.emplace(p.nsp, sid);
       bool accepted = false;

@@ -52,6 +52,16 @@ std::variant<EngineIoQuery, const char*> read_query(const mg_request_info* info)
   return parsed;
 }
 
+std::string remote_address(const mg_connection* conn) {
+  return mg_get_request_info(conn)->remote_addr;
+}
+
+// A refused handshake, in the shape of Engine.IO's errors (as Node's
+// engine.io answers a refusal by allowRequest: code 4 with a message).
+std::string refusal_body(const std::string& reason) {
+  return R"({"code":4,"message":")" + reason + R"("})";  // reasons are our own plain ASCII
+}
+
 EngineIoEndpoint& endpoint(void* self) { return *static_cast<EngineIoEndpoint*>(self); }
 
 std::shared_ptr<WebSocketConnection>* connection_of(const mg_connection* conn) {
@@ -102,7 +112,7 @@ void EngineIoEndpoint::on_ws_ready(mg_connection* conn, void* self) {
   const auto query = read_query(mg_get_request_info(conn));
   const auto* parsed = std::get_if<EngineIoQuery>(&query);
   if (!parsed || parsed->sid.empty()) {
-    connection->session = engine.open(connection);
+    connection->session = engine.open(connection, /*upgradable=*/false, remote_address(conn));
     return;
   }
   // An upgrade: only a session that is still long-polling may take it. Like
@@ -255,8 +265,16 @@ int EngineIoEndpoint::on_http(mg_connection* conn, void* self) {
 }
 
 int EngineIoEndpoint::open_polling_session(mg_connection* conn) {
+  // Refused before a session exists: long-polling can say why in the HTTP
+  // answer. (open() checks again; a race it loses ends in a close packet.)
+  std::string address = remote_address(conn);
+  if (const auto refused = engine_.refusal(address)) {
+    const int status = *refused == eio::EngineIoServer::Refusal::ServerFull ? 503 : 429;
+    send_json(conn, status, refusal_body(engine_.refusal_reason(*refused)));
+    return status;
+  }
   auto polling = std::make_shared<PollingConnection>(engine_.config().max_queued_bytes);
-  auto session = engine_.open(polling, /*upgradable=*/true);
+  auto session = engine_.open(polling, /*upgradable=*/true, std::move(address));
   // With no socket whose end would tell, the session ends when it is closed.
   polling->set_on_closed([this, weak = std::weak_ptr<eio::Session>(session)] {
     if (auto owned = weak.lock()) engine_.on_transport_closed(*owned);

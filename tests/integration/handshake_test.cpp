@@ -122,3 +122,18 @@ TEST_CASE("a client's close frame is answered with a close frame carrying its co
   CHECK_FALSE(error);
   CHECK(ws.reason().code == beast::websocket::close_code::going_away);
 }
+
+TEST_CASE("a WebSocket handshake with a missing or wrong EIO is declined with Engine.IO's error", "[handshake]") {
+  ChatdProcess server;
+  for (const std::string query : {"transport=websocket", "EIO=&transport=websocket", "EIO=5&transport=websocket",
+                                  "EIO=4x&transport=websocket"}) {
+    INFO(query);
+    SocketIoTestClient client(server.port());
+    CHECK_FALSE(client.try_open_websocket("/socket.io/?" + query));
+    CHECK(client.upgrade_response().result_int() == 400);
+    CHECK(client.upgrade_response().body() == R"({"code":5,"message":"Unsupported protocol version"})");
+  }
+  SocketIoTestClient good(server.port());
+  good.join("alice");
+  REQUIRE(chat_it::stop_server(server, {&good}) == 0);
+}

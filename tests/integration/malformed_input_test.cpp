@@ -6,7 +6,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+
+#include <algorithm>
+#include <array>
+#include <functional>
+#include <stdexcept>
+
 #include "chatd_process.hpp"
+#include "http_test_client.hpp"
 #include "socketio_test_client.hpp"
 #include "test_support.hpp"
 
@@ -40,6 +50,42 @@ struct Bystanders {
   SocketIoTestClient alice;
   SocketIoTestClient bob;
 };
+
+// Writes raw bytes on a fresh TCP connection and reads until the server ends
+// it; returns what came back. Throws if the server has not ended it in 3 s.
+std::string raw_exchange(std::uint16_t port, const std::string& bytes) {
+  namespace net = boost::asio;
+  namespace beast = boost::beast;
+  net::io_context io;
+  beast::tcp_stream stream(io);
+  stream.expires_after(std::chrono::seconds(3));
+  std::string answer;
+  beast::error_code failure;
+  bool ended = false;
+  std::array<char, 4096> chunk{};
+  std::function<void()> read_more = [&] {
+    stream.async_read_some(net::buffer(chunk), [&](beast::error_code error, std::size_t n) {
+      answer.append(chunk.data(), n);
+      if (error == net::error::eof || error == net::error::connection_reset) {
+        ended = true;
+      } else if (error) {
+        failure = error;
+      } else {
+        read_more();
+      }
+    });
+  };
+  stream.async_connect(net::ip::tcp::endpoint(net::ip::address_v4::loopback(), port), [&](beast::error_code error) {
+    if (error) { failure = error; return; }
+    net::async_write(stream, net::buffer(bytes), [&](beast::error_code write_error, std::size_t) {
+      if (write_error && write_error != net::error::connection_reset) failure = write_error;
+    });
+    read_more();
+  });
+  io.run();
+  if (!ended) throw std::runtime_error("the server did not end the connection: " + failure.message());
+  return answer;
+}
 
 }  // namespace
 
@@ -225,5 +271,151 @@ TEST_CASE("a frame larger than --max-payload closes the session with 1009", "[ma
   chat_it::wait_for_announcement(others.alice, "mallory disconnected");
   // Alice never got the oversized message; her next message is her own exchange.
   others.still_talk("after an oversized frame");
+  REQUIRE(chat_it::stop_server(server, {&others.alice, &others.bob, &mallory}) == 0);
+}
+
+TEST_CASE("bytes that are not HTTP, before any handshake, end that TCP connection only", "[malformed]") {
+  ChatdProcess server;
+  Bystanders others(server.port());
+  const std::vector<std::pair<const char*, std::string>> cases = {
+      {"binary noise", std::string("\x16\x03\x01\x00\xff\x00garbage\r\n\r\n", 17)},
+      {"an Engine.IO packet without HTTP", "42[\"user message\",\"hi\"]\r\n\r\n"},
+      {"a request line that is not HTTP", "HELLO /socket.io/ CHAT/9\r\n\r\n"},
+  };
+  for (const auto& [name, bytes] : cases) {
+    INFO(name);
+    const auto answer = raw_exchange(server.port(), bytes);
+    // CivetWeb answers 400 (echoing the version it read, HTTP/1.0 for noise) and closes.
+    const auto status_line = answer.substr(0, answer.find("\r\n"));
+    CHECK_THAT(status_line, Catch::Matchers::StartsWith("HTTP/") && Catch::Matchers::EndsWith(" 400 Bad Request"));
+    others.still_talk(std::string("after ") + name);
+  }
+  CHECK(nlohmann::json::parse(chat_it::HttpTestClient(server.port()).get("/healthz").body).at("sessions") == 2);
+  REQUIRE(chat_it::stop_server(server, {&others.alice, &others.bob}) == 0);
+}
+
+TEST_CASE("a ping flood gets a pong per ping and harms no one", "[malformed]") {
+  ChatdProcess server;
+  Bystanders others(server.port());
+  SocketIoTestClient mallory(server.port());
+  mallory.join("mallory");
+  others.alice.wait_for_event(events::kNicknames);
+  others.bob.wait_for_event(events::kNicknames);
+  const auto pongs_before = std::count(mallory.received().begin(), mallory.received().end(), "3");
+
+  constexpr int kPings = 5000;
+  for (int i = 0; i < kPings; ++i) mallory.send_text("2");
+  // Frames are handled in order: once this is acked, every ping was answered.
+  mallory.say("after the pings");
+  CHECK(std::count(mallory.received().begin(), mallory.received().end(), "3") - pongs_before == kPings);
+  CHECK_FALSE(mallory.closed());
+  CHECK(chat_it::event_as<events::UserMessage>(others.alice.wait_for_event(events::kUserMessage)).text ==
+        "after the pings");
+  CHECK(chat_it::event_as<events::UserMessage>(others.bob.wait_for_event(events::kUserMessage)).text ==
+        "after the pings");
+  others.still_talk("after a ping flood");
+  REQUIRE(chat_it::stop_server(server, {&others.alice, &others.bob, &mallory}) == 0);
+}
+
+TEST_CASE("garbage namespaces are refused with a reason", "[malformed]") {
+  ChatdProcess server;
+  Bystanders others(server.port());
+  SocketIoTestClient mallory(server.port());
+  mallory.open_websocket();
+  REQUIRE(mallory.next_frame().rfind("0{", 0) == 0);
+
+  // CONNECT to namespaces that do not exist.
+  mallory.send_text("40/nope,");
+  CHECK(mallory.next_frame() == R"(44/nope,{"message":"Invalid namespace"})");
+  mallory.send_text("40/" + std::string(500, 'x') + ",");
+  CHECK(mallory.next_frame() == R"(44{"message":"invalid packet: namespace name too long"})");
+  mallory.send_text("40/\xE5\x90\x8D\t,");
+  CHECK(mallory.next_frame() == "44/\xE5\x90\x8D\t," R"({"message":"Invalid namespace"})");
+  // Without the leading slash, what follows is read as the JSON payload.
+  mallory.send_text("40nope,");
+  CHECK(mallory.next_frame() == R"(44{"message":"invalid packet: payload is not valid JSON"})");
+
+  // Events to a namespace the client is not in.
+  mallory.send_text("40");
+  REQUIRE(mallory.next_frame().rfind("40{\"sid\":", 0) == 0);
+  mallory.join("mallory");
+  others.alice.wait_for_event(events::kNicknames);
+  others.bob.wait_for_event(events::kNicknames);
+  mallory.send_text(R"(42/nope,["user message","hi"])");
+  const auto error = chat_it::event_as<events::ChatError>(mallory.wait_for_event(events::kChatError));
+  CHECK(error.reason == "invalid packet: event for namespace /nope before its CONNECT");
+  CHECK_FALSE(mallory.closed());
+  others.still_talk("after garbage namespaces");
+  mallory.say("mallory still talks");
+  CHECK(chat_it::event_as<events::UserMessage>(others.alice.wait_for_event(events::kUserMessage)).text ==
+        "mallory still talks");
+  REQUIRE(chat_it::stop_server(server, {&others.alice, &others.bob, &mallory}) == 0);
+}
+
+TEST_CASE("a second CONNECT gets the same answer and changes nothing", "[malformed]") {
+  ChatdProcess server;
+  Bystanders others(server.port());
+  SocketIoTestClient mallory(server.port());
+  mallory.join("mallory");
+  others.alice.wait_for_event(events::kNicknames);
+  others.bob.wait_for_event(events::kNicknames);
+
+  mallory.send_text("40");
+  CHECK(mallory.next_frame() == mallory.connect_frame());  // the same sid
+  mallory.send_text(R"(40{"token":"again"})");
+  CHECK(mallory.next_frame() == mallory.connect_frame());
+
+  // Still joined as mallory, with no new join or announcement for anyone.
+  mallory.say("still mallory");
+  const auto message = chat_it::event_as<events::UserMessage>(others.alice.next_frame());
+  CHECK(message.from == "mallory");
+  CHECK(message.text == "still mallory");
+  CHECK(chat_it::event_as<events::UserMessage>(others.bob.next_frame()).text == "still mallory");
+  others.still_talk("after a second CONNECT");
+  REQUIRE(chat_it::stop_server(server, {&others.alice, &others.bob, &mallory}) == 0);
+}
+
+TEST_CASE("binary attachments: unwanted, missing or too many are refused with a reason", "[malformed]") {
+  ChatdProcess server;
+  Bystanders others(server.port());
+  SocketIoTestClient mallory(server.port());
+  mallory.join("mallory");
+  others.alice.wait_for_event(events::kNicknames);
+  others.bob.wait_for_event(events::kNicknames);
+  const std::string placeholder = R"({"_placeholder":true,"num":0})";
+
+  // A well-formed binary event: the chat takes none, and says so in the ack.
+  const auto id = mallory.reserve_ack_id();
+  mallory.send_text("451-" + std::to_string(id) + R"(["user message",)" + placeholder + "]");
+  mallory.send_binary("\x01\x02");
+  CHECK(mallory.next_frame() == "43" + std::to_string(id) + R"([{"error":"the chat takes no binary attachments"}])");
+
+  // Announced attachments that never come: refused, and the next packet is read as usual.
+  mallory.send_text(R"(452-["user message",)" + placeholder + "]");
+  mallory.send_text(R"(42["nickname","again"])");
+  auto error = chat_it::event_as<events::ChatError>(mallory.next_frame());
+  CHECK(error.event.empty());
+  CHECK(error.reason == "invalid packet: expected a binary attachment, got text");
+  error = chat_it::event_as<events::ChatError>(mallory.next_frame());
+  CHECK(error.event == events::kNickname);  // the nickname packet was read
+  CHECK(error.reason == "You already have a nickname");
+
+  // Absurd attachment counts.
+  for (const std::string count : {"11", "99999", "99999999999999999999999"}) {
+    INFO("count: " << count);
+    mallory.send_text("45" + count + R"(-["user message",)" + placeholder + "]");
+    error = chat_it::event_as<events::ChatError>(mallory.next_frame());
+    CHECK(error.reason == "invalid packet: too many binary attachments");
+  }
+  // A binary frame nobody announced.
+  mallory.send_binary("\x01");
+  error = chat_it::event_as<events::ChatError>(mallory.next_frame());
+  CHECK(error.reason == "invalid packet: unexpected binary attachment");
+
+  CHECK_FALSE(mallory.closed());
+  others.still_talk("after attachment games");
+  mallory.say("mallory still talks");
+  CHECK(chat_it::event_as<events::UserMessage>(others.alice.wait_for_event(events::kUserMessage)).text ==
+        "mallory still talks");
   REQUIRE(chat_it::stop_server(server, {&others.alice, &others.bob, &mallory}) == 0);
 }

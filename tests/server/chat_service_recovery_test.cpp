@@ -32,7 +32,7 @@ struct ChatRun {
   ChatService chat;
 
   ChatRun(const std::filesystem::path& db, std::chrono::milliseconds window)
-      : store(db), sessions(db), chat({/*history_on_join=*/2, window}, store, sessions, outbox) {}
+      : store(db), sessions(db), chat({.history_on_join = 2, .recovery_window = window}, store, sessions, outbox) {}
   ~ChatRun() { sessions.flush(); }
 };
 

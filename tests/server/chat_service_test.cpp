@@ -22,7 +22,7 @@ struct ChatFixture {
   chatd::store::SqliteSessionStore sessions{dir.path() / "chat.db"};
   RecordingOutbox outbox;
   // Recovery off: these packets carry no offsets (see chat_service_recovery_test.cpp).
-  ChatService chat{{/*history_on_join=*/3, /*recovery_window=*/std::chrono::milliseconds(0)}, store, sessions, outbox};
+  ChatService chat{{.history_on_join = 3, .recovery_window = std::chrono::milliseconds(0)}, store, sessions, outbox};
 
   void join(chatd::chat::ClientId id, const std::string& nick) {
     chat.connect(id);
@@ -114,6 +114,42 @@ TEST_CASE("Refused messages get a reason; nothing is stored or broadcast") {
                                   R"(2["chat error",{"event":"user message","reason":"Message is empty"}])"});
   CHECK(f.outbox.take(2).empty());
   CHECK(f.store.recent(10).empty());
+}
+
+TEST_CASE("Attempts beyond the rate limit are refused with the reason, other clients are unaffected") {
+  TemporaryDirectory dir;
+  chatd::store::SqliteHistoryStore store{dir.path() / "chat.db"};
+  chatd::store::SqliteSessionStore sessions{dir.path() / "chat.db"};
+  RecordingOutbox outbox;
+  // One attempt a second, bursts of 3: these calls take far less than a second.
+  ChatService chat{{.history_on_join = 3, .rate_limit = 1, .rate_burst = 3, .recovery_window = std::chrono::milliseconds(0)},
+                   store, sessions, outbox};
+  chat.connect(1);
+  chat.connect(2);
+  chat.on_nickname(1, NicknameRequest{"alice", 1});  // 1st attempt
+  chat.on_nickname(2, NicknameRequest{"bob", 1});
+  chat.on_user_message(1, UserMessageRequest{"one", 2});  // 2nd
+  chat.on_user_message(1, UserMessageRequest{"two", 3});  // 3rd
+  store.flush();
+  outbox.take(1);
+  outbox.take(2);
+
+  chat.on_user_message(1, UserMessageRequest{"three", 4});
+  chat.on_user_message(1, UserMessageRequest{"four", std::nullopt});
+  chat.on_nickname(1, NicknameRequest{"alicia", 5});
+  store.flush();
+  CHECK(outbox.take(1) ==
+        Inbox{R"(34[{"error":"rate limit: at most 1 message per second"}])",
+              R"(2["chat error",{"event":"user message","reason":"rate limit: at most 1 message per second"}])",
+              R"(35[true,"rate limit: at most 1 message per second"])"});
+  CHECK(outbox.take(2).empty());  // nothing refused reached bob
+
+  // Bob's own bucket is untouched.
+  chat.on_user_message(2, UserMessageRequest{"bob talks", 2});
+  store.flush();
+  const auto to_alice = outbox.take(1);
+  REQUIRE(to_alice.size() == 1);
+  CHECK(payload(to_alice[0])[2] == "bob talks");
 }
 
 TEST_CASE("History is replayed on join, oldest first, marked as history") {

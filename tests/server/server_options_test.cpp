@@ -31,6 +31,19 @@ TEST_CASE("Defaults match the documentation") {
   CHECK(options.history == 100);
   CHECK_FALSE(options.headless);
   CHECK(options.max_connections == 1000);
+  CHECK(options.max_connections_per_address == 100);
+  CHECK(options.rate_limit == 10);
+  CHECK(options.rate_burst == 20);
+}
+
+TEST_CASE("The abuse limits can be lifted with 0, except the burst") {
+  environment = {{"CHATD_RATE_LIMIT", "0"}};
+  auto options = std::get<ServerOptions>(parse({"--max-connections-per-address", "0", "--rate-burst", "5"}));
+  CHECK(options.rate_limit == 0);
+  CHECK(options.max_connections_per_address == 0);
+  CHECK(options.rate_burst == 5);
+  environment.clear();
+  CHECK(std::get<std::string>(parse({"--rate-burst", "0"})) == "--rate-burst expects a number from 1 to 1000000");
 }
 
 TEST_CASE("Flags and environment variables set options; flags win") {
@@ -60,7 +73,9 @@ TEST_CASE("Bad options are refused with a message") {
 TEST_CASE("--help lists every setting with its environment variable") {
   const auto help = chatd::help_text();
   for (const char* name : {"--port", "PORT", "--db", "CHATD_DB", "--history", "--headless", "--www",
-                           "--max-connections", "CHATD_MAX_CONNECTIONS", "--ping-interval", "--max-payload"}) {
+                           "--max-connections", "CHATD_MAX_CONNECTIONS", "--ping-interval", "--max-payload",
+                           "--max-connections-per-address", "CHATD_MAX_CONNECTIONS_PER_ADDRESS", "--rate-limit",
+                           "CHATD_RATE_LIMIT", "--rate-burst", "CHATD_RATE_BURST"}) {
     CHECK_THAT(help, Catch::Contains(name));
   }
 }
