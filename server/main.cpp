@@ -20,6 +20,7 @@
 #include "store/sqlite_history_store.hpp"
 #include "transport/engineio_endpoint.hpp"
 #include "transport/http_server.hpp"
+#include "transport/openssl_for_civetweb.hpp"
 
 namespace {
 
@@ -53,13 +54,16 @@ transport::HttpConfig http_config(const ServerOptions& options, std::optional<st
   config.www = std::move(www);
   config.max_connections = options.max_connections;
   config.idle_timeout_ms = static_cast<int>((options.ping_interval + options.ping_timeout).count()) + 5000;
+  config.request_timeout_ms = static_cast<int>(options.request_timeout.count());
+  if (!options.tls_cert.empty()) config.tls = transport::TlsFiles{options.tls_cert, options.tls_key};
   return config;
 }
 
 // Serves until SIGINT/SIGTERM, then closes every client with a reason.
 void serve(const sigset_t& signals, transport::HttpServer& http, const std::vector<eio::EngineIoServer*>& engines,
            const std::string& banner) {
-  std::cout << "chatd listening on http://127.0.0.1:" << http.port() << banner << std::endl;
+  std::cout << "chatd listening on " << (http.tls() ? "https" : "http") << "://127.0.0.1:" << http.port() << banner
+            << std::endl;
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   std::cerr << "chatd: " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down\n";
@@ -135,7 +139,24 @@ int main(int argc, char** argv) {
   }
   const auto& options = std::get<ServerOptions>(parsed);
   const sigset_t signals = block_shutdown_signals();
-  mg_init_library(MG_FEATURES_WEBSOCKET);
+  const bool tls = !options.tls_cert.empty();
+  // With TLS, CivetWeb loads OpenSSL now, by dlopen("libssl.so") (our shim)
+  // and dlopen("libcrypto.so") (on Debian, that name comes with libssl-dev).
+  if (tls) {
+    if (auto error = transport::load_openssl_for_civetweb()) {
+      std::cerr << "chatd: TLS is unavailable: " << *error << "\n";
+      return 2;
+    }
+  }
+  const unsigned wanted = unsigned{MG_FEATURES_WEBSOCKET} | (tls ? unsigned{MG_FEATURES_TLS} : 0u);
+  if ((mg_init_library(wanted) & wanted) != wanted) {
+    std::cerr << "chatd: TLS is unavailable: "
+              << (mg_check_feature(MG_FEATURES_TLS) ? "CivetWeb could not load libssl.so and libcrypto.so "
+                                                      "(on Debian: apt-get install libssl-dev)"
+                                                    : "this CivetWeb was built without TLS")
+              << "\n";
+    return 2;
+  }
   try {
     const int code = options.conformance ? run_conformance(options, signals) : run_chat(options, signals);
     mg_exit_library();

@@ -26,6 +26,9 @@ struct ServerOptions {
   std::chrono::milliseconds connect_timeout{45000};
   std::vector<std::string> allowed_origins;  // besides the server's own origin and localhost
   std::size_t max_payload = 1'000'000;
+  std::filesystem::path tls_cert;  // with tls_key: serve https and wss instead of http and ws
+  std::filesystem::path tls_key;
+  std::chrono::milliseconds request_timeout{15000};  // a request's headers must arrive within this
 };
 
 struct ShowHelp {};
