@@ -23,6 +23,7 @@
 #include "store/sqlite_session_store.hpp"
 #include "transport/engineio_endpoint.hpp"
 #include "transport/http_server.hpp"
+#include "transport/openssl_for_civetweb.hpp"
 
 namespace {
 
@@ -63,6 +64,8 @@ transport::HttpConfig http_config(const ServerOptions& options, std::optional<st
   config.www = std::move(www);
   config.max_connections = options.max_connections;
   config.idle_timeout_ms = static_cast<int>((options.ping_interval + options.ping_timeout).count()) + 5000;
+  config.request_timeout_ms = static_cast<int>(options.request_timeout.count());
+  if (!options.tls_cert.empty()) config.tls = transport::TlsFiles{options.tls_cert, options.tls_key};
   return config;
 }
 
@@ -70,8 +73,9 @@ transport::HttpConfig http_config(const ServerOptions& options, std::optional<st
 void serve(const sigset_t& signals, transport::HttpServer& http, const std::vector<eio::EngineIoServer*>& engines,
            const std::string& banner) {
   // The ready line, on stdout: scripts and the tests wait for it.
-  std::cout << "chatd listening on http://127.0.0.1:" << http.port() << banner << std::endl;
-  log::info("listening", {{"port", http.port()}});
+  std::cout << "chatd listening on " << (http.tls() ? "https" : "http") << "://127.0.0.1:" << http.port() << banner
+            << std::endl;
+  log::info("listening", {{"port", http.port()}, {"tls", http.tls() ? "true" : "false"}});
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   log::info("shutting down", {{"signal", signal_number == SIGINT ? "SIGINT" : "SIGTERM"}});
@@ -170,7 +174,24 @@ int main(int argc, char** argv) {
   const auto& options = std::get<ServerOptions>(parsed);
   log::set_level(options.log_level);
   const sigset_t signals = block_shutdown_signals();
-  mg_init_library(MG_FEATURES_WEBSOCKET);
+  const bool tls = !options.tls_cert.empty();
+  // With TLS, CivetWeb loads OpenSSL now, by dlopen("libssl.so") (our shim)
+  // and dlopen("libcrypto.so") (on Debian, that name comes with libssl-dev).
+  if (tls) {
+    if (auto error = transport::load_openssl_for_civetweb()) {
+      std::cerr << "chatd: TLS is unavailable: " << *error << "\n";
+      return 2;
+    }
+  }
+  const unsigned wanted = unsigned{MG_FEATURES_WEBSOCKET} | (tls ? unsigned{MG_FEATURES_TLS} : 0u);
+  if ((mg_init_library(wanted) & wanted) != wanted) {
+    std::cerr << "chatd: TLS is unavailable: "
+              << (mg_check_feature(MG_FEATURES_TLS) ? "CivetWeb could not load libssl.so and libcrypto.so "
+                                                      "(on Debian: apt-get install libssl-dev)"
+                                                    : "this CivetWeb was built without TLS")
+              << "\n";
+    return 2;
+  }
   try {
     const int code = options.conformance ? run_conformance(options, signals) : run_chat(options, signals);
     mg_exit_library();

@@ -149,6 +149,23 @@ const std::vector<Setting>& settings() {
          o.log_level = *level;
          return std::nullopt;
        }},
+      {"--request-timeout", "CHATD_REQUEST_TIMEOUT", "MS",
+       "close an HTTP connection whose request headers have not all arrived within this (default 15000)",
+       millis_setting(&ServerOptions::request_timeout)},
+      {"--cert", "CHATD_CERT", "PATH",
+       "TLS certificate (PEM, the server's first, then any intermediates); with --key, chatd serves https "
+       "and wss instead of http and ws (default: none)",
+       [](ServerOptions& o, const std::string& v) -> std::optional<std::string> {
+         if (v.empty()) return "expects a path";
+         o.tls_cert = v;
+         return std::nullopt;
+       }},
+      {"--key", "CHATD_KEY", "PATH", "the TLS certificate's private key (PEM, unencrypted); needs --cert",
+       [](ServerOptions& o, const std::string& v) -> std::optional<std::string> {
+         if (v.empty()) return "expects a path";
+         o.tls_key = v;
+         return std::nullopt;
+       }},
   };
   return table;
 }
@@ -183,6 +200,9 @@ ParseResult parse_options(int argc, const char* const* argv, const char* (*geten
       value = argv[++i];
     }
     if (auto error = match->apply(options, value)) return arg + " " + *error;
+  }
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    return std::string("--cert and --key (CHATD_CERT, CHATD_KEY) go together: give both, or neither for plain http");
   }
   return options;
 }

@@ -35,6 +35,9 @@ struct ServerOptions {
   std::vector<std::string> allowed_origins;  // besides the server's own origin and localhost
   std::size_t max_payload = 1'000'000;
   log::Level log_level = log::Level::info;
+  std::filesystem::path tls_cert;  // with tls_key: serve https and wss instead of http and ws
+  std::filesystem::path tls_key;
+  std::chrono::milliseconds request_timeout{15000};  // a request's headers must arrive within this
 };
 
 struct ShowHelp {};

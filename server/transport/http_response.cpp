@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "transport/security_headers.hpp"
+
 namespace chatd::transport {
 
 // Through CivetWeb's response API, so that it knows the length and can keep
@@ -13,7 +15,7 @@ void send_body(mg_connection* conn, int status, const char* content_type, const 
   mg_response_header_start(conn, status);
   mg_response_header_add(conn, "Content-Type", content_type, -1);
   mg_response_header_add(conn, "Content-Length", length.c_str(), -1);
-  mg_response_header_add(conn, "Cache-Control", "no-store", -1);
+  for (const auto& header : kApiHeaders) mg_response_header_add(conn, header.name, header.value, -1);
   mg_response_header_send(conn);
   mg_write(conn, body.data(), body.size());
 }
@@ -25,13 +27,14 @@ void send_json(mg_connection* conn, int status, const std::string& body) {
 void send_text(mg_connection* conn, const std::string& body) { send_body(conn, 200, "text/plain; charset=UTF-8", body); }
 
 void reject_websocket_handshake(mg_connection* conn, int status, const std::string& body) {
+  static const std::string headers = header_lines(kApiHeaders);
   mg_printf(conn,
             "HTTP/1.1 %d %s\r\n"
             "Content-Type: application/json\r\n"
             "Content-Length: %zu\r\n"
-            "Cache-Control: no-store\r\n"
+            "%s\r\n"
             "Connection: close\r\n\r\n",
-            status, mg_get_response_code_text(conn, status), body.size());
+            status, mg_get_response_code_text(conn, status), body.size(), headers.c_str());
   mg_write(conn, body.data(), body.size());
 }
 

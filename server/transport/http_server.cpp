@@ -2,6 +2,10 @@
 
 #include <civetweb.h>
 
+#include <cstring>
+#include <filesystem>
+#include <string_view>
+#include <system_error>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -9,17 +13,9 @@
 #include <nlohmann/json.hpp>
 
 #include "transport/http_response.hpp"
+#include "transport/security_headers.hpp"
 
 namespace chatd::transport {
-
-namespace {
-
-// The security headers every response carries.
-constexpr const char* kHeaders =
-    "X-Content-Type-Options: nosniff\r\n"
-    "Referrer-Policy: no-referrer";
-
-}  // namespace
 
 HttpServer::HttpServer(HttpConfig config, std::vector<EngineIoEndpoint*> endpoints, HealthCheck health,
                        MetricsText metrics)
@@ -27,20 +23,26 @@ HttpServer::HttpServer(HttpConfig config, std::vector<EngineIoEndpoint*> endpoin
       endpoints_(std::move(endpoints)),
       health_(std::move(health)),
       metrics_(std::move(metrics)) {
-  const std::string listen =
-      (config_.bind_address.empty() ? std::string() : config_.bind_address + ":") + std::to_string(config_.port);
+  // A trailing "s" makes CivetWeb's listening port a TLS one.
+  const std::string listen = (config_.bind_address.empty() ? std::string() : config_.bind_address + ":") +
+                             std::to_string(config_.port) + (config_.tls ? "s" : "");
   const std::string threads = std::to_string(config_.max_connections + 16);
   const std::string idle = std::to_string(config_.idle_timeout_ms);
+  const std::string request_timeout = std::to_string(config_.request_timeout_ms);
+  const std::string page_headers = header_lines(kPageHeaders);
   std::vector<const char*> options = {
       "listening_ports", listen.c_str(),
       "num_threads", threads.c_str(),
       "websocket_timeout_ms", idle.c_str(),
-      "request_timeout_ms", "15000",
+      // Bounds the wait for a request's headers as a whole, however slowly
+      // they trickle in (and a TLS handshake), so a silent client cannot keep
+      // a worker thread forever.
+      "request_timeout_ms", request_timeout.c_str(),
       "enable_directory_listing", "no",
       // Chat frames are small: without this, Nagle's algorithm holds a frame
       // back until the previous one is acknowledged (up to 40 ms on Linux).
       "tcp_nodelay", "1",
-      "additional_header", kHeaders,
+      "additional_header", page_headers.c_str(),
   };
   std::string root;
   if (config_.www) {
@@ -53,9 +55,16 @@ HttpServer::HttpServer(HttpConfig config, std::vector<EngineIoEndpoint*> endpoin
   options.push_back(nullptr);
 
   mg_callbacks callbacks{};
-  context_ = mg_start(&callbacks, this, options.data());
+  callbacks.begin_request = on_begin_request;
+  if (config_.tls) callbacks.init_ssl = on_init_ssl;
+  mg_init_data init{&callbacks, this, options.data()};
+  unsigned error_code = 0;
+  char error_text[256] = "";
+  mg_error_data error{&error_code, error_text, sizeof error_text};
+  context_ = mg_start2(&init, &error);
   if (!context_) {
-    throw std::runtime_error("cannot listen on " + listen + " (port in use, or bad address?)");
+    if (!tls_error_.empty()) throw std::runtime_error(tls_error_);
+    throw std::runtime_error("cannot listen on " + listen + " (port in use, or bad address?): " + error_text);
   }
   for (auto* endpoint : endpoints_) endpoint->mount(context_);
   mg_set_request_handler(context_, "/healthz$", on_healthz, this);
@@ -74,6 +83,77 @@ void HttpServer::stop() {
     mg_stop(context_);
     context_ = nullptr;
   }
+}
+
+int HttpServer::on_init_ssl(void* ssl_ctx, void* self) {
+  auto& server = *static_cast<HttpServer*>(self);
+  if (auto error = load_tls_certificate(ssl_ctx, *server.config_.tls)) {
+    server.tls_error_ = *error;
+    return -1;
+  }
+  return 1;  // the certificate is in place: CivetWeb must not load one itself
+}
+
+// Everything but the Engine.IO endpoints is a static file (or /healthz):
+// GET and HEAD only. Without this, CivetWeb would answer PUT and DELETE with
+// an authentication challenge (its WebDAV support) and OPTIONS with WebDAV's
+// methods.
+int HttpServer::on_begin_request(mg_connection* conn) {
+  const auto& server = *static_cast<const HttpServer*>(mg_get_user_data(mg_get_context(conn)));
+  const mg_request_info* request = mg_get_request_info(conn);
+  const std::string_view uri = request->local_uri ? request->local_uri : "";
+  for (const auto* endpoint : server.endpoints_) {
+    if (uri.substr(0, endpoint->path().size()) == endpoint->path()) return 0;
+  }
+  const char* method = request->request_method ? request->request_method : "";
+  if (std::strcmp(method, "GET") == 0 || std::strcmp(method, "HEAD") == 0) {
+    return server.config_.www ? serve_if_directory(conn, *server.config_.www, uri) : 0;
+  }
+  const std::string body = std::string(method) + " is not allowed here: only GET and HEAD\n";
+  const std::string length = std::to_string(body.size());
+  mg_response_header_start(conn, 405);
+  mg_response_header_add(conn, "Allow", "GET, HEAD", -1);
+  mg_response_header_add(conn, "Content-Type", "text/plain; charset=utf-8", -1);
+  mg_response_header_add(conn, "Content-Length", length.c_str(), -1);
+  for (const auto& header : kPageHeaders) mg_response_header_add(conn, header.name, header.value, -1);
+  mg_response_header_send(conn);
+  mg_write(conn, body.data(), body.size());
+  return 405;
+}
+
+// Folders are answered here, not by CivetWeb: it measures the request's
+// path before decoding and normalising it, so "/classic//" or "/%61ssets/"
+// would get a redirect to themselves plus a slash, forever. `uri` is
+// CivetWeb's decoded path with dot segments removed, so it stays in `www`.
+int HttpServer::serve_if_directory(mg_connection* conn, const std::filesystem::path& www, std::string_view uri) {
+  std::error_code error;
+  const auto path = www / std::filesystem::path(uri).relative_path();
+  if (uri.empty() || uri.front() != '/' || !std::filesystem::is_directory(path, error)) return 0;
+  const bool head = std::strcmp(mg_get_request_info(conn)->request_method, "HEAD") == 0;
+  const auto send = [conn, head](int status, const char* extra_name, const std::string& extra_value,
+                                 const char* body) {
+    const std::string length = std::to_string(std::strlen(body));
+    mg_response_header_start(conn, status);
+    if (extra_name) mg_response_header_add(conn, extra_name, extra_value.c_str(), -1);
+    mg_response_header_add(conn, "Content-Type", "text/plain; charset=utf-8", -1);
+    mg_response_header_add(conn, "Content-Length", length.c_str(), -1);
+    for (const auto& header : kPageHeaders) mg_response_header_add(conn, header.name, header.value, -1);
+    mg_response_header_send(conn);
+    if (!head) mg_write(conn, body, std::strlen(body));
+    return status;
+  };
+  // One slash at the end, none doubled.
+  std::string canonical;
+  for (const char c : uri) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return 0;  // never into a Location header
+    if (c != '/' || canonical.empty() || canonical.back() != '/') canonical += c;
+  }
+  if (canonical.back() != '/') canonical += '/';
+  if (canonical != uri) return send(301, "Location", canonical, "moved: the folder's address ends in one slash\n");
+  const auto index = path / "index.html";
+  if (!std::filesystem::is_regular_file(index, error)) return send(403, nullptr, "", "no listing of folders here\n");
+  mg_send_file(conn, index.c_str());
+  return 200;
 }
 
 int HttpServer::on_healthz(mg_connection* conn, void* self) {

@@ -8,9 +8,11 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "transport/engineio_endpoint.hpp"
+#include "transport/tls_certificate.hpp"
 
 struct mg_context;
 struct mg_connection;
@@ -23,6 +25,8 @@ struct HttpConfig {
   std::optional<std::filesystem::path> www;  // none: headless, no page
   std::size_t max_connections = 1000;        // WebSockets; one CivetWeb thread each
   int idle_timeout_ms = 60000;               // a WebSocket silent this long is dropped
+  int request_timeout_ms = 15000;            // a request's headers must all arrive within this
+  std::optional<TlsFiles> tls;               // https and wss instead of http and ws
 };
 
 class HttpServer {
@@ -40,9 +44,13 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   int port() const { return port_; }
+  bool tls() const { return config_.tls.has_value(); }
   void stop();
 
  private:
+  static int on_begin_request(mg_connection* conn);
+  static int on_init_ssl(void* ssl_ctx, void* self);
+  static int serve_if_directory(mg_connection* conn, const std::filesystem::path& www, std::string_view uri);
   static int on_healthz(mg_connection* conn, void* self);
   static int on_metrics(mg_connection* conn, void* self);
   static int on_headless_root(mg_connection* conn, void* self);
@@ -51,6 +59,7 @@ class HttpServer {
   const std::vector<EngineIoEndpoint*> endpoints_;
   HealthCheck health_;
   MetricsText metrics_;
+  std::string tls_error_;  // why the certificate could not be loaded, for the exception
   mg_context* context_ = nullptr;
   int port_ = 0;
 };

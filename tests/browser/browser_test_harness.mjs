@@ -47,7 +47,7 @@ export function startServer(port = 0) {
     server.stdout.on('data', (chunk) => {
       serverLog += chunk;
       buffered += chunk;
-      const match = /chatd listening on (http:\/\/[^\s,]+)/.exec(buffered);
+      const match = /chatd listening on (https?:\/\/[^\s,]+)/.exec(buffered);
       if (match) {
         clearTimeout(timer);
         resolve(match[1].replace(/\/$/, ''));

@@ -84,7 +84,9 @@ async function openPage(context, url, label) {
       window.cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
     });
   });
-  await page.goto(url);
+  const response = await page.goto(url);
+  // chatd's policy header, so that the checks below ran under it.
+  log.csp = response ? response.headers()['content-security-policy'] || '' : '';
   page.chatLog = log;
   return page;
 }
@@ -232,6 +234,13 @@ async function main() {
     JSON.stringify(classicNow.lines.map((l) => l.text)));
   await classic.screenshot({ path: path.join(outputDir, 'classic-after-restart.png') });
 
+  check('both pages were served with chatd\'s Content-Security-Policy header',
+    [wasm, classic].every((p) => p.chatLog.csp.includes("default-src 'none'")),
+    JSON.stringify([wasm.chatLog.csp, classic.chatLog.csp]));
+  const wasmViolations = await wasm.evaluate(() => window.cspViolations);
+  check('the WASM page had no CSP violations and no uncaught script errors',
+    wasmViolations.length === 0 && wasm.chatLog.pageErrors.length === 0,
+    JSON.stringify({ csp: wasmViolations, errors: wasm.chatLog.pageErrors }));
   check('the classic page had no CSP violations and no uncaught script errors',
     classicNow.cspViolations.length === 0 && classic.chatLog.pageErrors.length === 0,
     JSON.stringify({ csp: classicNow.cspViolations, errors: classic.chatLog.pageErrors }));

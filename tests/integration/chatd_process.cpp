@@ -31,8 +31,10 @@ using Clock = std::chrono::steady_clock;
 constexpr const char* kChatdEnvironment[] = {
     "PORT=",         "CHATD_BIND=",          "CHATD_DB=",           "CHATD_HISTORY=",
     "CHATD_HEADLESS=", "CHATD_WWW=",         "CHATD_MAX_CONNECTIONS=", "CHATD_PING_INTERVAL=",
-    "CHATD_PING_TIMEOUT=", "CHATD_MAX_PAYLOAD=", "CHATD_DB_MAX_SIZE=", "CHATD_LOG_LEVEL=",
-    "CHATD_RECOVERY_WINDOW=",
+    "CHATD_PING_TIMEOUT=", "CHATD_MAX_PAYLOAD=", "CHATD_CONNECT_TIMEOUT=", "CHATD_ALLOWED_ORIGINS=",
+    "CHATD_CONFORMANCE=", "CHATD_CERT=", "CHATD_KEY=", "CHATD_REQUEST_TIMEOUT=", "CHATD_DB_MAX_SIZE=",
+    "CHATD_LOG_LEVEL=", "CHATD_RECOVERY_WINDOW=", "CHATD_RATE_LIMIT=", "CHATD_RATE_BURST=",
+    "CHATD_MAX_CONNECTIONS_PER_ADDRESS=",
 };
 
 bool is_chatd_variable(const char* entry) {
@@ -138,17 +140,21 @@ void ChatdProcess::read_ready_line() {
     if (count > 0) output.append(chunk, static_cast<std::size_t>(count));
   }
   ready_line_ = output.substr(0, output.find('\n'));
-  // The chat names its database; the conformance servers have none.
-  static const std::regex chat_pattern(R"(^chatd listening on http://127\.0\.0\.1:(\d+) \(headless\), history in (.+)$)");
-  static const std::regex conformance_pattern(R"(^chatd listening on http://127\.0\.0\.1:(\d+) \(conformance: .*\)$)");
+  // The chat names its database; the conformance servers have none. A test
+  // may turn the page on (--headless=false --www DIR) or TLS (https).
+  static const std::regex chat_pattern(
+      R"(^chatd listening on (https?)://127\.0\.0\.1:(\d+)( \(headless\))?, history in (.+)$)");
+  static const std::regex conformance_pattern(
+      R"(^chatd listening on (https?)://127\.0\.0\.1:(\d+) \(conformance: .*\)$)");
   std::smatch match;
   const bool chat = std::regex_match(ready_line_, match, chat_pattern);
   if (!chat && !std::regex_match(ready_line_, match, conformance_pattern)) {
     throw std::runtime_error("unexpected ready line from chatd: '" + ready_line_ + "'");
   }
-  const unsigned long port = std::stoul(match[1].str());
+  tls_ = match[1].str() == "https";
+  const unsigned long port = std::stoul(match[2].str());
   if (port == 0 || port > 65535) throw std::runtime_error("bad port in ready line: '" + ready_line_ + "'");
-  if (chat && match[2].str() != db_.string()) {
+  if (chat && match[4].str() != db_.string()) {
     throw std::runtime_error("ready line names another database: '" + ready_line_ + "'");
   }
   port_ = static_cast<std::uint16_t>(port);

@@ -37,6 +37,8 @@ class ChatdProcess {
   pid_t pid() const { return pid_; }
   const std::filesystem::path& db() const { return db_; }
   const std::string& ready_line() const { return ready_line_; }
+  // The ready line said https:// (chatd runs with --cert and --key).
+  bool tls() const { return tls_; }
 
   // True while the child has not exited (reaps it if it has).
   bool running();
@@ -82,6 +84,7 @@ class ChatdProcess {
   int stdout_fd_ = -1;
   std::uint16_t port_ = 0;
   std::string ready_line_;
+  bool tls_ = false;
   bool exited_ = false;
   int exit_result_ = -1;
   std::chrono::milliseconds stop_duration_{0};

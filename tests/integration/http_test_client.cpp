@@ -1,5 +1,7 @@
 #include "http_test_client.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <stdexcept>
 
 #include <boost/asio/io_context.hpp>
@@ -13,6 +15,18 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
+
+std::string HttpTestClient::Response::header(std::string_view name) const {
+  const auto same = [&](const std::string& other) {
+    return std::equal(other.begin(), other.end(), name.begin(), name.end(), [](char a, char b) {
+      return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    });
+  };
+  for (const auto& [key, value] : headers) {
+    if (same(key)) return value;
+  }
+  return {};
+}
 
 HttpTestClient::Response HttpTestClient::get(const std::string& target, std::chrono::milliseconds timeout) const {
   return send("GET", target, nullptr, timeout);
@@ -68,11 +82,7 @@ HttpTestClient::Response HttpTestClient::send(const std::string& method, const s
 
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  Response out;
-  out.status = response.result_int();
-  out.content_type = std::string(response[http::field::content_type]);
-  out.body = response.body();
-  return out;
+  return to_test_response(response);
 }
 
 }  // namespace chat_it

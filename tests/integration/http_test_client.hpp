@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,10 @@ class HttpTestClient {
     unsigned status = 0;
     std::string content_type;
     std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;  // every response header, in order
+
+    // The first header of that name (any case); empty when there is none.
+    std::string header(std::string_view name) const;
   };
 
   explicit HttpTestClient(std::uint16_t port) : port_(port) {}
@@ -35,5 +40,16 @@ class HttpTestClient {
 
   std::uint16_t port_;
 };
+
+// Fills a Response from a Beast response (shared with the TLS client).
+template <typename BeastResponse>
+HttpTestClient::Response to_test_response(const BeastResponse& response) {
+  HttpTestClient::Response out;
+  out.status = response.result_int();
+  out.content_type = std::string(response["Content-Type"]);
+  out.body = response.body();
+  for (const auto& field : response) out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  return out;
+}
 
 }  // namespace chat_it

@@ -96,3 +96,37 @@ TEST_CASE("The database size cap (--db-max-size) takes bytes or a K, M or G suff
   CHECK_THAT(chatd::help_text(), Catch::Contains("--db-max-size SIZE (CHATD_DB_MAX_SIZE)"));
   environment.clear();
 }
+
+TEST_CASE("TLS takes --cert and --key together, from flags or the environment") {
+  environment.clear();
+  const auto plain = std::get<ServerOptions>(parse({}));
+  CHECK(plain.tls_cert.empty());
+  CHECK(plain.tls_key.empty());
+  const auto flags = std::get<ServerOptions>(parse({"--cert", "/etc/chat/cert.pem", "--key=/etc/chat/key.pem"}));
+  CHECK(flags.tls_cert == "/etc/chat/cert.pem");
+  CHECK(flags.tls_key == "/etc/chat/key.pem");
+  environment = {{"CHATD_CERT", "a.pem"}, {"CHATD_KEY", "b.pem"}};
+  const auto env = std::get<ServerOptions>(parse({}));
+  CHECK(env.tls_cert == "a.pem");
+  CHECK(env.tls_key == "b.pem");
+  environment.clear();
+  const std::string alone =
+      "--cert and --key (CHATD_CERT, CHATD_KEY) go together: give both, or neither for plain http";
+  CHECK(std::get<std::string>(parse({"--cert", "a.pem"})) == alone);
+  CHECK(std::get<std::string>(parse({"--key", "b.pem"})) == alone);
+  CHECK(std::get<std::string>(parse({"--cert="})) == "--cert expects a path");
+}
+
+TEST_CASE("The request timeout bounds the wait for request headers") {
+  environment.clear();
+  CHECK(std::get<ServerOptions>(parse({})).request_timeout == std::chrono::milliseconds(15000));
+  CHECK(std::get<ServerOptions>(parse({"--request-timeout", "2500"})).request_timeout ==
+        std::chrono::milliseconds(2500));
+  environment = {{"CHATD_REQUEST_TIMEOUT", "0"}};
+  CHECK(std::get<std::string>(parse({})) == "CHATD_REQUEST_TIMEOUT expects milliseconds from 1 to 3600000");
+  environment.clear();
+  const auto help = chatd::help_text();
+  for (const char* name : {"--cert", "CHATD_CERT", "--key", "CHATD_KEY", "--request-timeout", "CHATD_REQUEST_TIMEOUT"}) {
+    CHECK_THAT(help, Catch::Contains(name));
+  }
+}
