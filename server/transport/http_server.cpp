@@ -17,6 +17,25 @@
 
 namespace chatd::transport {
 
+namespace {
+
+// A short plain-text answer with the page's security headers and, when given,
+// one more header. No body for HEAD.
+int send_page_text(mg_connection* conn, int status, const std::string& body, const char* header_name = nullptr,
+                   const std::string& header_value = {}) {
+  const std::string length = std::to_string(body.size());
+  mg_response_header_start(conn, status);
+  if (header_name) mg_response_header_add(conn, header_name, header_value.c_str(), -1);
+  mg_response_header_add(conn, "Content-Type", "text/plain; charset=utf-8", -1);
+  mg_response_header_add(conn, "Content-Length", length.c_str(), -1);
+  for (const auto& header : kPageHeaders) mg_response_header_add(conn, header.name, header.value, -1);
+  mg_response_header_send(conn);
+  if (std::strcmp(mg_get_request_info(conn)->request_method, "HEAD") != 0) mg_write(conn, body.data(), body.size());
+  return status;
+}
+
+}  // namespace
+
 HttpServer::HttpServer(HttpConfig config, std::vector<EngineIoEndpoint*> endpoints, HealthCheck health,
                        MetricsText metrics)
     : config_(std::move(config)),
@@ -109,16 +128,8 @@ int HttpServer::on_begin_request(mg_connection* conn) {
   if (std::strcmp(method, "GET") == 0 || std::strcmp(method, "HEAD") == 0) {
     return server.config_.www ? serve_if_directory(conn, *server.config_.www, uri) : 0;
   }
-  const std::string body = std::string(method) + " is not allowed here: only GET and HEAD\n";
-  const std::string length = std::to_string(body.size());
-  mg_response_header_start(conn, 405);
-  mg_response_header_add(conn, "Allow", "GET, HEAD", -1);
-  mg_response_header_add(conn, "Content-Type", "text/plain; charset=utf-8", -1);
-  mg_response_header_add(conn, "Content-Length", length.c_str(), -1);
-  for (const auto& header : kPageHeaders) mg_response_header_add(conn, header.name, header.value, -1);
-  mg_response_header_send(conn);
-  mg_write(conn, body.data(), body.size());
-  return 405;
+  return send_page_text(conn, 405, std::string(method) + " is not allowed here: only GET and HEAD\n", "Allow",
+                        "GET, HEAD");
 }
 
 // Folders are answered here, not by CivetWeb: it measures the request's
@@ -128,20 +139,8 @@ int HttpServer::on_begin_request(mg_connection* conn) {
 int HttpServer::serve_if_directory(mg_connection* conn, const std::filesystem::path& www, std::string_view uri) {
   std::error_code error;
   const auto path = www / std::filesystem::path(uri).relative_path();
-  if (uri.empty() || uri.front() != '/' || !std::filesystem::is_directory(path, error)) return 0;
-  const bool head = std::strcmp(mg_get_request_info(conn)->request_method, "HEAD") == 0;
-  const auto send = [conn, head](int status, const char* extra_name, const std::string& extra_value,
-                                 const char* body) {
-    const std::string length = std::to_string(std::strlen(body));
-    mg_response_header_start(conn, status);
-    if (extra_name) mg_response_header_add(conn, extra_name, extra_value.c_str(), -1);
-    mg_response_header_add(conn, "Content-Type", "text/plain; charset=utf-8", -1);
-    mg_response_header_add(conn, "Content-Length", length.c_str(), -1);
-    for (const auto& header : kPageHeaders) mg_response_header_add(conn, header.name, header.value, -1);
-    mg_response_header_send(conn);
-    if (!head) mg_write(conn, body, std::strlen(body));
-    return status;
-  };
+  const bool dot_dot = uri.find("/../") != std::string_view::npos || uri.ends_with("/..");
+  if (uri.empty() || uri.front() != '/' || dot_dot || !std::filesystem::is_directory(path, error)) return 0;
   // One slash at the end, none doubled.
   std::string canonical;
   for (const char c : uri) {
@@ -149,9 +148,11 @@ int HttpServer::serve_if_directory(mg_connection* conn, const std::filesystem::p
     if (c != '/' || canonical.empty() || canonical.back() != '/') canonical += c;
   }
   if (canonical.back() != '/') canonical += '/';
-  if (canonical != uri) return send(301, "Location", canonical, "moved: the folder's address ends in one slash\n");
+  if (canonical != uri) {
+    return send_page_text(conn, 301, "moved: the folder's address ends in one slash\n", "Location", canonical);
+  }
   const auto index = path / "index.html";
-  if (!std::filesystem::is_regular_file(index, error)) return send(403, nullptr, "", "no listing of folders here\n");
+  if (!std::filesystem::is_regular_file(index, error)) return send_page_text(conn, 403, "no listing of folders here\n");
   mg_send_file(conn, index.c_str());
   return 200;
 }
