@@ -3,18 +3,19 @@
 namespace chatd::chat {
 
 void BroadcastLog::append(Entry entry) {
+  bytes_ += entry.bytes;
   entries_.push_back(std::move(entry));
-  while (entries_.size() > max_entries_) {
-    entries_.pop_front();
-    ++dropped_;
-  }
+  while (entries_.size() > max_entries_ || bytes_ > max_bytes_) drop_first();
 }
 
 void BroadcastLog::trim(std::int64_t oldest) {
-  while (!entries_.empty() && entries_.front().at < oldest) {
-    entries_.pop_front();
-    ++dropped_;
-  }
+  while (!entries_.empty() && entries_.front().at < oldest) drop_first();
+}
+
+void BroadcastLog::drop_first() {
+  bytes_ -= entries_.front().bytes;
+  entries_.pop_front();
+  ++dropped_;
 }
 
 std::optional<std::vector<const BroadcastLog::Entry*>> BroadcastLog::after(std::uint64_t seq) const {

@@ -1,7 +1,7 @@
 #pragma once
-// The recent broadcasts of this run of chatd, in order, so that a client
-// resuming its session gets exactly those it missed. Bounded in age and
-// count: a client that missed more starts a fresh session instead.
+// The recent broadcast events of this run of chatd, in order, so that a
+// client resuming its session gets exactly those it missed. Bounded in age,
+// count and bytes: a client that missed more starts a fresh session instead.
 
 #include <chrono>
 #include <cstddef>
@@ -21,9 +21,10 @@ class BroadcastLog {
     std::int64_t at = 0;            // ms since the epoch
     std::int64_t skip_session = 0;  // the session the broadcast left out (0: none)
     ::chat::sio::Packet packet;     // with its offset argument
+    std::size_t bytes = 0;          // about what it holds, for the byte bound
   };
 
-  explicit BroadcastLog(std::size_t max_entries) : max_entries_(max_entries) {}
+  BroadcastLog(std::size_t max_entries, std::size_t max_bytes) : max_entries_(max_entries), max_bytes_(max_bytes) {}
 
   // `seq` follows the previous entry's by one.
   void append(Entry entry);
@@ -35,10 +36,15 @@ class BroadcastLog {
   // Whether every broadcast of this run is still here.
   bool complete() const { return dropped_ == 0; }
   std::size_t size() const { return entries_.size(); }
+  std::size_t bytes() const { return bytes_; }
 
  private:
+  void drop_first();
+
   const std::size_t max_entries_;
+  const std::size_t max_bytes_;
   std::deque<Entry> entries_;
+  std::size_t bytes_ = 0;
   std::uint64_t dropped_ = 0;  // how many of the first entries are gone
 };
 

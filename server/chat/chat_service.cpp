@@ -30,8 +30,18 @@ std::int64_t now_ms() {
 // A resuming client gets at most this many stored messages from before this
 // run; one that missed more starts afresh with the history replay.
 constexpr std::size_t kMaxResumedMessages = 1000;
-// Broadcasts kept for resuming sessions in this run.
+// Broadcast events kept for resuming sessions in this run.
 constexpr std::size_t kMaxLoggedBroadcasts = 10'000;
+constexpr std::size_t kMaxLoggedBytes = 8 << 20;
+
+// About the memory a logged packet holds: its strings and some overhead.
+std::size_t approximate_size(const ::chat::sio::Packet& packet) {
+  std::size_t bytes = 128;
+  for (const auto& value : packet.data) {
+    if (value.is_string()) bytes += value.get_ref<const std::string&>().size();
+  }
+  return bytes;
+}
 
 }  // namespace
 
@@ -43,7 +53,7 @@ ChatService::ChatService(ChatConfig config, store::HistoryStore& history, store:
       outbox_(outbox),
       metrics_(metrics),
       boot_(static_cast<std::uint32_t>(generate_session_key())),
-      log_(kMaxLoggedBroadcasts) {
+      log_(kMaxLoggedBroadcasts, kMaxLoggedBytes) {
   auto stored = history_.recent(std::max<std::size_t>(config_.history_on_join, 1));
   if (!stored.empty()) boot_last_message_ = last_delivered_ = stored.back().id;
   if (stored.size() > config_.history_on_join) stored.erase(stored.begin());
@@ -51,9 +61,9 @@ ChatService::ChatService(ChatConfig config, store::HistoryStore& history, store:
   if (!recovery()) return;
   const auto now = now_ms();
   for (auto& saved : sessions_.load(now - config_.recovery_window.count(), now)) {
-    departures_.emplace_back(*saved.left_at, saved.token);
-    departed_[std::move(saved.token)] = Departed{saved.session, std::move(saved.nickname), *saved.left_at};
+    keep_departed(saved.token, Departed{saved.session, std::move(saved.nickname), *saved.left_at});
   }
+  forget_departed(now);
 }
 
 bool ChatService::connect(ClientId client, const std::optional<ResumeRequest>& resume_request,
@@ -64,7 +74,7 @@ bool ChatService::connect(ClientId client, const std::optional<ResumeRequest>& r
     welcome(std::nullopt);
     return false;
   }
-  forget_expired(now_ms());
+  forget_departed(now_ms());
   if (resume_request && resume(client, *resume_request, welcome)) return true;
   const auto [member, added] = members_.try_emplace(client, new_member({}, generate_session_token(), generate_session_key()));
   welcome(member->second.token);
@@ -81,6 +91,7 @@ bool ChatService::resume(ClientId client, const ResumeRequest& request, const We
   if (!missed) return false;
 
   Member member = new_member(std::move(departed->second.nickname), request.token, departed->second.session);
+  departures_.erase({departed->second.left_at, request.token});
   departed_.erase(departed);
   welcome(member.token);
   for (const auto& packet : *missed) outbox_.send(client, packet);
@@ -90,7 +101,7 @@ bool ChatService::resume(ClientId client, const ResumeRequest& request, const We
   members_.emplace(client, std::move(member));
   by_nickname_.emplace(key, client);
   publish(joined_except(client), events::encode(events::Announcement{nickname + " connected"}), session);
-  publish(joined_except(kNobody), events::encode(nicknames()), 0);
+  publish_nicknames(joined_except(kNobody));
   return true;
 }
 
@@ -120,12 +131,20 @@ std::optional<std::vector<::chat::sio::Packet>> ChatService::missed_since(const 
   return missed;
 }
 
-void ChatService::forget_expired(std::int64_t now) {
+void ChatService::keep_departed(const std::string& token, Departed departed) {
+  if (const auto old = departed_.find(token); old != departed_.end()) departures_.erase({old->second.left_at, token});
+  departures_.emplace(departed.left_at, token);
+  departed_[token] = std::move(departed);
+}
+
+void ChatService::forget_departed(std::int64_t now) {
   const auto oldest = now - config_.recovery_window.count();
-  while (!departures_.empty() && departures_.front().first < oldest) {
-    const auto it = departed_.find(departures_.front().second);
-    if (it != departed_.end() && it->second.left_at == departures_.front().first) departed_.erase(it);
-    departures_.pop_front();
+  while (!departures_.empty() &&
+         (departures_.begin()->first < oldest || departed_.size() > config_.max_resumable_sessions)) {
+    const auto& token = departures_.begin()->second;
+    departed_.erase(token);
+    sessions_.forget(token);
+    departures_.erase(departures_.begin());
   }
 }
 
@@ -139,18 +158,17 @@ void ChatService::disconnect(ClientId client, bool resumable) {
   by_nickname_.erase(fold_case(member.nickname));
   if (recovery()) {
     const auto now = now_ms();
-    forget_expired(now);
     if (resumable) {
       sessions_.save(store::SavedSession{member.token, member.session, member.nickname, now});
-      departures_.emplace_back(now, member.token);
-      departed_[member.token] = Departed{member.session, member.nickname, now};
+      keep_departed(member.token, Departed{member.session, member.nickname, now});
     } else {
       sessions_.forget(member.token);
     }
+    forget_departed(now);
   }
   const auto others = joined_except(client);
   publish(others, events::encode(events::Announcement{member.nickname + " disconnected"}), member.session);
-  publish(others, events::encode(nicknames()), member.session);
+  publish_nicknames(others);
 }
 
 void ChatService::on_nickname(ClientId client, const events::NicknameRequest& request) {
@@ -192,7 +210,7 @@ void ChatService::on_nickname(ClientId client, const events::NicknameRequest& re
     outbox_.send(client, events::encode(events::UserMessage{message.from, message.text, {message.id, message.ts, true}}));
   }
   publish(joined_except(client), events::encode(events::Announcement{nickname + " connected"}), member->second.session);
-  publish(joined_except(kNobody), events::encode(nicknames()), 0);
+  publish_nicknames(joined_except(kNobody));
 }
 
 void ChatService::on_user_message(ClientId client, const events::UserMessageRequest& request) {
@@ -258,8 +276,14 @@ void ChatService::publish(const std::vector<ClientId>& to, ::chat::sio::Packet p
     // Kept twice the window: a silent connection is noticed only after the
     // heartbeat times out, so a client may have missed a little before it left.
     log_.trim(now - 2 * config_.recovery_window.count());
-    log_.append(BroadcastLog::Entry{offset.seq, now, skipped, packet});
+    log_.append(BroadcastLog::Entry{offset.seq, now, skipped, packet, approximate_size(packet)});
   }
+  outbox_.broadcast(to, packet);
+}
+
+void ChatService::publish_nicknames(const std::vector<ClientId>& to) {
+  auto packet = events::encode(nicknames());
+  if (recovery()) packet.data.push_back(BroadcastOffset{boot_, seq_, last_delivered_}.to_string());
   outbox_.broadcast(to, packet);
 }
 

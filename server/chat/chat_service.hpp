@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -37,6 +38,8 @@ struct ChatConfig {
   // How long a dropped client may resume its session; zero turns connection
   // state recovery off (no session tokens, no offsets on broadcasts).
   std::chrono::milliseconds recovery_window{std::chrono::minutes(2)};
+  // Dropped sessions kept for resuming at once; beyond it the oldest go.
+  std::size_t max_resumable_sessions = 10'000;
 };
 
 // What a reconnecting client presents to resume its session.
@@ -98,10 +101,15 @@ class ChatService {
   // Tags the broadcast with its offset and keeps it for resuming sessions;
   // `skipped` is the session it leaves out (0: none).
   void publish(const std::vector<ClientId>& to, ::chat::sio::Packet packet, std::int64_t skipped);
+  // The online list is state, not an event: it carries the current offset and
+  // is not kept (a resumed client gets the list of the moment).
+  void publish_nicknames(const std::vector<ClientId>& to);
+  void keep_departed(const std::string& token, Departed departed);
+  // Expires sessions older than the window, and the oldest beyond the cap.
+  void forget_departed(std::int64_t now);
   bool resume(ClientId client, const ResumeRequest& request, const Welcome& welcome);
   std::optional<std::vector<::chat::sio::Packet>> missed_since(const BroadcastOffset& offset,
                                                                std::int64_t session) const;
-  void forget_expired(std::int64_t now);
   // Adds to one of the counters, when there are metrics. A refusal by the
   // rate limiter is counted with: count(&metrics::Metrics::rate_limited);
   void count(metrics::Counter metrics::Metrics::*counter, std::uint64_t n = 1) {
@@ -130,7 +138,7 @@ class ChatService {
   std::uint64_t seq_ = 0;                  // the last broadcast's number
   BroadcastLog log_;
   std::unordered_map<std::string, Departed> departed_;      // key: token
-  std::deque<std::pair<std::int64_t, std::string>> departures_;  // (left_at, token), oldest first
+  std::set<std::pair<std::int64_t, std::string>> departures_;    // (left_at, token), oldest first
 };
 
 }  // namespace chatd::chat

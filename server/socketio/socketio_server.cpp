@@ -13,7 +13,7 @@ using nlohmann::json;
 // the thread that reads that session's frames.
 struct SocketIoServer::Socket {
   SocketId id = 0;
-  std::map<std::string, std::string> connected;  // namespace -> Socket.IO socket id
+  std::map<std::string, json> connected;  // namespace -> its CONNECT answer ({sid, ...})
   // A binary packet waiting for its attachments.
   std::optional<packet::Packet> pending;
   std::vector<std::string> attachments;
@@ -118,19 +118,18 @@ void SocketIoServer::handle_packet(eio::Session& session, Socket& socket, packet
       if (connected) {
         // A second CONNECT changes nothing, but gets the first one's answer (the
         // same sid), so that a client waiting for an answer is not left hanging.
-        session.send(to_frames(
-            packet::Packet{packet::PacketType::Connect, p.nsp, std::nullopt, json{{"sid", socket.connected.at(p.nsp)}}, 0},
-            {}));
+        session.send(to_frames(packet::Packet{packet::PacketType::Connect, p.nsp, std::nullopt, socket.connected.at(p.nsp), 0}, {}));
         return;
       }
       const auto sid = eio::generate_session_id();
-      socket.connected.emplace(p.nsp, sid);
+      socket.connected.emplace(p.nsp, json{{"sid", sid}});
       bool accepted = false;
       const auto accept = [&](const json& extra) {
         if (accepted) return;
         accepted = true;
         json reply = extra.is_object() ? extra : json::object();
         reply["sid"] = sid;
+        socket.connected[p.nsp] = reply;
         session.send(to_frames(packet::Packet{packet::PacketType::Connect, p.nsp, std::nullopt, std::move(reply), 0}, {}));
       };
       handler->on_connect(socket.id, p.data.is_object() ? p.data : json::object(), accept);
@@ -167,7 +166,7 @@ void SocketIoServer::on_close(eio::Session& session, std::string_view) {
     std::lock_guard lock(mutex_);
     sessions_.erase(socket->id);
   }
-  for (const auto& [nsp, sid] : socket->connected) {
+  for (const auto& [nsp, answer] : socket->connected) {
     if (auto* handler = find_namespace(nsp)) handler->on_disconnect(socket->id, /*resumable=*/true);
   }
   socket->connected.clear();

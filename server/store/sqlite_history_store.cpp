@@ -3,8 +3,9 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <iostream>
 #include <stdexcept>
+
+#include "log/logger.hpp"
 
 namespace chatd::store {
 
@@ -326,14 +327,11 @@ std::string SqliteHistoryStore::insert_all(std::vector<Pending>& batch, std::siz
 // The operator hears when storing starts to fail and when it works again,
 // not once per refused message.
 void SqliteHistoryStore::note_write_outcome(std::size_t refused, const std::string& reason) {
-  // A failed write to stderr (the same full disk) sets badbit, which would
-  // silence every later line; the next line is tried anyway.
-  std::cerr.clear();
   if (refused > 0) {
-    if (refused_in_a_row_ == 0) std::cerr << "chatd: cannot store messages: " << reason << "\n";
+    if (refused_in_a_row_ == 0) log::error("cannot store messages", {{"reason", reason}});
     refused_in_a_row_ += refused;
   } else if (refused_in_a_row_ > 0) {
-    std::cerr << "chatd: storing messages again (" << refused_in_a_row_ << " refused meanwhile)\n";
+    log::info("storing messages again", {{"refused_meanwhile", refused_in_a_row_}});
     refused_in_a_row_ = 0;
   }
 }

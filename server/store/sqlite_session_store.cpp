@@ -102,17 +102,24 @@ void SqliteSessionStore::flush() {
 }
 
 void SqliteSessionStore::run_writer() {
+  std::deque<Write> batch;
   for (;;) {
-    Write write;
     {
       std::unique_lock lock(mutex_);
       ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and nothing left to write
-      write = std::move(queue_.front());
-      queue_.pop_front();
+      batch.swap(queue_);
       busy_ = true;
     }
-    apply(write);
+    // One transaction for everything queued: a join storm or a shutdown
+    // writes thousands of sessions at once.
+    const bool transaction = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
+    for (const auto& write : batch) apply(write);
+    if (transaction && sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      log::warn("could not save resumable sessions", {{"error", sqlite3_errmsg(db_)}});
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    batch.clear();
     {
       std::lock_guard lock(mutex_);
       busy_ = false;

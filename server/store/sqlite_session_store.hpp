@@ -1,7 +1,8 @@
 #pragma once
 // Resumable sessions in the `sessions` table of the chat database. Opened
 // after SqliteHistoryStore, which owns the schema. Writes go through one
-// thread in call order, so callers may hold their own locks.
+// thread in call order, each batch in one transaction, so callers may hold
+// their own locks.
 
 #include <condition_variable>
 #include <deque>

@@ -118,7 +118,7 @@ TEST_CASE("every acknowledged message survives SIGKILL, exactly once, over 20 cr
   std::size_t in_flight_at_kills = 0;
 
   for (int cycle = 1; cycle <= kCycles + 1; ++cycle) {
-    ChatdProcess server({"--history", std::to_string(kReplay)}, db);
+    ChatdProcess server({"--history", std::to_string(kReplay), "--rate-limit", "0"}, db);  // sustained load
 
     // The restart after a kill: the history must hold every acknowledged
     // message exactly once, and the file must be sound.

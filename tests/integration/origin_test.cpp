@@ -15,7 +15,7 @@ const std::string kHandshake = "/socket.io/?EIO=4&transport=polling";
 
 }  // namespace
 
-TEST_CASE("A page from another origin cannot open a session; the server's own origin can") {
+TEST_CASE("A page from another origin cannot open a session, the server's own origin can") {
   ChatdProcess chatd;
   HttpTestClient http(chatd.port());
   const std::string self = "127.0.0.1:" + std::to_string(chatd.port());

@@ -65,7 +65,7 @@ TEST_CASE("a full database refuses messages with the reason, the chat goes on, a
   std::int64_t last_id = 0;
   std::size_t stored = 0;
   {
-    ChatdProcess server({"--db-max-size", "64K"}, db);
+    ChatdProcess server({"--db-max-size", "64K", "--rate-limit", "0"}, db);  // fills it fast
     SocketIoTestClient alice(server.port());
     SocketIoTestClient bob(server.port());
     alice.join("alice");
@@ -106,10 +106,10 @@ TEST_CASE("a full database refuses messages with the reason, the chat goes on, a
     CHECK(again.error == "the message could not be stored: database is full");
     CHECK(server.running());
     REQUIRE(chat_it::stop_server(server, {&alice, &carol}) == 0);
-    CHECK_THAT(server.stderr_text(), Catch::Contains("cannot store messages: database is full"));
+    CHECK_THAT(server.stderr_text(), Catch::Contains("msg=\"cannot store messages\" reason=\"database is full\""));
   }
   {
-    ChatdProcess server({"--db-max-size", "1M"}, db);
+    ChatdProcess server({"--db-max-size", "1M", "--rate-limit", "0"}, db);
     SocketIoTestClient alice(server.port());
     alice.join("alice");
     CHECK(alice.say("room again").id == last_id + 1);
@@ -143,10 +143,11 @@ TEST_CASE("when the disk refuses writes, senders hear why, the chat goes on, and
   REQUIRE(frames.size() == 3);
   CHECK(chat_it::event_as<events::UserMessage>(frames[1]).text == "before the disk filled");
   chat_it::wait_for_announcement(alice, "carol connected");
-  CHECK(HttpTestClient(server.port()).get("/healthz").status == 200);
+  CHECK(HttpTestClient(server.port()).get("/healthz").status == 503);  // the database takes no write
 
   // The condition clears: the next message is stored, with no restart.
   set_file_size_limit(server.pid(), RLIM_INFINITY);
+  CHECK(HttpTestClient(server.port()).get("/healthz").status == 200);
   const auto after = alice.say("the disk takes writes again");
   CHECK(after.id == before.id + 1);
   const auto live = chat_it::event_as<events::UserMessage>(carol.wait_for_event(events::kUserMessage));
@@ -154,7 +155,7 @@ TEST_CASE("when the disk refuses writes, senders hear why, the chat goes on, and
   CHECK(chat_it::event_as<events::UserMessage>(bob.wait_for_event(events::kUserMessage)).text == live.text);
 
   REQUIRE(chat_it::stop_server(server, {&alice, &bob, &carol}) == 0);
-  CHECK_THAT(server.stderr_text(), Catch::Contains("storing messages again (2 refused meanwhile)"));
+  CHECK_THAT(server.stderr_text(), Catch::Contains("msg=\"storing messages again\" refused_meanwhile=2"));
   HistoryDatabase database(server.db());
   CHECK(database.integrity_check() == "ok");
   const auto rows = database.rows();
@@ -210,7 +211,7 @@ TEST_CASE("a read-only database stops chatd at start with a clear message", "[st
     FAIL("chatd started on a read-only database");
   } catch (const std::runtime_error& error) {
     CHECK_THAT(error.what(), Catch::Contains("chatd exited before it was ready") &&
-                                 Catch::Contains("chatd: database " + db.string() +
+                                 Catch::Contains("database " + db.string() +
                                                  " is read-only; chatd needs to write to it"));
   }
 }

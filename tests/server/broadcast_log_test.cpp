@@ -8,8 +8,8 @@ using chatd::chat::BroadcastOffset;
 
 namespace {
 
-BroadcastLog::Entry entry(std::uint64_t seq, std::int64_t at) {
-  return BroadcastLog::Entry{seq, at, 0, chat::sio::make_event("announcement", nlohmann::json::array({"x"}))};
+BroadcastLog::Entry entry(std::uint64_t seq, std::int64_t at, std::size_t bytes = 10) {
+  return BroadcastLog::Entry{seq, at, 0, chat::sio::make_event("announcement", nlohmann::json::array({"x"})), bytes};
 }
 
 std::vector<std::uint64_t> seqs(const std::optional<std::vector<const BroadcastLog::Entry*>>& entries) {
@@ -38,7 +38,7 @@ TEST_CASE("Broadcast offsets round-trip and refuse anything else") {
 }
 
 TEST_CASE("The broadcast log gives what followed an offset, or nothing once it is gone") {
-  BroadcastLog log(3);
+  BroadcastLog log(3, 1000);
   CHECK(seqs(log.after(0)).empty());
   CHECK_FALSE(log.after(1));  // from the future
   for (std::uint64_t seq = 1; seq <= 3; ++seq) log.append(entry(seq, static_cast<std::int64_t>(seq) * 10));
@@ -56,4 +56,20 @@ TEST_CASE("The broadcast log gives what followed an offset, or nothing once it i
   CHECK(log.size() == 1);
   CHECK_FALSE(log.after(2));
   CHECK(seqs(log.after(3)) == std::vector<std::uint64_t>{4});
+}
+
+TEST_CASE("The broadcast log drops its oldest entries beyond its byte bound") {
+  BroadcastLog log(100, 250);
+  log.append(entry(1, 0, 100));
+  log.append(entry(2, 0, 100));
+  CHECK(log.complete());
+  log.append(entry(3, 0, 100));  // 300 > 250: the first goes
+  CHECK(log.bytes() == 200);
+  CHECK_FALSE(log.after(0));
+  CHECK(seqs(log.after(1)) == std::vector<std::uint64_t>{2, 3});
+  log.append(entry(4, 0, 1000));  // bigger than the bound: nothing is left
+  CHECK(log.size() == 0);
+  CHECK(log.bytes() == 0);
+  CHECK(seqs(log.after(4)).empty());
+  CHECK_FALSE(log.after(3));
 }

@@ -208,3 +208,34 @@ TEST_CASE("Recovery: a session expires after the window") {
   std::this_thread::sleep_for(std::chrono::milliseconds(60));
   CHECK_FALSE(resume(run, 3, alice));
 }
+
+TEST_CASE("Recovery: beyond the cap on kept sessions, the oldest cannot resume") {
+  TemporaryDirectory dir;
+  chatd::store::SqliteHistoryStore store(dir.path() / "chat.db");
+  chatd::store::SqliteSessionStore sessions(dir.path() / "chat.db");
+  RecordingOutbox outbox;
+  ChatService chat({.recovery_window = kWindow, .max_resumable_sessions = 1}, store, sessions, outbox);
+  Client alice, bob;
+  chat.connect(1, std::nullopt, [&](const auto& token) { alice.token = token.value(); });
+  chat.on_nickname(1, NicknameRequest{"alice", 1});
+  chat.connect(2, std::nullopt, [&](const auto& token) { bob.token = token.value(); });
+  chat.on_nickname(2, NicknameRequest{"bob", 1});
+  chat.connect(3, std::nullopt, [](const auto&) {});
+  chat.on_nickname(3, NicknameRequest{"carol", 1});
+  const auto last_offset = [&](ClientId id) {
+    std::string offset;
+    for (const auto& packet : outbox.take(id)) {
+      if (const auto data = payload(packet); packet[0] == '2' && data.back().is_string()) offset = data.back();
+    }
+    return offset;
+  };
+  alice.offset = last_offset(1);
+  bob.offset = last_offset(2);
+  chat.disconnect(1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));  // "oldest" is by the millisecond
+  chat.disconnect(2);  // alice's kept session makes room for bob's
+
+  CHECK_FALSE(chat.connect(4, ResumeRequest{alice.token, alice.offset}, [](const auto&) {}));
+  CHECK(chat.connect(5, ResumeRequest{bob.token, bob.offset}, [](const auto&) {}));
+  sessions.flush();
+}

@@ -96,7 +96,7 @@ TEST_CASE("A message is stored, acked to its sender and sent to everyone else") 
   CHECK(f.outbox.take(3).empty());
 }
 
-TEST_CASE("Refused messages get a reason; nothing is stored or broadcast") {
+TEST_CASE("Refused messages get a reason, and nothing is stored or broadcast") {
   ChatFixture f;
   f.chat.connect(1);
   f.say(1, "too early", 1);
@@ -168,7 +168,7 @@ TEST_CASE("History is replayed on join, oldest first, marked as history") {
   CHECK(payload(inbox[4])[0] == "nicknames");
 }
 
-TEST_CASE("Leaving announces it and updates the list; unnamed clients leave silently") {
+TEST_CASE("Leaving announces it and updates the list, unnamed clients leave silently") {
   ChatFixture f;
   f.join(1, "alice");
   f.join(2, "bob");

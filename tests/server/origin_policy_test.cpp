@@ -4,7 +4,7 @@
 
 using chatd::transport::OriginPolicy;
 
-TEST_CASE("Origins: absent, same host and localhost pass; others need the allow-list") {
+TEST_CASE("Origins: absent, same host and localhost pass, others need the allow-list") {
   const OriginPolicy policy;
   CHECK(policy.allows("", "chat.example:3000"));
   CHECK(policy.allows("https://chat.example:3000", "chat.example:3000"));

@@ -46,7 +46,7 @@ TEST_CASE("The abuse limits can be lifted with 0, except the burst") {
   CHECK(std::get<std::string>(parse({"--rate-burst", "0"})) == "--rate-burst expects a number from 1 to 1000000");
 }
 
-TEST_CASE("Flags and environment variables set options; flags win") {
+TEST_CASE("Flags and environment variables set options, and flags win") {
   environment = {{"PORT", "4000"}, {"CHATD_HISTORY", "5"}, {"CHATD_HEADLESS", "1"}};
   auto options = std::get<ServerOptions>(parse({}));
   CHECK(options.port == 4000);
