@@ -227,8 +227,8 @@ std::vector<StoredMessage> SqliteHistoryStore::range(std::int64_t after, std::in
 }
 
 std::optional<std::string> SqliteHistoryStore::check_writable(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(probe_mutex_, timeout);
-  if (!lock) return "an earlier health check is still waiting for the database";
+  // Checks take turns; each waits for the database at most `timeout`.
+  std::lock_guard lock(probe_mutex_);
   // A real write: taking the write lock alone would not notice a full disk.
   sqlite3_busy_timeout(probe_db_, static_cast<int>(timeout.count()));
   std::optional<std::string> error;
