@@ -14,6 +14,7 @@
 #include "conformance/conformance_namespace.hpp"
 #include "conformance/engineio_echo.hpp"
 #include "engineio/engineio_server.hpp"
+#include "engineio/send_pool.hpp"
 #include "log/logger.hpp"
 #include "metrics/metrics.hpp"
 #include "server_options.hpp"
@@ -99,7 +100,11 @@ int run_chat(const ServerOptions& options, const sigset_t& signals) {
                                   {"max_connections", options.max_connections},
                                   {"headless", options.headless ? "true" : "false"}});
   metrics::Metrics metrics;
-  store::SqliteHistoryStore history(options.db, 1024, options.db_max_size);
+  // A committed batch's acks and broadcasts wake the send threads once.
+  store::SqliteHistoryStore history(options.db, 1024, options.db_max_size, [](const std::function<void()>& report) {
+    eio::DeferredScheduling scope;
+    report();
+  });
   store::SqliteSessionStore sessions(options.db);
   sio::SocketIoServer socketio({}, &metrics);
   sio::ChatNamespace chat_namespace(socketio);

@@ -269,16 +269,18 @@ void ChatService::deliver_stored(ClientId sender, std::optional<std::uint64_t> a
 }
 
 void ChatService::publish(const std::vector<ClientId>& to, ::chat::sio::Packet packet, std::int64_t skipped) {
-  if (recovery()) {
-    const auto now = now_ms();
-    const BroadcastOffset offset{boot_, ++seq_, last_delivered_};
-    packet.data.push_back(offset.to_string());
-    // Kept twice the window: a silent connection is noticed only after the
-    // heartbeat times out, so a client may have missed a little before it left.
-    log_.trim(now - 2 * config_.recovery_window.count());
-    log_.append(BroadcastLog::Entry{offset.seq, now, skipped, packet, approximate_size(packet)});
-  }
+  if (!recovery()) return outbox_.broadcast(to, packet);
+  const auto now = now_ms();
+  const BroadcastOffset offset{boot_, ++seq_, last_delivered_};
+  packet.data.push_back(offset.to_string());
   outbox_.broadcast(to, packet);
+  // Kept twice the window: a silent connection is noticed only after the
+  // heartbeat times out, so a client may have missed a little before it left.
+  // Moved, not copied, into the log (both under the mutex: a resume sees it
+  // logged and broadcast at once): one deep copy of JSON less per broadcast.
+  log_.trim(now - 2 * config_.recovery_window.count());
+  const auto bytes = approximate_size(packet);
+  log_.append(BroadcastLog::Entry{offset.seq, now, skipped, std::move(packet), bytes});
 }
 
 void ChatService::publish_nicknames(const std::vector<ClientId>& to) {

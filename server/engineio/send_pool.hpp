@@ -21,7 +21,8 @@ class SendPool {
   SendPool(const SendPool&) = delete;
   SendPool& operator=(const SendPool&) = delete;
 
-  // Asks a send thread to flush this session's queue.
+  // Asks a send thread to flush this session's queue (deferred while a
+  // DeferredScheduling is alive on the calling thread).
   void schedule(std::shared_ptr<Session> session);
   // The same for many sessions, with one lock and one wake-up round.
   void schedule(std::vector<std::shared_ptr<Session>>& sessions);
@@ -52,6 +53,23 @@ class ScheduleBatch {
  private:
   SendPool& pool_;
   std::vector<std::shared_ptr<Session>> sessions_;
+};
+
+// While one is alive on a thread, the sessions that thread makes ready are
+// only collected, and scheduled together when the outermost one ends: the
+// SQLite writer reports a whole committed batch (acks and broadcasts of many
+// messages) and then wakes the send threads once, instead of once or more per
+// message. Each wake-up is a context switch; on a server confined to one core
+// they were the largest cost of storing a message (profiled in S6).
+class DeferredScheduling {
+ public:
+  DeferredScheduling();
+  ~DeferredScheduling();
+  DeferredScheduling(const DeferredScheduling&) = delete;
+  DeferredScheduling& operator=(const DeferredScheduling&) = delete;
+
+ private:
+  bool outermost_;
 };
 
 }  // namespace chatd::eio

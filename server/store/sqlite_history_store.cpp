@@ -132,8 +132,8 @@ std::vector<StoredMessage> read_messages(sqlite3_stmt* statement) {
 }  // namespace
 
 SqliteHistoryStore::SqliteHistoryStore(const std::filesystem::path& path, std::size_t max_batch,
-                                       std::uint64_t max_size_bytes)
-    : max_batch_(max_batch == 0 ? 1 : max_batch) {
+                                       std::uint64_t max_size_bytes, ReportScope report_scope)
+    : max_batch_(max_batch == 0 ? 1 : max_batch), report_scope_(std::move(report_scope)) {
   try {
     if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
     writer_db_ = open_database(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
@@ -282,8 +282,15 @@ void SqliteHistoryStore::commit_batch(std::vector<Pending>& batch) {
   const auto refused = static_cast<std::size_t>(
       std::count_if(results.begin(), results.end(), [](const AppendResult& result) { return !result.stored; }));
   note_write_outcome(refused, reason);
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (batch[i].done) batch[i].done(std::move(results[i]));
+  const auto report = [&] {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (batch[i].done) batch[i].done(std::move(results[i]));
+    }
+  };
+  if (report_scope_) {
+    report_scope_(report);
+  } else {
+    report();
   }
 }
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -27,8 +28,12 @@ class SqliteHistoryStore final : public HistoryStore {
   // std::runtime_error with SQLite's message when the file cannot be used.
   // `max_size_bytes` caps the database file (0: no cap); a message that
   // would grow it beyond is refused with "database is full".
+  // `report_scope`, when given, runs the reports (callbacks) of each
+  // committed batch; it may wrap them, e.g. so that the writes they queue
+  // are handed to the send threads once per batch.
+  using ReportScope = std::function<void(const std::function<void()>& report)>;
   explicit SqliteHistoryStore(const std::filesystem::path& path, std::size_t max_batch = 1024,
-                              std::uint64_t max_size_bytes = 0);
+                              std::uint64_t max_size_bytes = 0, ReportScope report_scope = {});
   ~SqliteHistoryStore() override;
   SqliteHistoryStore(const SqliteHistoryStore&) = delete;
   SqliteHistoryStore& operator=(const SqliteHistoryStore&) = delete;
@@ -56,6 +61,7 @@ class SqliteHistoryStore final : public HistoryStore {
   void note_write_outcome(std::size_t refused, const std::string& reason);
 
   const std::size_t max_batch_;
+  const ReportScope report_scope_;
   sqlite3* writer_db_ = nullptr;
   sqlite3* reader_db_ = nullptr;
   sqlite3_stmt* insert_ = nullptr;

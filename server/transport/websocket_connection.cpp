@@ -7,13 +7,6 @@
 
 namespace chatd::transport {
 
-bool WebSocketConnection::write(const eio::Frame& frame) {
-  std::lock_guard lock(mutex_);
-  if (!connection_) return false;
-  const int opcode = frame.binary ? MG_WEBSOCKET_OPCODE_BINARY : MG_WEBSOCKET_OPCODE_TEXT;
-  return mg_websocket_write(connection_, opcode, frame.bytes.data(), frame.bytes.size()) > 0;
-}
-
 namespace {
 
 // A server-to-client WebSocket frame header (RFC 6455, 5.2): FIN, opcode and
@@ -34,8 +27,15 @@ void append_header(std::string& out, int opcode, std::size_t length) {
 
 }  // namespace
 
+bool WebSocketConnection::write(const eio::Frame& frame) {
+  std::string buffer;
+  buffer.reserve(frame.bytes.size() + 10);
+  append_header(buffer, frame.binary ? MG_WEBSOCKET_OPCODE_BINARY : MG_WEBSOCKET_OPCODE_TEXT, frame.bytes.size());
+  buffer.append(frame.bytes);
+  return write_bytes(buffer);
+}
+
 bool WebSocketConnection::write_all(std::span<const eio::SharedFrame> frames) {
-  if (frames.size() == 1) return write(*frames.front());
   std::size_t total = 0;
   for (const auto& frame : frames) total += frame->bytes.size() + 10;
   std::string buffer;
@@ -44,6 +44,13 @@ bool WebSocketConnection::write_all(std::span<const eio::SharedFrame> frames) {
     append_header(buffer, frame->binary ? MG_WEBSOCKET_OPCODE_BINARY : MG_WEBSOCKET_OPCODE_TEXT, frame->bytes.size());
     buffer.append(frame->bytes);
   }
+  return write_bytes(buffer);
+}
+
+// Header and payload in one mg_write, not mg_websocket_write: that one writes
+// the header and the payload with a system call each, which with TCP_NODELAY
+// sends two TCP segments per frame (profiled: 60 % of chatd's time in S1).
+bool WebSocketConnection::write_bytes(const std::string& buffer) {
   std::lock_guard lock(mutex_);
   if (!connection_) return false;
   // CivetWeb answers pings on its own thread with the connection lock held;

@@ -22,6 +22,7 @@ class WebSocketConnection final : public eio::FrameSink,
  public:
   explicit WebSocketConnection(mg_connection* connection) : connection_(connection) {}
 
+  // One frame: header and payload in one system call.
   bool write(const eio::Frame& frame) override;
   // All queued frames in one buffer and one write: one system call per flush.
   bool write_all(std::span<const eio::SharedFrame> frames) override;
@@ -39,6 +40,8 @@ class WebSocketConnection final : public eio::FrameSink,
   bool fragments_binary = false;
 
  private:
+  bool write_bytes(const std::string& buffer);
+
   std::mutex mutex_;
   mg_connection* connection_;
 };

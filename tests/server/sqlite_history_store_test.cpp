@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -37,6 +38,33 @@ TEST_CASE("Appends are committed, numbered in order and reported after commit") 
   CHECK(recent[2].text == "message 499");
   CHECK(recent[2].ts == 1499);
   CHECK(recent[2].from == "alice");
+}
+
+TEST_CASE("A report scope wraps the reports of each committed batch") {
+  TemporaryDirectory dir;
+  std::atomic<int> scopes{0};
+  std::atomic<bool> inside{false};
+  SqliteHistoryStore store(dir.path() / "chat.db", 16, 0, [&](const std::function<void()>& report) {
+    ++scopes;
+    inside = true;
+    report();
+    inside = false;
+  });
+  constexpr int kMessages = 100;
+  std::atomic<int> reported{0};
+  std::atomic<int> reported_outside{0};
+  for (int i = 0; i < kMessages; ++i) {
+    store.append(NewMessage{"alice", "message " + std::to_string(i), 1000 + i}, [&](AppendResult result) {
+      REQUIRE(result.stored);
+      ++reported;
+      if (!inside) ++reported_outside;
+    });
+  }
+  store.flush();
+  CHECK(reported == kMessages);
+  CHECK(reported_outside == 0);
+  CHECK(scopes >= kMessages / 16);  // batches hold at most 16
+  CHECK(scopes <= kMessages);
 }
 
 TEST_CASE("History survives reopening, and the schema version is recorded") {

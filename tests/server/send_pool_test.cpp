@@ -1,0 +1,82 @@
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engineio/send_pool.hpp"
+#include "engineio/session.hpp"
+
+using chatd::eio::DeferredScheduling;
+using chatd::eio::Frame;
+using chatd::eio::FrameSink;
+using chatd::eio::SendPool;
+using chatd::eio::Session;
+
+namespace {
+
+// Records what the send threads wrote.
+class RecordingSink final : public FrameSink {
+ public:
+  bool write(const Frame& frame) override {
+    std::lock_guard lock(mutex_);
+    written_.push_back(frame.bytes);
+    changed_.notify_all();
+    return true;
+  }
+  void close(std::uint16_t, std::string_view) override {}
+
+  std::vector<std::string> written() {
+    std::lock_guard lock(mutex_);
+    return written_;
+  }
+  // Waits (bounded, generously) until `count` frames were written; returns them.
+  std::vector<std::string> wait_for(std::size_t count) {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, std::chrono::seconds(10), [&] { return written_.size() >= count; });
+    return written_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<std::string> written_;
+};
+
+}  // namespace
+
+TEST_CASE("Sessions made ready inside a DeferredScheduling are flushed once the outermost one ends") {
+  SendPool pool(2);
+  auto sink_a = std::make_shared<RecordingSink>();
+  auto sink_b = std::make_shared<RecordingSink>();
+  auto a = std::make_shared<Session>("a", sink_a, pool, 1 << 20, "127.0.0.1", nullptr);
+  auto b = std::make_shared<Session>("b", sink_b, pool, 1 << 20, "127.0.0.1", nullptr);
+  {
+    DeferredScheduling outer;
+    a->send(chatd::eio::make_frame("4one"));
+    {
+      DeferredScheduling inner;
+      b->send(chatd::eio::make_frame("4two"));
+    }
+    a->send(chatd::eio::make_frame("4three"));
+    // No send thread has heard of either session yet.
+    CHECK(sink_a->written().empty());
+    CHECK(sink_b->written().empty());
+  }
+  CHECK(sink_a->wait_for(2) == std::vector<std::string>{"4one", "4three"});
+  CHECK(sink_b->wait_for(1) == std::vector<std::string>{"4two"});
+  pool.stop();
+}
+
+TEST_CASE("Without a DeferredScheduling, a queued frame is flushed by the pool") {
+  SendPool pool(1);
+  auto sink = std::make_shared<RecordingSink>();
+  auto session = std::make_shared<Session>("s", sink, pool, 1 << 20, "127.0.0.1", nullptr);
+  session->send(chatd::eio::make_frame("4hello"));
+  CHECK(sink->wait_for(1) == std::vector<std::string>{"4hello"});
+  pool.stop();
+}
