@@ -13,7 +13,7 @@ std::string render_prometheus(const Metrics& m, const ConnectionCounts& connecti
               m.sessions_opened.value());
   out.counter("chatd_engineio_sessions_closed_total", "Engine.IO sessions closed", m.sessions_closed.value());
   out.counter("chatd_engineio_sessions_refused_total",
-              "Engine.IO handshakes refused because the server was full (--max-connections)",
+              "Engine.IO handshakes refused by --max-connections or --max-connections-per-address",
               m.sessions_refused.value());
   out.counter("chatd_engineio_send_queue_overflows_total",
               "Sessions closed because their bounded send queue overflowed (client too slow)",
