@@ -8,9 +8,8 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <string>
 #include <vector>
-
-#include "chat/socketio_packet.hpp"
 
 namespace chatd::chat {
 
@@ -20,7 +19,7 @@ class BroadcastLog {
     std::uint64_t seq = 0;
     std::int64_t at = 0;            // ms since the epoch
     std::int64_t skip_session = 0;  // the session the broadcast left out (0: none)
-    ::chat::sio::Packet packet;     // with its offset argument
+    std::string packet;             // encoded, with its offset argument
     std::size_t bytes = 0;          // about what it holds, for the byte bound
   };
 

@@ -3,19 +3,22 @@
 // layer (Socket.IO today; a cross-instance fan-out later), so the chat service
 // knows nothing of transports. Calls must not block: they only queue.
 
+#include <string>
 #include <vector>
 
 #include "chat/client_id.hpp"
-#include "chat/socketio_packet.hpp"
 
 namespace chatd::chat {
 
 class ChatOutbox {
  public:
   virtual ~ChatOutbox() = default;
-  virtual void send(ClientId to, const ::chat::sio::Packet& packet) = 0;
-  // Encodes once; the same bytes go to every recipient.
-  virtual void broadcast(const std::vector<ClientId>& to, const ::chat::sio::Packet& packet) = 0;
+  // `packet` is one Socket.IO packet as the codec encodes it
+  // (chat::events::encode_text and friends): encoded once by the chat
+  // service, the same bytes go to every recipient of a broadcast and into the
+  // recovery log.
+  virtual void send(ClientId to, const std::string& packet) = 0;
+  virtual void broadcast(const std::vector<ClientId>& to, const std::string& packet) = 0;
 };
 
 }  // namespace chatd::chat

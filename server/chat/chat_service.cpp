@@ -34,14 +34,8 @@ constexpr std::size_t kMaxResumedMessages = 1000;
 constexpr std::size_t kMaxLoggedBroadcasts = 10'000;
 constexpr std::size_t kMaxLoggedBytes = 8 << 20;
 
-// About the memory a logged packet holds: its strings and some overhead.
-std::size_t approximate_size(const ::chat::sio::Packet& packet) {
-  std::size_t bytes = 128;
-  for (const auto& value : packet.data) {
-    if (value.is_string()) bytes += value.get_ref<const std::string&>().size();
-  }
-  return bytes;
-}
+// About the memory a logged packet holds: its text and the entry around it.
+std::size_t approximate_size(const std::string& packet) { return packet.capacity() + 64; }
 
 }  // namespace
 
@@ -100,14 +94,14 @@ bool ChatService::resume(ClientId client, const ResumeRequest& request, const We
   const std::int64_t session = member.session;
   members_.emplace(client, std::move(member));
   by_nickname_.emplace(key, client);
-  publish(joined_except(client), events::encode(events::Announcement{nickname + " connected"}), session);
+  publish(joined_except(client), events::encode_text(events::Announcement{nickname + " connected"}), session);
   publish_nicknames(joined_except(kNobody));
   return true;
 }
 
-std::optional<std::vector<::chat::sio::Packet>> ChatService::missed_since(const BroadcastOffset& offset,
-                                                                          std::int64_t session) const {
-  std::vector<::chat::sio::Packet> missed;
+std::optional<std::vector<std::string>> ChatService::missed_since(const BroadcastOffset& offset,
+                                                                 std::int64_t session) const {
+  std::vector<std::string> missed;
   std::uint64_t seen = offset.seq;
   if (offset.boot != boot_ || offset.seq == 0) {
     // The offset predates this run: what it missed of earlier runs is the
@@ -117,8 +111,8 @@ std::optional<std::vector<::chat::sio::Packet>> ChatService::missed_since(const 
     if (stored.size() > kMaxResumedMessages) return std::nullopt;
     for (const auto& message : stored) {
       if (message.session == session) continue;  // its own: the sender has it
-      auto packet = events::encode(events::UserMessage{message.from, message.text, {message.id, message.ts, false}});
-      packet.data.push_back(BroadcastOffset{boot_, 0, message.id}.to_string());
+      auto packet = events::encode_text(events::UserMessage{message.from, message.text, {message.id, message.ts, false}});
+      ::chat::sio::append_string_argument(packet, BroadcastOffset{boot_, 0, message.id}.to_string());
       missed.push_back(std::move(packet));
     }
     seen = 0;
@@ -167,7 +161,7 @@ void ChatService::disconnect(ClientId client, bool resumable) {
     forget_departed(now);
   }
   const auto others = joined_except(client);
-  publish(others, events::encode(events::Announcement{member.nickname + " disconnected"}), member.session);
+  publish(others, events::encode_text(events::Announcement{member.nickname + " disconnected"}), member.session);
   publish_nicknames(others);
 }
 
@@ -176,9 +170,9 @@ void ChatService::on_nickname(ClientId client, const events::NicknameRequest& re
   const auto answer = [&](bool refused, std::string reason) {
     if (refused) log::debug("nickname refused", {{"client", client}, {"reason", reason}});
     if (request.ack_id) {
-      outbox_.send(client, events::encode_ack(*request.ack_id, events::NicknameAck{refused, std::move(reason)}));
+      outbox_.send(client, events::encode_ack_text(*request.ack_id, events::NicknameAck{refused, std::move(reason)}));
     } else if (refused) {
-      outbox_.send(client, events::encode(events::ChatError{std::string(events::kNickname), std::move(reason)}));
+      outbox_.send(client, events::encode_text(events::ChatError{std::string(events::kNickname), std::move(reason)}));
     }
   };
 
@@ -207,9 +201,9 @@ void ChatService::on_nickname(ClientId client, const events::NicknameRequest& re
   answer(false, {});
   log::debug("joined", {{"client", client}, {"nickname", nickname}});
   for (const auto& message : recent_) {
-    outbox_.send(client, events::encode(events::UserMessage{message.from, message.text, {message.id, message.ts, true}}));
+    outbox_.send(client, events::encode_text(events::UserMessage{message.from, message.text, {message.id, message.ts, true}}));
   }
-  publish(joined_except(client), events::encode(events::Announcement{nickname + " connected"}), member->second.session);
+  publish(joined_except(client), events::encode_text(events::Announcement{nickname + " connected"}), member->second.session);
   publish_nicknames(joined_except(kNobody));
 }
 
@@ -263,29 +257,29 @@ void ChatService::deliver_stored(ClientId sender, std::optional<std::uint64_t> a
   count(&metrics::Metrics::messages_stored);
   count(&metrics::Metrics::deliveries, recipients.size());
   if (ack_id && members_.count(sender)) {
-    outbox_.send(sender, events::encode_ack(*ack_id, events::UserMessageAck{meta, {}}));
+    outbox_.send(sender, events::encode_ack_text(*ack_id, events::UserMessageAck{meta, {}}));
   }
-  publish(recipients, events::encode(events::UserMessage{stored.from, stored.text, meta}), stored.session);
+  publish(recipients, events::encode_text(events::UserMessage{stored.from, stored.text, meta}), stored.session);
 }
 
-void ChatService::publish(const std::vector<ClientId>& to, ::chat::sio::Packet packet, std::int64_t skipped) {
+void ChatService::publish(const std::vector<ClientId>& to, std::string packet, std::int64_t skipped) {
   if (!recovery()) return outbox_.broadcast(to, packet);
   const auto now = now_ms();
   const BroadcastOffset offset{boot_, ++seq_, last_delivered_};
-  packet.data.push_back(offset.to_string());
+  ::chat::sio::append_string_argument(packet, offset.to_string());
   outbox_.broadcast(to, packet);
   // Kept twice the window: a silent connection is noticed only after the
   // heartbeat times out, so a client may have missed a little before it left.
-  // Moved, not copied, into the log (both under the mutex: a resume sees it
-  // logged and broadcast at once): one deep copy of JSON less per broadcast.
+  // Logged under the mutex with the broadcast: a resume sees it logged and
+  // broadcast at once.
   log_.trim(now - 2 * config_.recovery_window.count());
   const auto bytes = approximate_size(packet);
   log_.append(BroadcastLog::Entry{offset.seq, now, skipped, std::move(packet), bytes});
 }
 
 void ChatService::publish_nicknames(const std::vector<ClientId>& to) {
-  auto packet = events::encode(nicknames());
-  if (recovery()) packet.data.push_back(BroadcastOffset{boot_, seq_, last_delivered_}.to_string());
+  auto packet = events::encode_text(nicknames());
+  if (recovery()) ::chat::sio::append_string_argument(packet, BroadcastOffset{boot_, seq_, last_delivered_}.to_string());
   outbox_.broadcast(to, packet);
 }
 
@@ -294,13 +288,13 @@ void ChatService::refuse(ClientId client, std::string_view event, std::optional<
   log::debug("request refused", {{"client", client}, {"event", event}, {"reason", reason}});
   if (ack_id) {
     if (event == events::kNickname) {
-      outbox_.send(client, events::encode_ack(*ack_id, events::NicknameAck{true, reason}));
+      outbox_.send(client, events::encode_ack_text(*ack_id, events::NicknameAck{true, reason}));
     } else {
-      outbox_.send(client, events::encode_ack(*ack_id, events::UserMessageAck{std::nullopt, reason}));
+      outbox_.send(client, events::encode_ack_text(*ack_id, events::UserMessageAck{std::nullopt, reason}));
     }
     return;
   }
-  outbox_.send(client, events::encode(events::ChatError{std::string(event), reason}));
+  outbox_.send(client, events::encode_text(events::ChatError{std::string(event), reason}));
 }
 
 ChatService::Member ChatService::new_member(std::string nickname, std::string token, std::int64_t session) const {

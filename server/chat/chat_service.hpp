@@ -100,7 +100,7 @@ class ChatService {
   void deliver_stored(ClientId sender, std::optional<std::uint64_t> ack_id, store::AppendResult result);
   // Tags the broadcast with its offset and keeps it for resuming sessions;
   // `skipped` is the session it leaves out (0: none).
-  void publish(const std::vector<ClientId>& to, ::chat::sio::Packet packet, std::int64_t skipped);
+  void publish(const std::vector<ClientId>& to, std::string packet, std::int64_t skipped);
   // The online list is state, not an event: it carries the current offset and
   // is not kept (a resumed client gets the list of the moment).
   void publish_nicknames(const std::vector<ClientId>& to);
@@ -108,7 +108,7 @@ class ChatService {
   // Expires sessions older than the window, and the oldest beyond the cap.
   void forget_departed(std::int64_t now);
   bool resume(ClientId client, const ResumeRequest& request, const Welcome& welcome);
-  std::optional<std::vector<::chat::sio::Packet>> missed_since(const BroadcastOffset& offset,
+  std::optional<std::vector<std::string>> missed_since(const BroadcastOffset& offset,
                                                                std::int64_t session) const;
   // Adds to one of the counters, when there are metrics. A refusal by the
   // rate limiter is counted with: count(&metrics::Metrics::rate_limited);

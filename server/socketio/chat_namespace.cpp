@@ -52,10 +52,10 @@ void ChatNamespace::on_invalid_packet(SocketId socket, const std::string& reason
   chat_->refuse(socket, "", std::nullopt, reason);
 }
 
-void ChatNamespace::send(chat::ClientId to, const ::chat::sio::Packet& packet) { server_.send(to, packet); }
+void ChatNamespace::send(chat::ClientId to, const std::string& packet) { server_.send_encoded(to, packet); }
 
-void ChatNamespace::broadcast(const std::vector<chat::ClientId>& to, const ::chat::sio::Packet& packet) {
-  server_.broadcast(to, packet);
+void ChatNamespace::broadcast(const std::vector<chat::ClientId>& to, const std::string& packet) {
+  server_.broadcast_encoded(to, packet);
 }
 
 }  // namespace chatd::sio

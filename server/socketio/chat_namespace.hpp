@@ -23,8 +23,8 @@ class ChatNamespace final : public NamespaceHandler, public chat::ChatOutbox {
   void on_invalid_packet(SocketId socket, const std::string& reason) override;
 
   // chat::ChatOutbox
-  void send(chat::ClientId to, const ::chat::sio::Packet& packet) override;
-  void broadcast(const std::vector<chat::ClientId>& to, const ::chat::sio::Packet& packet) override;
+  void send(chat::ClientId to, const std::string& packet) override;
+  void broadcast(const std::vector<chat::ClientId>& to, const std::string& packet) override;
 
  private:
   SocketIoServer& server_;

@@ -21,16 +21,21 @@ struct SocketIoServer::Socket {
 
 namespace {
 
+eio::SharedFrame to_frame(std::string_view encoded) {
+  return eio::make_frame(::chat::eio::encode_text_frame(::chat::eio::PacketType::Message, encoded));
+}
+
 std::vector<eio::SharedFrame> to_frames(const packet::Packet& p, const std::vector<std::string>& attachments) {
   std::vector<eio::SharedFrame> frames;
   frames.reserve(1 + attachments.size());
-  frames.push_back(eio::make_frame(::chat::eio::encode_text_frame(::chat::eio::PacketType::Message, packet::encode(p))));
+  frames.push_back(to_frame(packet::encode(p)));
   for (const auto& attachment : attachments) frames.push_back(eio::make_frame(attachment, /*binary=*/true));
   return frames;
 }
 
-bool is_event(const packet::Packet& p) {
-  return p.type == packet::PacketType::Event || p.type == packet::PacketType::BinaryEvent;
+bool is_event(std::string_view encoded) {
+  return !encoded.empty() && (encoded.front() == '0' + static_cast<int>(packet::PacketType::Event) ||
+                              encoded.front() == '0' + static_cast<int>(packet::PacketType::BinaryEvent));
 }
 
 packet::Packet connect_error(const std::string& nsp, std::string_view message) {
@@ -182,13 +187,22 @@ void SocketIoServer::send(SocketId to, const packet::Packet& p, const std::vecto
   auto session = session_of(to);
   if (!session) return;
   // Counted before queueing, so that a client that got it sees it counted.
-  if (metrics_ && is_event(p)) metrics_->events_sent.add();
+  if (metrics_ && (p.type == packet::PacketType::Event || p.type == packet::PacketType::BinaryEvent)) {
+    metrics_->events_sent.add();
+  }
   session->send(to_frames(p, attachments));
 }
 
-void SocketIoServer::broadcast(const std::vector<SocketId>& to, const packet::Packet& p) {
+void SocketIoServer::send_encoded(SocketId to, std::string_view encoded) {
+  auto session = session_of(to);
+  if (!session) return;
+  if (metrics_ && is_event(encoded)) metrics_->events_sent.add();
+  session->send(to_frame(encoded));
+}
+
+void SocketIoServer::broadcast_encoded(const std::vector<SocketId>& to, std::string_view encoded) {
   if (to.empty()) return;
-  const auto frame = to_frames(p, {}).front();  // encoded once for every recipient
+  const auto frame = to_frame(encoded);  // one frame for every recipient
   std::vector<std::shared_ptr<eio::Session>> sessions;
   sessions.reserve(to.size());
   {
@@ -200,7 +214,7 @@ void SocketIoServer::broadcast(const std::vector<SocketId>& to, const packet::Pa
     }
   }
   if (sessions.empty()) return;
-  if (metrics_ && is_event(p)) metrics_->events_sent.add(sessions.size());
+  if (metrics_ && is_event(encoded)) metrics_->events_sent.add(sessions.size());
   eio::ScheduleBatch batch(sessions.front()->pool());
   for (const auto& session : sessions) session->send(frame, batch);
 }

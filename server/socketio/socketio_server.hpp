@@ -36,8 +36,10 @@ class SocketIoServer final : public eio::SessionHandler {
 
   // Queues a packet (and its binary attachments) to one socket.
   void send(SocketId to, const ::chat::sio::Packet& packet, const std::vector<std::string>& attachments = {});
-  // Encodes once; the same frames go to every recipient.
-  void broadcast(const std::vector<SocketId>& to, const ::chat::sio::Packet& packet);
+  // The same for a packet already encoded (chat::sio::encode's text).
+  void send_encoded(SocketId to, std::string_view packet);
+  // One frame, the same bytes queued to every recipient.
+  void broadcast_encoded(const std::vector<SocketId>& to, std::string_view packet);
 
   // eio::SessionHandler
   void on_open(eio::Session& session) override;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "chat/json_text.hpp"
+
 namespace chat::events {
 
 namespace {
@@ -30,6 +32,15 @@ std::optional<MessageMeta> meta_from_json(const json& value) {
     meta.history = history->get<bool>();
   }
   return meta;
+}
+
+// {"history":true,"id":..,"ts":..}: the keys in nlohmann's (sorted) order.
+void append_meta(std::string& out, const MessageMeta& meta) {
+  out += meta.history ? "{\"history\":true,\"id\":" : "{\"id\":";
+  json_text::append_integer(out, meta.id);
+  out += ",\"ts\":";
+  json_text::append_integer(out, meta.ts);
+  out.push_back('}');
 }
 
 // The string argument at `index` of an event payload ([name, arg0, arg1...]).
@@ -90,6 +101,27 @@ sio::Packet encode(const ChatError& event) {
   return sio::make_event(kChatError, json::array({json{{"event", event.event}, {"reason", event.reason}}}));
 }
 
+std::string encode_text(const Announcement& event) { return sio::encode(encode(event)); }
+
+std::string encode_text(const Nicknames& event) { return sio::encode(encode(event)); }
+
+std::string encode_text(const UserMessage& event) {
+  std::string out;
+  out.reserve(64 + event.from.size() + event.text.size());
+  out += "2[";
+  json_text::append_string(out, kUserMessage);
+  out.push_back(',');
+  json_text::append_string(out, event.from);
+  out.push_back(',');
+  json_text::append_string(out, event.text);
+  out.push_back(',');
+  append_meta(out, event.meta);
+  out.push_back(']');
+  return out;
+}
+
+std::string encode_text(const ChatError& event) { return sio::encode(encode(event)); }
+
 Result<ServerEvent> decode_server_event(const sio::Packet& packet) {
   if (packet.type != sio::PacketType::Event || !packet.data.is_array() || packet.data.empty() ||
       !packet.data.front().is_string()) {
@@ -140,6 +172,20 @@ sio::Packet encode_ack(std::uint64_t ack_id, const NicknameAck& ack) {
 sio::Packet encode_ack(std::uint64_t ack_id, const UserMessageAck& ack) {
   if (ack.meta) return sio::make_ack(ack_id, json::array({meta_to_json(*ack.meta)}));
   return sio::make_ack(ack_id, json::array({json{{"error", ack.error}}}));
+}
+
+std::string encode_ack_text(std::uint64_t ack_id, const NicknameAck& ack) {
+  return sio::encode(encode_ack(ack_id, ack));
+}
+
+std::string encode_ack_text(std::uint64_t ack_id, const UserMessageAck& ack) {
+  if (!ack.meta) return sio::encode(encode_ack(ack_id, ack));
+  std::string out = "3";
+  out += std::to_string(ack_id);
+  out.push_back('[');
+  append_meta(out, *ack.meta);
+  out.push_back(']');
+  return out;
 }
 
 Result<NicknameAck> decode_nickname_ack(const sio::Packet& packet) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "chat/json_text.hpp"
+
 namespace chat::sio {
 
 namespace {
@@ -161,6 +163,14 @@ std::string encode(const Packet& packet) {
     out += packet.data.dump(-1, ' ', false, json::error_handler_t::replace);
   }
   return out;
+}
+
+void append_string_argument(std::string& encoded, std::string_view value) {
+  if (encoded.empty() || encoded.back() != ']') return;  // not an argument list: nothing to add to
+  encoded.pop_back();
+  if (encoded.back() != '[') encoded.push_back(',');
+  json_text::append_string(encoded, value);
+  encoded.push_back(']');
 }
 
 Packet make_event(std::string_view name, nlohmann::json args, std::optional<std::uint64_t> ack_id) {

@@ -1,14 +1,13 @@
 #include "recording_outbox.hpp"
 
-void RecordingOutbox::send(chatd::chat::ClientId to, const chat::sio::Packet& packet) {
+void RecordingOutbox::send(chatd::chat::ClientId to, const std::string& packet) {
   std::lock_guard lock(mutex_);
-  inboxes_[to].push_back(chat::sio::encode(packet));
+  inboxes_[to].push_back(packet);
 }
 
-void RecordingOutbox::broadcast(const std::vector<chatd::chat::ClientId>& to, const chat::sio::Packet& packet) {
-  const std::string encoded = chat::sio::encode(packet);
+void RecordingOutbox::broadcast(const std::vector<chatd::chat::ClientId>& to, const std::string& packet) {
   std::lock_guard lock(mutex_);
-  for (const auto id : to) inboxes_[id].push_back(encoded);
+  for (const auto id : to) inboxes_[id].push_back(packet);
 }
 
 std::vector<std::string> RecordingOutbox::take(chatd::chat::ClientId client) {

@@ -1,6 +1,6 @@
 #pragma once
-// A ChatOutbox that records what the chat service sends, encoded as on the
-// wire, so tests can read each client's inbox in order.
+// A ChatOutbox that records what the chat service sends (Socket.IO packet
+// text, as on the wire), so tests can read each client's inbox in order.
 
 #include <map>
 #include <mutex>
@@ -11,8 +11,8 @@
 
 class RecordingOutbox final : public chatd::chat::ChatOutbox {
  public:
-  void send(chatd::chat::ClientId to, const chat::sio::Packet& packet) override;
-  void broadcast(const std::vector<chatd::chat::ClientId>& to, const chat::sio::Packet& packet) override;
+  void send(chatd::chat::ClientId to, const std::string& packet) override;
+  void broadcast(const std::vector<chatd::chat::ClientId>& to, const std::string& packet) override;
 
   // Everything `client` received, as Socket.IO packet text, then forgets it.
   std::vector<std::string> take(chatd::chat::ClientId client);

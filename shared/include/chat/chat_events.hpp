@@ -85,6 +85,14 @@ sio::Packet encode(const Nicknames& event);
 sio::Packet encode(const UserMessage& event);
 sio::Packet encode(const ChatError& event);
 
+// The same events and acks as Socket.IO packet text: what
+// sio::encode(encode(...)) gives. The message and its ack, sent for every
+// chat message, are written directly without building JSON values.
+std::string encode_text(const Announcement& event);
+std::string encode_text(const Nicknames& event);
+std::string encode_text(const UserMessage& event);
+std::string encode_text(const ChatError& event);
+
 // Reads a server event (client side).
 Result<ServerEvent> decode_server_event(const sio::Packet& packet);
 
@@ -102,6 +110,9 @@ struct UserMessageAck {
 
 sio::Packet encode_ack(std::uint64_t ack_id, const NicknameAck& ack);
 sio::Packet encode_ack(std::uint64_t ack_id, const UserMessageAck& ack);
+
+std::string encode_ack_text(std::uint64_t ack_id, const NicknameAck& ack);
+std::string encode_ack_text(std::uint64_t ack_id, const UserMessageAck& ack);
 
 Result<NicknameAck> decode_nickname_ack(const sio::Packet& packet);
 Result<UserMessageAck> decode_user_message_ack(const sio::Packet& packet);

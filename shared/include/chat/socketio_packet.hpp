@@ -62,6 +62,11 @@ Result<Packet> decode(std::string_view text, const DecodeLimits& limits = {});
 // replaced rather than throwing, so encoding never fails.
 std::string encode(const Packet& packet);
 
+// Adds a string as the last argument of an encoded EVENT or ACK packet (text
+// whose payload is a JSON array): how a broadcast gets its recovery offset
+// without being encoded again.
+void append_string_argument(std::string& encoded, std::string_view value);
+
 // Shorthands for the packets the chat sends most. `args` is the argument
 // list as a JSON array (a non-array value is taken as the single argument).
 Packet make_event(std::string_view name, nlohmann::json args, std::optional<std::uint64_t> ack_id = {});
