@@ -19,6 +19,9 @@ class ChatOutbox {
   // recovery log.
   virtual void send(ClientId to, const std::string& packet) = 0;
   virtual void broadcast(const std::vector<ClientId>& to, const std::string& packet) = 0;
+  // A snapshot of state (the online list): a recipient still waiting for an
+  // earlier snapshot gets only the latest, after the events queued before it.
+  virtual void broadcast_snapshot(const std::vector<ClientId>& to, const std::string& packet) = 0;
 };
 
 }  // namespace chatd::chat

@@ -280,7 +280,7 @@ void ChatService::publish(const std::vector<ClientId>& to, std::string packet, s
 void ChatService::publish_nicknames(const std::vector<ClientId>& to) {
   auto packet = events::encode_text(nicknames());
   if (recovery()) ::chat::sio::append_string_argument(packet, BroadcastOffset{boot_, seq_, last_delivered_}.to_string());
-  outbox_.broadcast(to, packet);
+  outbox_.broadcast_snapshot(to, packet);
 }
 
 void ChatService::refuse(ClientId client, std::string_view event, std::optional<std::uint64_t> ack_id,

@@ -102,7 +102,8 @@ class ChatService {
   // `skipped` is the session it leaves out (0: none).
   void publish(const std::vector<ClientId>& to, std::string packet, std::int64_t skipped);
   // The online list is state, not an event: it carries the current offset and
-  // is not kept (a resumed client gets the list of the moment).
+  // is not kept (a resumed client gets the list of the moment), and a client
+  // that has not been sent the previous list yet gets only this one.
   void publish_nicknames(const std::vector<ClientId>& to);
   void keep_departed(const std::string& token, Departed departed);
   // Expires sessions older than the window, and the oldest beyond the cap.

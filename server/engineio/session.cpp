@@ -56,13 +56,26 @@ bool Session::enqueue(std::span<const SharedFrame> frames) {
     if (queued_bytes_ + bytes > max_queued_bytes_) {
       // Drop what is queued: the reader is too slow to ever catch up.
       queue_.clear();
+      queued_snapshot_.reset();
       queued_bytes_ = 0;
       close_request_ = CloseRequest{close_code::kPolicyViolation, "outbound queue full: client too slow"};
       closing_ = true;
       overflowed = true;
     } else {
       queued_bytes_ += bytes;
-      queue_.insert(queue_.end(), frames.begin(), frames.end());
+      for (const auto& frame : frames) {
+        if (frame->snapshot) {
+          // In a join storm every join sends the whole online list to
+          // everyone: without this, each session queued every list (O(N^2)
+          // bytes per session) while the send threads fell behind.
+          if (queued_snapshot_) {
+            queued_bytes_ -= queue_[*queued_snapshot_]->bytes.size();
+            queue_[*queued_snapshot_] = nullptr;
+          }
+          queued_snapshot_ = queue_.size();
+        }
+        queue_.push_back(frame);
+      }
     }
     schedule = !flush_scheduled_;
     flush_scheduled_ = true;
@@ -96,8 +109,11 @@ void Session::flush() {
       std::lock_guard lock(mutex_);
       sink = sink_;
       if (!queue_.empty()) {
-        batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
+        for (auto& frame : queue_) {
+          if (frame) batch.push_back(std::move(frame));
+        }
         queue_.clear();
+        queued_snapshot_.reset();
         queued_bytes_ = 0;
       } else if (close_request_ && !close_sent_) {
         close = close_request_;

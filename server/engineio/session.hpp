@@ -49,7 +49,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Queues a frame for sending; never blocks. Returns false when the session
   // is closing. A full queue closes the session: a stalled reader must not
-  // make the server hold unbounded memory for it.
+  // make the server hold unbounded memory for it. A snapshot frame replaces
+  // the queued snapshot that is not sent yet: it goes to the end of the
+  // queue, after the events queued before it.
   bool send(SharedFrame frame);
   // Same, but leaves the scheduling of the flush to `batch` (broadcasts).
   bool send(SharedFrame frame, ScheduleBatch& batch);
@@ -100,7 +102,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   mutable std::mutex mutex_;  // guards the sink, the queue and the close request
   std::shared_ptr<FrameSink> sink_;
-  std::deque<SharedFrame> queue_;
+  std::deque<SharedFrame> queue_;  // null: a snapshot a later one replaced
+  std::optional<std::size_t> queued_snapshot_;  // its index in queue_
   std::size_t queued_bytes_ = 0;
   bool flush_scheduled_ = false;
   std::optional<CloseRequest> close_request_;

@@ -58,4 +58,8 @@ void ChatNamespace::broadcast(const std::vector<chat::ClientId>& to, const std::
   server_.broadcast_encoded(to, packet);
 }
 
+void ChatNamespace::broadcast_snapshot(const std::vector<chat::ClientId>& to, const std::string& packet) {
+  server_.broadcast_snapshot(to, packet);
+}
+
 }  // namespace chatd::sio

@@ -25,6 +25,7 @@ class ChatNamespace final : public NamespaceHandler, public chat::ChatOutbox {
   // chat::ChatOutbox
   void send(chat::ClientId to, const std::string& packet) override;
   void broadcast(const std::vector<chat::ClientId>& to, const std::string& packet) override;
+  void broadcast_snapshot(const std::vector<chat::ClientId>& to, const std::string& packet) override;
 
  private:
   SocketIoServer& server_;

@@ -201,8 +201,15 @@ void SocketIoServer::send_encoded(SocketId to, std::string_view encoded) {
 }
 
 void SocketIoServer::broadcast_encoded(const std::vector<SocketId>& to, std::string_view encoded) {
+  if (!to.empty()) broadcast_frame(to, to_frame(encoded));
+}
+
+void SocketIoServer::broadcast_snapshot(const std::vector<SocketId>& to, std::string_view encoded) {
   if (to.empty()) return;
-  const auto frame = to_frame(encoded);  // one frame for every recipient
+  broadcast_frame(to, eio::make_snapshot_frame(::chat::eio::encode_text_frame(::chat::eio::PacketType::Message, encoded)));
+}
+
+void SocketIoServer::broadcast_frame(const std::vector<SocketId>& to, const eio::SharedFrame& frame) {
   std::vector<std::shared_ptr<eio::Session>> sessions;
   sessions.reserve(to.size());
   {
@@ -214,7 +221,8 @@ void SocketIoServer::broadcast_encoded(const std::vector<SocketId>& to, std::str
     }
   }
   if (sessions.empty()) return;
-  if (metrics_ && is_event(encoded)) metrics_->events_sent.add(sessions.size());
+  // The frame's bytes are "4" + the Socket.IO packet.
+  if (metrics_ && is_event(std::string_view(frame->bytes).substr(1))) metrics_->events_sent.add(sessions.size());
   eio::ScheduleBatch batch(sessions.front()->pool());
   for (const auto& session : sessions) session->send(frame, batch);
 }

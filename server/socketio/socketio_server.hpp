@@ -40,6 +40,9 @@ class SocketIoServer final : public eio::SessionHandler {
   void send_encoded(SocketId to, std::string_view packet);
   // One frame, the same bytes queued to every recipient.
   void broadcast_encoded(const std::vector<SocketId>& to, std::string_view packet);
+  // The same for a snapshot of state: it replaces the one a recipient has
+  // queued and not yet been sent (eio::Frame::snapshot).
+  void broadcast_snapshot(const std::vector<SocketId>& to, std::string_view packet);
 
   // eio::SessionHandler
   void on_open(eio::Session& session) override;
@@ -49,6 +52,7 @@ class SocketIoServer final : public eio::SessionHandler {
 
  private:
   struct Socket;
+  void broadcast_frame(const std::vector<SocketId>& to, const eio::SharedFrame& frame);
   void handle_packet(eio::Session& session, Socket& socket, ::chat::sio::Packet packet,
                      std::vector<std::string> attachments);
   void invalid_packet(eio::Session& session, Socket& socket, const std::string& reason);

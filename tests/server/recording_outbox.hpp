@@ -13,6 +13,10 @@ class RecordingOutbox final : public chatd::chat::ChatOutbox {
  public:
   void send(chatd::chat::ClientId to, const std::string& packet) override;
   void broadcast(const std::vector<chatd::chat::ClientId>& to, const std::string& packet) override;
+  // Recorded like any broadcast: replacing queued snapshots is the transport's business.
+  void broadcast_snapshot(const std::vector<chatd::chat::ClientId>& to, const std::string& packet) override {
+    broadcast(to, packet);
+  }
 
   // Everything `client` received, as Socket.IO packet text, then forgets it.
   std::vector<std::string> take(chatd::chat::ClientId client);

@@ -80,3 +80,37 @@ TEST_CASE("Without a DeferredScheduling, a queued frame is flushed by the pool")
   CHECK(sink->wait_for(1) == std::vector<std::string>{"4hello"});
   pool.stop();
 }
+
+TEST_CASE("A snapshot replaces the queued one not yet sent, after the events queued before it") {
+  SendPool pool(1);
+  auto sink = std::make_shared<RecordingSink>();
+  auto session = std::make_shared<Session>("s", sink, pool, 1 << 20, "127.0.0.1", nullptr);
+  {
+    DeferredScheduling hold;  // nothing is flushed until it ends
+    session->send(chatd::eio::make_frame("4event 1"));
+    session->send(chatd::eio::make_snapshot_frame("4list a"));
+    session->send(chatd::eio::make_frame("4event 2"));
+    session->send(chatd::eio::make_snapshot_frame("4list a b"));
+    session->send(chatd::eio::make_frame("4event 3"));
+    session->send(chatd::eio::make_snapshot_frame("4list a b c"));
+  }
+  CHECK(sink->wait_for(4) == std::vector<std::string>{"4event 1", "4event 2", "4event 3", "4list a b c"});
+  // Once written, a snapshot is not taken back: the next one is sent too.
+  session->send(chatd::eio::make_snapshot_frame("4list a"));
+  CHECK(sink->wait_for(5).back() == "4list a");
+  pool.stop();
+}
+
+TEST_CASE("Replaced snapshots do not count against the queue bound") {
+  SendPool pool(1);
+  auto sink = std::make_shared<RecordingSink>();
+  // Room for two 100-byte frames: forty snapshots fit because each replaces the last.
+  auto session = std::make_shared<Session>("s", sink, pool, 250, "127.0.0.1", nullptr);
+  {
+    DeferredScheduling hold;
+    for (int i = 0; i < 40; ++i) CHECK(session->send(chatd::eio::make_snapshot_frame(std::string(100, 'x'))));
+    CHECK_FALSE(session->closing());
+  }
+  CHECK(sink->wait_for(1).size() == 1);
+  pool.stop();
+}
