@@ -8,10 +8,9 @@
 
 namespace chatd::store {
 
-namespace {
-
-// A statement prepared for one use; finalized on every path.
-class Statement {
+// A prepared statement, finalized on every path; reset after each run so
+// that one statement serves a whole batch.
+class SqliteSessionStore::Statement {
  public:
   Statement(sqlite3* db, const char* sql) : db_(db) {
     if (sqlite3_prepare_v2(db, sql, -1, &statement_, nullptr) != SQLITE_OK) {
@@ -26,13 +25,18 @@ class Statement {
   // Runs a statement that returns no rows; the error text, or empty.
   std::string run() {
     const int code = sqlite3_step(statement_);
-    return code == SQLITE_DONE ? std::string() : std::string(sqlite3_errmsg(db_));
+    std::string error = code == SQLITE_DONE ? std::string() : std::string(sqlite3_errmsg(db_));
+    sqlite3_reset(statement_);
+    sqlite3_clear_bindings(statement_);
+    return error;
   }
 
  private:
   sqlite3* db_;
   sqlite3_stmt* statement_ = nullptr;
 };
+
+namespace {
 
 void bind_text(sqlite3_stmt* statement, int index, const std::string& text) {
   sqlite3_bind_text(statement, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
@@ -111,14 +115,7 @@ void SqliteSessionStore::run_writer() {
       batch.swap(queue_);
       busy_ = true;
     }
-    // One transaction for everything queued: a join storm or a shutdown
-    // writes thousands of sessions at once.
-    const bool transaction = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
-    for (const auto& write : batch) apply(write);
-    if (transaction && sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-      log::warn("could not save resumable sessions", {{"error", sqlite3_errmsg(db_)}});
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    }
+    write_batch(batch);
     batch.clear();
     {
       std::lock_guard lock(mutex_);
@@ -128,29 +125,41 @@ void SqliteSessionStore::run_writer() {
   }
 }
 
-void SqliteSessionStore::apply(const Write& write) {
-  // A session that cannot be saved only means that client cannot resume: say
-  // so and go on, the chat itself is unaffected.
-  std::string error;
+void SqliteSessionStore::write_batch(const std::deque<Write>& batch) {
+  // One transaction, and one preparation of each statement, for everything
+  // queued: a join storm or a shutdown writes thousands of sessions at once.
   try {
-    if (const auto* session = std::get_if<SavedSession>(&write)) {
-      Statement upsert(db_, "INSERT OR REPLACE INTO sessions (token, session, nickname, left_at) VALUES (?1, ?2, ?3, ?4)");
-      bind_text(upsert.get(), 1, session->token);
-      sqlite3_bind_int64(upsert.get(), 2, session->session);
-      bind_text(upsert.get(), 3, session->nickname);
-      if (session->left_at) {
-        sqlite3_bind_int64(upsert.get(), 4, *session->left_at);
-      } else {
-        sqlite3_bind_null(upsert.get(), 4);
-      }
-      error = upsert.run();
-    } else {
-      Statement remove(db_, "DELETE FROM sessions WHERE token = ?1");
-      bind_text(remove.get(), 1, std::get<Forget>(write).token);
-      error = remove.run();
+    Statement upsert(db_, "INSERT OR REPLACE INTO sessions (token, session, nickname, left_at) VALUES (?1, ?2, ?3, ?4)");
+    Statement remove(db_, "DELETE FROM sessions WHERE token = ?1");
+    const bool transaction = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
+    for (const auto& write : batch) apply(write, upsert, remove);
+    if (transaction && sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      log::warn("could not save resumable sessions", {{"error", sqlite3_errmsg(db_)}});
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     }
   } catch (const std::exception& failure) {
-    error = failure.what();
+    // Sessions that cannot be saved only mean those clients cannot resume:
+    // say so and go on, the chat itself is unaffected.
+    log::warn("could not save resumable sessions", {{"error", failure.what()}});
+    if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+}
+
+void SqliteSessionStore::apply(const Write& write, Statement& upsert, Statement& remove) {
+  std::string error;
+  if (const auto* session = std::get_if<SavedSession>(&write)) {
+    bind_text(upsert.get(), 1, session->token);
+    sqlite3_bind_int64(upsert.get(), 2, session->session);
+    bind_text(upsert.get(), 3, session->nickname);
+    if (session->left_at) {
+      sqlite3_bind_int64(upsert.get(), 4, *session->left_at);
+    } else {
+      sqlite3_bind_null(upsert.get(), 4);
+    }
+    error = upsert.run();
+  } else {
+    bind_text(remove.get(), 1, std::get<Forget>(write).token);
+    error = remove.run();
   }
   if (!error.empty()) log::warn("could not save a resumable session", {{"error", error}});
 }

@@ -36,9 +36,12 @@ class SqliteSessionStore final : public SessionStore {
   };
   using Write = std::variant<SavedSession, Forget>;
 
+  class Statement;
+
   void enqueue(Write write);
   void run_writer();
-  void apply(const Write& write);
+  void write_batch(const std::deque<Write>& batch);
+  static void apply(const Write& write, Statement& upsert, Statement& remove);
 
   sqlite3* db_ = nullptr;  // used by the writer thread, and by load() before any write
   std::mutex mutex_;
