@@ -1,7 +1,9 @@
 // UTF-8 and the chat rules on arbitrary bytes: chat::utf8 against an
 // independent decoder written from the Unicode Standard's table of
 // well-formed byte sequences (Table 3-7), and the invariants of
-// chat::rules::trim / check_nickname / check_message.
+// chat::rules::trim / check_nickname / check_message; and chat::json_text,
+// the direct JSON writer of the per-message packets, against
+// nlohmann::json::dump (it must write the same bytes, valid UTF-8 or not).
 
 #include <cstddef>
 #include <cstdint>
@@ -10,7 +12,10 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "chat/chat_rules.hpp"
+#include "chat/json_text.hpp"
 #include "chat/utf8.hpp"
 #include "fuzz_check.hpp"
 
@@ -121,6 +126,15 @@ void check_rules(std::string_view text, const std::optional<std::vector<char32_t
   }
 }
 
+void check_json_text(std::string_view text) {
+  std::string direct = "[";
+  chat::json_text::append_string(direct, text);
+  direct += "]";
+  const auto generic =
+      nlohmann::json::array({std::string(text)}).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  FUZZ_CHECK(direct == generic);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -129,5 +143,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check_utf8(text, reference);
   check_trim(text, reference.has_value());
   check_rules(text, reference);
+  check_json_text(text);
   return 0;
 }

@@ -166,3 +166,89 @@ TEST_CASE("a server close packet or namespace disconnect triggers a reconnect", 
     CHECK(f.model.reconnect_at_ms().has_value());
   }
 }
+
+namespace {
+
+// Joins as bob on a server with connection state recovery on (its CONNECT
+// answer carries a pid), then sees one broadcast with offset "b-1-7".
+void join_with_recovery(ClientFixture& f) {
+  f.client.start();
+  f.transport.accept();
+  f.transport.receive(kOpenFrame);
+  f.transport.receive(R"(40{"sid":"s1","pid":"p1"})");
+  f.client.submit_nickname("bob");
+  f.transport.receive("431[false]");
+  f.transport.receive(R"(42["announcement","bob connected","b-1-7"])");
+  REQUIRE(f.client.state() == ConnectionState::Joined);
+}
+
+void reconnect_to_namespace_prompt(ClientFixture& f) {
+  f.transport.drop();
+  f.now_ms += 1000;
+  f.client.tick();
+  f.transport.accept();
+  f.transport.clear_sent();
+  f.transport.receive(kOpenFrame);
+}
+
+}  // namespace
+
+TEST_CASE("a reconnect resumes the session: no re-join, the missed broadcasts are shown", "[reconnect][recovery]") {
+  ClientFixture f;
+  join_with_recovery(f);
+  reconnect_to_namespace_prompt(f);
+  // The CONNECT asks to resume with the pid and the last offset seen.
+  REQUIRE(f.transport.sent().size() == 1);
+  CHECK(f.transport.sent()[0] == R"(40{"offset":"b-1-7","pid":"p1"})");
+
+  f.transport.receive(R"(40{"sid":"s2","pid":"p1"})");
+  CHECK(f.client.state() == ConnectionState::Joined);
+  CHECK(f.model.nickname() == "bob");
+  CHECK(has_system_line(f.model, "Reconnected"));
+  CHECK(f.transport.sent().size() == 1);  // no nickname sent again
+
+  f.transport.receive(R"(42["user message","alice","while you were away",{"id":9,"ts":1},"b-2-9"])");
+  const auto& last = f.model.lines().back();
+  CHECK(last.from == "alice");
+  CHECK(last.text == "while you were away");
+  CHECK(f.client.send_message("back") == std::nullopt);
+
+  // The next reconnect presents the newest offset.
+  reconnect_to_namespace_prompt(f);
+  CHECK(f.transport.sent()[0] == R"(40{"offset":"b-2-9","pid":"p1"})");
+}
+
+TEST_CASE("a session the server does not resume is joined again", "[reconnect][recovery]") {
+  ClientFixture f;
+  join_with_recovery(f);
+  reconnect_to_namespace_prompt(f);
+  f.transport.receive(R"(40{"sid":"s2","pid":"p2"})");  // a new session
+  CHECK(f.client.state() == ConnectionState::Joining);
+  CHECK(f.transport.last_sent() == R"(422["nickname","bob"])");
+  f.transport.receive("432[false]");
+  CHECK(f.client.state() == ConnectionState::Joined);
+
+  // The old session's offset is not offered for the new one.
+  f.transport.receive(R"(42["announcement","carol connected","c-1-7"])");
+  reconnect_to_namespace_prompt(f);
+  CHECK(f.transport.sent()[0] == R"(40{"offset":"c-1-7","pid":"p2"})");
+}
+
+TEST_CASE("without a pid from the server there is nothing to resume", "[reconnect][recovery]") {
+  ClientFixture f;
+  f.join_as("bob");  // the CONNECT answer has no pid: recovery is off
+  f.transport.receive(R"(42["announcement","carol connected"])");
+  reconnect_to_namespace_prompt(f);
+  CHECK(f.transport.sent()[0] == "40");
+}
+
+TEST_CASE("a client that never joined does not ask to resume", "[reconnect][recovery]") {
+  ClientFixture f;
+  f.client.start();
+  f.transport.accept();
+  f.transport.receive(kOpenFrame);
+  f.transport.receive(R"(40{"sid":"s1","pid":"p1"})");
+  f.transport.receive(R"(42["nicknames",{"alice":"alice"},"b-1-0"])");
+  reconnect_to_namespace_prompt(f);
+  CHECK(f.transport.sent()[0] == "40");
+}

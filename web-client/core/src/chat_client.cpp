@@ -163,7 +163,12 @@ void ChatClient::handle_engine_open(std::string_view data) {
   ping_interval_ms_ = handshake->ping_interval_ms;
   ping_timeout_ms_ = handshake->ping_timeout_ms;
   set_state(ConnectionState::NamespaceConnecting);
-  send_packet_text(sio::encode(sio::Packet{sio::PacketType::Connect, "/", std::nullopt, nullptr, 0}));
+  // Ask to resume only a joined session: the server keeps no other.
+  nlohmann::json auth = nullptr;
+  if (!recovery_pid_.empty() && !last_offset_.empty() && !accepted_nickname_.empty()) {
+    auth = {{"pid", recovery_pid_}, {"offset", last_offset_}};
+  }
+  send_packet_text(sio::encode(sio::Packet{sio::PacketType::Connect, "/", std::nullopt, std::move(auth), 0}));
 }
 
 void ChatClient::send_packet_text(std::string_view sio_text) {
@@ -185,22 +190,9 @@ void ChatClient::handle_socket_packet(std::string_view text) {
   }
   const std::int64_t now = clock_();
   switch (packet->type) {
-    case sio::PacketType::Connect: {
-      if (state_ != ConnectionState::NamespaceConnecting) {
-        ignore_frame();
-        return;
-      }
-      backoff_.reset();
-      if (had_session_) model_.add_system("Reconnected", now);
-      had_session_ = true;
-      if (!accepted_nickname_.empty()) {
-        auto_rejoin_ = true;
-        send_nickname(accepted_nickname_);
-      } else {
-        set_state(ConnectionState::NeedsNickname);
-      }
+    case sio::PacketType::Connect:
+      handle_namespace_connect(*packet);
       return;
-    }
     case sio::PacketType::ConnectError: {
       std::string reason = "connection refused";
       if (packet->data.is_object() && packet->data.contains("message") &&
@@ -233,6 +225,12 @@ void ChatClient::handle_socket_packet(std::string_view text) {
     ignore_frame();
     return;
   }
+  // With recovery on, every broadcast ends with its offset (a string); the
+  // other events end with something else, as socket.io-client assumes too.
+  if (!recovery_pid_.empty() && packet->data.is_array() && packet->data.size() >= 2 &&
+      packet->data.back().is_string()) {
+    last_offset_ = packet->data.back().get<std::string>();
+  }
   auto event = events::decode_server_event(*packet);
   if (!event) {
     ignore_frame();  // unknown events are expected from newer servers
@@ -255,6 +253,33 @@ void ChatClient::handle_socket_packet(std::string_view text) {
     } else {
       model_.add_error(error->reason.empty() ? "The server refused " + error->event : error->reason, now);
     }
+  }
+}
+
+void ChatClient::handle_namespace_connect(const sio::Packet& packet) {
+  if (state_ != ConnectionState::NamespaceConnecting) {
+    ignore_frame();
+    return;
+  }
+  const std::int64_t now = clock_();
+  std::string pid;
+  if (packet.data.is_object()) {
+    if (const auto it = packet.data.find("pid"); it != packet.data.end() && it->is_string()) pid = it->get<std::string>();
+  }
+  const bool resumed = !pid.empty() && pid == recovery_pid_ && !accepted_nickname_.empty();
+  if (pid != recovery_pid_) last_offset_.clear();  // a new session: the old offset means nothing to it
+  recovery_pid_ = std::move(pid);
+  backoff_.reset();
+  if (had_session_) model_.add_system("Reconnected", now);
+  had_session_ = true;
+  if (resumed) {
+    // Still joined under the same nickname; what was missed comes next.
+    set_state(ConnectionState::Joined);
+  } else if (!accepted_nickname_.empty()) {
+    auto_rejoin_ = true;
+    send_nickname(accepted_nickname_);
+  } else {
+    set_state(ConnectionState::NeedsNickname);
   }
 }
 

@@ -64,6 +64,7 @@ class ChatClient final : public TransportEvents {
   void handle_engine_open(std::string_view data);
   void handle_socket_packet(std::string_view text);
   void handle_ack(std::uint64_t ack_id, const chat::sio::Packet& packet);
+  void handle_namespace_connect(const chat::sio::Packet& packet);
   void ignore_frame();
 
   ClientConfig config_;
@@ -91,6 +92,13 @@ class ChatClient final : public TransportEvents {
   std::string accepted_nickname_;  // re-sent automatically after a reconnect
   bool auto_rejoin_ = false;
   std::unordered_map<std::uint64_t, std::uint64_t> pending_messages_;  // ack id -> line seq
+
+  // Connection state recovery (Socket.IO 4.6+): the private session id the
+  // server gave, and the offset of the last broadcast seen. A reconnect sends
+  // both; the same pid in the answer means the server resumed the session
+  // (nickname kept, missed broadcasts follow), so there is nothing to re-join.
+  std::string recovery_pid_;
+  std::string last_offset_;
 };
 
 }  // namespace chat_client
