@@ -21,8 +21,10 @@ struct SocketIoServer::Socket {
 
 namespace {
 
-eio::SharedFrame to_frame(std::string_view encoded) {
-  return eio::make_frame(::chat::eio::encode_text_frame(::chat::eio::PacketType::Message, encoded));
+// One Engine.IO message frame carrying an encoded Socket.IO packet.
+eio::SharedFrame to_frame(std::string_view encoded, bool snapshot = false) {
+  auto bytes = ::chat::eio::encode_text_frame(::chat::eio::PacketType::Message, encoded);
+  return snapshot ? eio::make_snapshot_frame(std::move(bytes)) : eio::make_frame(std::move(bytes));
 }
 
 std::vector<eio::SharedFrame> to_frames(const packet::Packet& p, const std::vector<std::string>& attachments) {
@@ -33,9 +35,13 @@ std::vector<eio::SharedFrame> to_frames(const packet::Packet& p, const std::vect
   return frames;
 }
 
+bool is_event(packet::PacketType type) {
+  return type == packet::PacketType::Event || type == packet::PacketType::BinaryEvent;
+}
+
+// An encoded packet starts with its type's digit.
 bool is_event(std::string_view encoded) {
-  return !encoded.empty() && (encoded.front() == '0' + static_cast<int>(packet::PacketType::Event) ||
-                              encoded.front() == '0' + static_cast<int>(packet::PacketType::BinaryEvent));
+  return !encoded.empty() && is_event(static_cast<packet::PacketType>(encoded.front() - '0'));
 }
 
 packet::Packet connect_error(const std::string& nsp, std::string_view message) {
@@ -187,9 +193,7 @@ void SocketIoServer::send(SocketId to, const packet::Packet& p, const std::vecto
   auto session = session_of(to);
   if (!session) return;
   // Counted before queueing, so that a client that got it sees it counted.
-  if (metrics_ && (p.type == packet::PacketType::Event || p.type == packet::PacketType::BinaryEvent)) {
-    metrics_->events_sent.add();
-  }
+  if (metrics_ && is_event(p.type)) metrics_->events_sent.add();
   session->send(to_frames(p, attachments));
 }
 
@@ -201,15 +205,14 @@ void SocketIoServer::send_encoded(SocketId to, std::string_view encoded) {
 }
 
 void SocketIoServer::broadcast_encoded(const std::vector<SocketId>& to, std::string_view encoded) {
-  if (!to.empty()) broadcast_frame(to, to_frame(encoded));
+  if (!to.empty()) broadcast_frame(to, to_frame(encoded), is_event(encoded));
 }
 
 void SocketIoServer::broadcast_snapshot(const std::vector<SocketId>& to, std::string_view encoded) {
-  if (to.empty()) return;
-  broadcast_frame(to, eio::make_snapshot_frame(::chat::eio::encode_text_frame(::chat::eio::PacketType::Message, encoded)));
+  if (!to.empty()) broadcast_frame(to, to_frame(encoded, /*snapshot=*/true), is_event(encoded));
 }
 
-void SocketIoServer::broadcast_frame(const std::vector<SocketId>& to, const eio::SharedFrame& frame) {
+void SocketIoServer::broadcast_frame(const std::vector<SocketId>& to, const eio::SharedFrame& frame, bool event) {
   std::vector<std::shared_ptr<eio::Session>> sessions;
   sessions.reserve(to.size());
   {
@@ -221,8 +224,7 @@ void SocketIoServer::broadcast_frame(const std::vector<SocketId>& to, const eio:
     }
   }
   if (sessions.empty()) return;
-  // The frame's bytes are "4" + the Socket.IO packet.
-  if (metrics_ && is_event(std::string_view(frame->bytes).substr(1))) metrics_->events_sent.add(sessions.size());
+  if (metrics_ && event) metrics_->events_sent.add(sessions.size());
   eio::ScheduleBatch batch(sessions.front()->pool());
   for (const auto& session : sessions) session->send(frame, batch);
 }

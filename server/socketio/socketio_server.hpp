@@ -52,7 +52,8 @@ class SocketIoServer final : public eio::SessionHandler {
 
  private:
   struct Socket;
-  void broadcast_frame(const std::vector<SocketId>& to, const eio::SharedFrame& frame);
+  // The same frame to every recipient; `event`: counted in events_sent.
+  void broadcast_frame(const std::vector<SocketId>& to, const eio::SharedFrame& frame, bool event);
   void handle_packet(eio::Session& session, Socket& socket, ::chat::sio::Packet packet,
                      std::vector<std::string> attachments);
   void invalid_packet(eio::Session& session, Socket& socket, const std::string& reason);

@@ -109,7 +109,8 @@ async function main() {
   await carol.screenshot({ path: path.join(outputDir, 'carol.png') });
 
   // The server restarts: the clients say so, come back by themselves and
-  // rejoin under the same nickname.
+  // resume their sessions under the same nickname (the sessions are in the
+  // database, and the restart is well inside the recovery window).
   const port = new URL(baseUrl).port;
   await stopServer();
   check('alice notices the server is gone',
@@ -119,6 +120,8 @@ async function main() {
   check('alice reconnects and rejoins as alice',
     await waitFor(alice, (s) => s.state === 'Joined' && s.nickname === 'alice' && s.messages.some((m) => m.kind === 'system' && m.text === 'Reconnected')),
     JSON.stringify(await state(alice)).slice(0, 400));
+  check('the restarted server resumed her session (connection state recovery) instead of a fresh join',
+    (await state(alice)).resumed === true, JSON.stringify(await state(alice)).slice(0, 400));
   check('bob rejoins too and both are online again',
     await waitFor(bob, (s) => s.state === 'Joined' && ['alice', 'bob'].every((n) => s.online.includes(n))),
     JSON.stringify((await state(bob)).online));

@@ -203,6 +203,7 @@ TEST_CASE("a reconnect resumes the session: no re-join, the missed broadcasts ar
 
   f.transport.receive(R"(40{"sid":"s2","pid":"p1"})");
   CHECK(f.client.state() == ConnectionState::Joined);
+  CHECK(f.model.session_resumed());
   CHECK(f.model.nickname() == "bob");
   CHECK(has_system_line(f.model, "Reconnected"));
   CHECK(f.transport.sent().size() == 1);  // no nickname sent again
@@ -224,6 +225,7 @@ TEST_CASE("a session the server does not resume is joined again", "[reconnect][r
   reconnect_to_namespace_prompt(f);
   f.transport.receive(R"(40{"sid":"s2","pid":"p2"})");  // a new session
   CHECK(f.client.state() == ConnectionState::Joining);
+  CHECK_FALSE(f.model.session_resumed());
   CHECK(f.transport.last_sent() == R"(422["nickname","bob"])");
   f.transport.receive("432[false]");
   CHECK(f.client.state() == ConnectionState::Joined);

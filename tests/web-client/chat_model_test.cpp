@@ -55,6 +55,9 @@ TEST_CASE("the JSON view has the state, people and messages", "[model]") {
   CHECK(json["nickname"] == "bob");
   CHECK(json["online"] == nlohmann::json::array({"alice", "bob"}));
   CHECK(json["reconnectInMs"] == 500);
+  CHECK(json["resumed"] == false);
+  model.set_session_resumed(true);
+  CHECK(nlohmann::json::parse(chat_client::chat_state_json(model, 1000))["resumed"] == true);
   REQUIRE(json["messages"].size() == 1);
   CHECK(json["messages"][0]["kind"] == "message");
   CHECK(json["messages"][0]["from"] == "alice");

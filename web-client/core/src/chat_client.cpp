@@ -269,6 +269,7 @@ void ChatClient::handle_namespace_connect(const sio::Packet& packet) {
   const bool resumed = !pid.empty() && pid == recovery_pid_ && !accepted_nickname_.empty();
   if (pid != recovery_pid_) last_offset_.clear();  // a new session: the old offset means nothing to it
   recovery_pid_ = std::move(pid);
+  model_.set_session_resumed(resumed);
   backoff_.reset();
   if (had_session_) model_.add_system("Reconnected", now);
   had_session_ = true;

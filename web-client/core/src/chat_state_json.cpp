@@ -27,6 +27,7 @@ std::string chat_state_json(const ChatModel& model, std::int64_t now_ms) {
       {"nicknameError", model.nickname_error()},
       {"online", model.online()},
       {"reconnectInMs", nullptr},
+      {"resumed", model.session_resumed()},
       {"ignoredFrames", model.ignored_frames()},
       {"messages", std::move(messages)},
   };

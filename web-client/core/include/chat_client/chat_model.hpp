@@ -59,6 +59,13 @@ class ChatModel {
   void set_reconnect_at(std::optional<std::int64_t> at_ms);
   // True once the user has been in the room in this page's life.
   bool has_joined_once() const { return joined_once_; }
+  // Whether the server resumed the session at the last reconnect (nickname
+  // kept, missed broadcasts replayed) rather than starting a fresh one.
+  bool session_resumed() const { return session_resumed_; }
+  void set_session_resumed(bool resumed) {
+    session_resumed_ = resumed;
+    ++revision_;
+  }
 
   // Frames from the server that could not be understood (kept for diagnostics).
   std::uint64_t ignored_frames() const { return ignored_frames_; }
@@ -80,6 +87,7 @@ class ChatModel {
   ConnectionState state_ = ConnectionState::Disconnected;
   std::optional<std::int64_t> reconnect_at_ms_;
   bool joined_once_ = false;
+  bool session_resumed_ = false;
   std::uint64_t ignored_frames_ = 0;
 };
 
