@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "log/logger.hpp"
+#include "store/sqlite_database.hpp"
 
 namespace chatd::store {
 
@@ -42,17 +43,6 @@ void exec(sqlite3* db, const char* sql) {
     sqlite3_free(message);
     throw std::runtime_error(std::string("SQLite: ") + text + " in: " + sql);
   }
-}
-
-sqlite3* open_database(const std::filesystem::path& path, int flags) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
-    std::string message = db ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close(db);
-    throw std::runtime_error("cannot open database " + path.string() + ": " + message);
-  }
-  sqlite3_busy_timeout(db, 5000);
-  return db;
 }
 
 int user_version(sqlite3* db) {
@@ -136,7 +126,7 @@ SqliteHistoryStore::SqliteHistoryStore(const std::filesystem::path& path, std::s
     : max_batch_(max_batch == 0 ? 1 : max_batch), report_scope_(std::move(report_scope)) {
   try {
     if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
-    writer_db_ = open_database(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    writer_db_ = open_sqlite_database(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     // SQLite falls back to read-only when the file cannot be opened for
     // writing; chatd would then refuse every message, so it says so at once.
     if (sqlite3_db_readonly(writer_db_, "main") == 1) {
@@ -154,8 +144,8 @@ SqliteHistoryStore::SqliteHistoryStore(const std::filesystem::path& path, std::s
                            .c_str());
     }
     insert_ = prepare(writer_db_, "INSERT INTO messages (sender, body, ts, session) VALUES (?1, ?2, ?3, ?4)");
-    reader_db_ = open_database(path, SQLITE_OPEN_READONLY);
-    probe_db_ = open_database(path, SQLITE_OPEN_READWRITE);
+    reader_db_ = open_sqlite_database(path, SQLITE_OPEN_READONLY);
+    probe_db_ = open_sqlite_database(path, SQLITE_OPEN_READWRITE);
     // Scratch space for check_writable(), not part of the history's schema.
     exec(probe_db_, "CREATE TABLE IF NOT EXISTS health_probe (id INTEGER PRIMARY KEY, checked_at INTEGER NOT NULL)");
     select_recent_ = prepare(reader_db_,

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "log/logger.hpp"
+#include "store/sqlite_database.hpp"
 
 namespace chatd::store {
 
@@ -44,13 +45,8 @@ void bind_text(sqlite3_stmt* statement, int index, const std::string& text) {
 
 }  // namespace
 
-SqliteSessionStore::SqliteSessionStore(const std::filesystem::path& path) {
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
-    std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    throw std::runtime_error("cannot open database " + path.string() + ": " + message);
-  }
-  sqlite3_busy_timeout(db_, 5000);
+SqliteSessionStore::SqliteSessionStore(const std::filesystem::path& path)
+    : db_(open_sqlite_database(path, SQLITE_OPEN_READWRITE)) {
   writer_ = std::thread([this] { run_writer(); });
 }
 
