@@ -42,6 +42,7 @@ HttpServer::HttpServer(HttpConfig config, std::vector<EngineIoEndpoint*> endpoin
       endpoints_(std::move(endpoints)),
       health_(std::move(health)),
       metrics_(std::move(metrics)) {
+  if (config_.www) site_.emplace(*config_.www);
   // A trailing "s" makes CivetWeb's listening port a TLS one.
   const std::string listen = (config_.bind_address.empty() ? std::string() : config_.bind_address + ":") +
                              std::to_string(config_.port) + (config_.tls ? "s" : "");
@@ -63,14 +64,6 @@ HttpServer::HttpServer(HttpConfig config, std::vector<EngineIoEndpoint*> endpoin
       "tcp_nodelay", "1",
       "additional_header", page_headers.c_str(),
   };
-  std::string root;
-  if (config_.www) {
-    root = config_.www->string();
-    options.push_back("document_root");
-    options.push_back(root.c_str());
-    options.push_back("index_files");
-    options.push_back("index.html");
-  }
   options.push_back(nullptr);
 
   mg_callbacks callbacks{};
@@ -113,48 +106,26 @@ int HttpServer::on_init_ssl(void* ssl_ctx, void* self) {
   return 1;  // the certificate is in place: CivetWeb must not load one itself
 }
 
-// Everything but the Engine.IO endpoints is a static file (or /healthz):
-// GET and HEAD only. Without this, CivetWeb would answer PUT and DELETE with
-// an authentication challenge (its WebDAV support) and OPTIONS with WebDAV's
-// methods.
+// Everything but the Engine.IO endpoints, /healthz and /metrics is a static
+// file: GET and HEAD only, answered from the site read at start. Without
+// this, CivetWeb would answer PUT and DELETE with an authentication
+// challenge (its WebDAV support) and OPTIONS with WebDAV's methods.
 int HttpServer::on_begin_request(mg_connection* conn) {
   const auto& server = *static_cast<const HttpServer*>(mg_get_user_data(mg_get_context(conn)));
   const mg_request_info* request = mg_get_request_info(conn);
+  // CivetWeb's decoded path, with dot segments removed.
   const std::string_view uri = request->local_uri ? request->local_uri : "";
   for (const auto* endpoint : server.endpoints_) {
     if (uri.substr(0, endpoint->path().size()) == endpoint->path()) return 0;
   }
   const char* method = request->request_method ? request->request_method : "";
   if (std::strcmp(method, "GET") == 0 || std::strcmp(method, "HEAD") == 0) {
-    return server.config_.www ? serve_if_directory(conn, *server.config_.www, uri) : 0;
+    const bool handler = uri == "/healthz" || (uri == "/metrics" && server.metrics_);
+    if (handler || !server.site_) return 0;  // the handlers registered in the constructor
+    return server.site_->serve(conn, uri);
   }
   return send_page_text(conn, 405, std::string(method) + " is not allowed here: only GET and HEAD\n", "Allow",
                         "GET, HEAD");
-}
-
-// Folders are answered here, not by CivetWeb: it measures the request's
-// path before decoding and normalising it, so "/classic//" or "/%61ssets/"
-// would get a redirect to themselves plus a slash, forever. `uri` is
-// CivetWeb's decoded path with dot segments removed, so it stays in `www`.
-int HttpServer::serve_if_directory(mg_connection* conn, const std::filesystem::path& www, std::string_view uri) {
-  std::error_code error;
-  const auto path = www / std::filesystem::path(uri).relative_path();
-  const bool dot_dot = uri.find("/../") != std::string_view::npos || uri.ends_with("/..");
-  if (uri.empty() || uri.front() != '/' || dot_dot || !std::filesystem::is_directory(path, error)) return 0;
-  // One slash at the end, none doubled.
-  std::string canonical;
-  for (const char c : uri) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return 0;  // never into a Location header
-    if (c != '/' || canonical.empty() || canonical.back() != '/') canonical += c;
-  }
-  if (canonical.back() != '/') canonical += '/';
-  if (canonical != uri) {
-    return send_page_text(conn, 301, "moved: the folder's address ends in one slash\n", "Location", canonical);
-  }
-  const auto index = path / "index.html";
-  if (!std::filesystem::is_regular_file(index, error)) return send_page_text(conn, 403, "no listing of folders here\n");
-  mg_send_file(conn, index.c_str());
-  return 200;
 }
 
 int HttpServer::on_healthz(mg_connection* conn, void* self) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "transport/engineio_endpoint.hpp"
+#include "transport/static_site.hpp"
 #include "transport/tls_certificate.hpp"
 
 struct mg_context;
@@ -35,7 +36,8 @@ class HttpServer {
   // The body of /metrics (Prometheus text format); none: no /metrics.
   using MetricsText = std::function<std::string()>;
 
-  // Starts listening; throws std::runtime_error when CivetWeb cannot start.
+  // Reads the page's folder and starts listening; throws std::runtime_error
+  // when the folder cannot be read or CivetWeb cannot start.
   // The endpoints must outlive the server.
   HttpServer(HttpConfig config, std::vector<EngineIoEndpoint*> endpoints, HealthCheck health,
              MetricsText metrics = nullptr);
@@ -50,7 +52,6 @@ class HttpServer {
  private:
   static int on_begin_request(mg_connection* conn);
   static int on_init_ssl(void* ssl_ctx, void* self);
-  static int serve_if_directory(mg_connection* conn, const std::filesystem::path& www, std::string_view uri);
   static int on_healthz(mg_connection* conn, void* self);
   static int on_metrics(mg_connection* conn, void* self);
   static int on_headless_root(mg_connection* conn, void* self);
@@ -59,6 +60,7 @@ class HttpServer {
   const std::vector<EngineIoEndpoint*> endpoints_;
   HealthCheck health_;
   MetricsText metrics_;
+  std::optional<StaticSite> site_;  // none: headless
   std::string tls_error_;  // why the certificate could not be loaded, for the exception
   mg_context* context_ = nullptr;
   int port_ = 0;
