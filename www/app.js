@@ -6,6 +6,8 @@
   const canvas = document.getElementById('canvas');
   const input = document.getElementById('text-input');
   const loading = document.getElementById('loading');
+  // The names the build gave chat.wasm and chat.data (content-hashed).
+  const assets = document.currentScript.dataset;
 
   function showError(text) {
     loading.textContent = text;
@@ -16,6 +18,7 @@
   // Emscripten reads this global when chat.js starts.
   window.Module = {
     canvas: canvas,
+    locateFile: (name) => (name === 'chat.wasm' && assets.chatWasm) || (name === 'chat.data' && assets.chatData) || name,
     print: (text) => console.log(text),
     printErr: (text) => console.warn(text),
     setStatus: (text) => {
