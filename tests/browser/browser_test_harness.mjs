@@ -130,7 +130,7 @@ export async function runTest(main) {
   }, TOTAL_TIMEOUT_MS);
   try {
     if (!existsSync(chatdPath)) throw new Error(`chatd not found at ${chatdPath} (set CHATD)`);
-    if (!existsSync(path.join(siteDir, 'chat.wasm'))) throw new Error(`no chat.wasm in ${siteDir} (set CHAT_SITE)`);
+    if (!existsSync(path.join(siteDir, 'index.html'))) throw new Error(`no site in ${siteDir} (set CHAT_SITE)`);
     await main();
   } catch (error) {
     check('test ran without errors', false, error && error.stack ? error.stack : String(error));

@@ -1,0 +1,98 @@
+// A first visit, as a newcomer makes it in Debian's headless Chromium with an
+// empty cache: the page loads, asks for a nickname, joins and sends one
+// message, typed with real keys. It fails on any console warning or error
+// (a wrong MIME type, a CSP refusal, a failed request), checks that every
+// asset came compressed and with the right cache policy, and reports the
+// bytes transferred and the time to the nickname prompt.
+//
+//   CHATD=build/server/chatd CHAT_SITE=build/site node --test tests/browser/first_visit.test.mjs
+
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import {
+  launchBrowser, outputDir, startServer, stopServer, waitFor, wasmState,
+} from './browser_test_harness.mjs';
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+mkdirSync(outputDir, { recursive: true });
+
+test('a first visit loads compressed, cacheable assets with a clean console, joins and sends', async (t) => {
+  const baseUrl = await startServer();
+  t.after(stopServer);
+  const browser = await launchBrowser();
+  t.after(() => browser.close());
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+
+  const complaints = [];
+  page.on('console', (message) => {
+    if (message.type() === 'warning' || message.type() === 'error') complaints.push(`${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => complaints.push(`page error: ${error.message}`));
+  page.on('requestfailed', (request) => complaints.push(`failed: ${request.url()} ${request.failure()?.errorText}`));
+
+  const assets = [];
+  page.on('requestfinished', async (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith('/socket.io/')) return;
+    const response = await request.response();
+    const sizes = await request.sizes();
+    assets.push({
+      path: url.pathname,
+      status: response.status(),
+      headers: await response.allHeaders(),
+      bytes: sizes.responseBodySize + sizes.responseHeadersSize,
+    });
+  });
+
+  const started = Date.now();
+  await page.goto(`${baseUrl}/`);
+  assert.ok(await waitFor(wasmState, page, (s) => s.state === 'NeedsNickname'), 'the nickname prompt appears');
+  const toPromptMs = Date.now() - started;
+  await page.screenshot({ path: path.join(outputDir, 'first-visit-prompt.png') });
+
+  // Real keys, as a person types.
+  await page.keyboard.type('newcomer', { delay: 30 });
+  await page.keyboard.press('Enter');
+  assert.ok(await waitFor(wasmState, page, (s) => s.state === 'Joined' && s.nickname === 'newcomer'), 'joined');
+  await page.keyboard.type('hello, first visit', { delay: 30 });
+  await page.keyboard.press('Enter');
+  assert.ok(await waitFor(wasmState, page,
+    (s) => s.messages.some((m) => m.own && m.text === 'hello, first visit' && m.status === 'confirmed' && m.id > 0)),
+  'the message is stored by the server (acked with its id)');
+
+  const byPath = new Map(assets.map((asset) => [asset.path, asset]));
+  const page_ = byPath.get('/');
+  assert.ok(page_, 'the page was loaded');
+  assert.equal(page_.headers['cache-control'], 'no-cache', 'index.html is revalidated on every visit');
+  assert.match(page_.headers.etag || '', /^"[0-9a-f]+(-br|-gz)?"$/, 'index.html has an ETag');
+
+  const wasm = assets.find((asset) => asset.path.endsWith('.wasm'));
+  assert.ok(wasm, 'chat.wasm was loaded');
+  assert.equal(wasm.headers['content-type'], 'application/wasm');
+  for (const asset of assets) {
+    assert.equal(asset.status, 200, `${asset.path} answered 200`);
+    if (asset.path !== '/') {
+      assert.match(asset.path, /\.[0-9a-f]{16}\.[a-z]+$/, `${asset.path} has a content-hashed name`);
+      assert.equal(asset.headers['cache-control'], IMMUTABLE, `${asset.path} is immutable`);
+    }
+    if (Number(asset.headers['content-length'] || 0) >= 512 || asset.headers['content-encoding']) {
+      assert.equal(asset.headers['content-encoding'], 'br', `${asset.path} came Brotli-compressed`);
+      assert.equal(asset.headers.vary, 'Accept-Encoding', `${asset.path} says it varies by encoding`);
+    }
+  }
+
+  assert.deepEqual(complaints, [], 'no console warning or error during the load, the join and a message');
+
+  const totalBytes = assets.reduce((sum, asset) => sum + asset.bytes, 0);
+  const report = {
+    totalBytes,
+    toPromptMs,
+    assets: assets.map(({ path: p, bytes, headers }) => ({ path: p, bytes, encoding: headers['content-encoding'] || '' })),
+  };
+  writeFileSync(path.join(outputDir, 'first-visit.json'), `${JSON.stringify(report, null, 2)}\n`);
+  t.diagnostic(`first visit: ${totalBytes} bytes transferred in ${assets.length} requests; nickname prompt after ${toPromptMs} ms`);
+  for (const asset of report.assets) t.diagnostic(`  ${asset.path}: ${asset.bytes} bytes ${asset.encoding}`);
+});
