@@ -3,14 +3,14 @@
 #include <algorithm>
 #include <chrono>
 
-#include "chat/chat_rules.hpp"
+#include "codec/chat_rules.hpp"
 #include "chat/session_token.hpp"
 #include "log/logger.hpp"
 
 namespace chatd::chat {
 
-namespace events = ::chat::events;
-namespace rules = ::chat::rules;
+namespace events = ::codec::events;
+namespace rules = ::codec::rules;
 
 namespace {
 
@@ -112,7 +112,7 @@ std::optional<std::vector<std::string>> ChatService::missed_since(const Broadcas
     for (const auto& message : stored) {
       if (message.session == session) continue;  // its own: the sender has it
       auto packet = events::encode_text(events::UserMessage{message.from, message.text, {message.id, message.ts, false}});
-      ::chat::sio::append_string_argument(packet, BroadcastOffset{boot_, 0, message.id}.to_string());
+      ::codec::sio::append_string_argument(packet, BroadcastOffset{boot_, 0, message.id}.to_string());
       missed.push_back(std::move(packet));
     }
     seen = 0;
@@ -266,7 +266,7 @@ void ChatService::publish(const std::vector<ClientId>& to, std::string packet, s
   if (!recovery()) return outbox_.broadcast(to, packet);
   const auto now = now_ms();
   const BroadcastOffset offset{boot_, ++seq_, last_delivered_};
-  ::chat::sio::append_string_argument(packet, offset.to_string());
+  ::codec::sio::append_string_argument(packet, offset.to_string());
   outbox_.broadcast(to, packet);
   // Kept twice the window: a silent connection is noticed only after the
   // heartbeat times out, so a client may have missed a little before it left.
@@ -279,7 +279,7 @@ void ChatService::publish(const std::vector<ClientId>& to, std::string packet, s
 
 void ChatService::publish_nicknames(const std::vector<ClientId>& to) {
   auto packet = events::encode_text(nicknames());
-  if (recovery()) ::chat::sio::append_string_argument(packet, BroadcastOffset{boot_, seq_, last_delivered_}.to_string());
+  if (recovery()) ::codec::sio::append_string_argument(packet, BroadcastOffset{boot_, seq_, last_delivered_}.to_string());
   outbox_.broadcast_snapshot(to, packet);
 }
 

@@ -19,7 +19,7 @@
 
 #include "chat/broadcast_log.hpp"
 #include "chat/broadcast_offset.hpp"
-#include "chat/chat_events.hpp"
+#include "codec/chat_events.hpp"
 #include "chat/chat_outbox.hpp"
 #include "chat/client_id.hpp"
 #include "metrics/metrics.hpp"
@@ -67,8 +67,8 @@ class ChatService {
   // `resumable`: the connection was lost rather than closed on purpose.
   void disconnect(ClientId client, bool resumable = true);
 
-  void on_nickname(ClientId client, const ::chat::events::NicknameRequest& request);
-  void on_user_message(ClientId client, const ::chat::events::UserMessageRequest& request);
+  void on_nickname(ClientId client, const ::codec::events::NicknameRequest& request);
+  void on_user_message(ClientId client, const ::codec::events::UserMessageRequest& request);
 
   // An event the protocol layer could not decode: answer with the reason,
   // through the ack when there is one, else with a "chat error" event.
@@ -96,7 +96,7 @@ class ChatService {
 
   // Callers hold mutex_.
   std::vector<ClientId> joined_except(ClientId excluded) const;
-  ::chat::events::Nicknames nicknames() const;
+  ::codec::events::Nicknames nicknames() const;
   void deliver_stored(ClientId sender, std::optional<std::uint64_t> ack_id, store::AppendResult result);
   // Tags the broadcast with its offset and keeps it for resuming sessions;
   // `skipped` is the session it leaves out (0: none).

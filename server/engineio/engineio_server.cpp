@@ -3,13 +3,12 @@
 #include <string>
 #include <vector>
 
-#include "chat/engineio_packet.hpp"
+#include "codec/engineio_packet.hpp"
 #include "engineio/session_id.hpp"
 #include "log/logger.hpp"
 
 namespace chatd::eio {
 
-namespace packet = chat::eio;
 
 EngineIoServer::EngineIoServer(EngineIoConfig config, SessionHandler& handler, metrics::Metrics* metrics)
     : config_(config), handler_(handler), metrics_(metrics), send_pool_(config.send_threads) {
@@ -76,14 +75,14 @@ std::shared_ptr<Session> EngineIoServer::open(std::shared_ptr<FrameSink> sink, b
     session->close(close_code::kTryAgainLater, reason);
     return session;
   }
-  packet::Handshake handshake;
+  codec::eio::Handshake handshake;
   handshake.sid = session->sid();
   handshake.ping_interval_ms = static_cast<std::uint32_t>(config_.ping_interval.count());
   handshake.ping_timeout_ms = static_cast<std::uint32_t>(config_.ping_timeout.count());
   handshake.max_payload = config_.max_payload;
   handshake.can_upgrade_to_websocket = upgradable;
   session->set_next_ping_at(Session::Clock::now() + config_.ping_interval);
-  session->send(packet::encode_open(handshake));
+  session->send(codec::eio::encode_open(handshake));
   log::debug("session opened", {{"sid", session->sid()}, {"transport", upgradable ? "polling" : "websocket"}});
   handler_.on_open(*session);
   {
@@ -96,11 +95,11 @@ std::shared_ptr<Session> EngineIoServer::open(std::shared_ptr<FrameSink> sink, b
 
 void EngineIoServer::on_text_frame(Session& session, std::string_view frame) {
   if (session.closing()) return;
-  auto decoded = packet::decode_text_frame(frame, config_.max_payload);
+  auto decoded = codec::eio::decode_text_frame(frame, config_.max_payload);
   if (!decoded) {
     const auto kind = decoded.error().kind;
-    const auto code = kind == chat::CodecErrorKind::TooLarge      ? close_code::kTooBig
-                      : kind == chat::CodecErrorKind::InvalidUtf8 ? close_code::kInvalidPayload
+    const auto code = kind == codec::CodecErrorKind::TooLarge      ? close_code::kTooBig
+                      : kind == codec::CodecErrorKind::InvalidUtf8 ? close_code::kInvalidPayload
                                                                   : close_code::kProtocolError;
     session.close(code, decoded.error().reason);
     return;
@@ -108,30 +107,30 @@ void EngineIoServer::on_text_frame(Session& session, std::string_view frame) {
   on_packet(session, *decoded);
 }
 
-void EngineIoServer::on_packet(Session& session, const packet::Packet& decoded) {
+void EngineIoServer::on_packet(Session& session, const codec::eio::Packet& decoded) {
   if (session.closing()) return;
   switch (decoded.type) {
-    case packet::PacketType::Message:
+    case codec::eio::PacketType::Message:
       if (decoded.binary) {
         handler_.on_binary_message(session, decoded.data);
       } else {
         handler_.on_message(session, decoded.data);
       }
       return;
-    case packet::PacketType::Pong:
+    case codec::eio::PacketType::Pong:
       session.pong_received();
       return;
-    case packet::PacketType::Ping:
+    case codec::eio::PacketType::Ping:
       // Only valid as the "2probe" of an upgrade; answer it, it costs nothing.
-      session.send(packet::encode_text_frame(packet::PacketType::Pong, decoded.data));
+      session.send(codec::eio::encode_text_frame(codec::eio::PacketType::Pong, decoded.data));
       return;
-    case packet::PacketType::Close:
+    case codec::eio::PacketType::Close:
       session.close(close_code::kNormal, "client closed the session");
       return;
-    case packet::PacketType::Upgrade:
-    case packet::PacketType::Noop:
+    case codec::eio::PacketType::Upgrade:
+    case codec::eio::PacketType::Noop:
       return;  // meaningful only during an upgrade from polling; harmless here
-    case packet::PacketType::Open:
+    case codec::eio::PacketType::Open:
       session.close(close_code::kProtocolError, "clients must not send an open packet");
       return;
   }
@@ -139,7 +138,7 @@ void EngineIoServer::on_packet(Session& session, const packet::Packet& decoded) 
 
 void EngineIoServer::on_binary_frame(Session& session, std::string_view frame) {
   if (session.closing()) return;
-  auto decoded = packet::decode_binary_frame(frame, config_.max_payload);
+  auto decoded = codec::eio::decode_binary_frame(frame, config_.max_payload);
   if (!decoded) {
     session.close(close_code::kTooBig, decoded.error().reason);
     return;
@@ -197,7 +196,7 @@ void EngineIoServer::run_heartbeat() {
   // Wake at the earliest deadline, and at least this often for new sessions.
   const auto max_sleep = std::min<std::chrono::milliseconds>(
       std::min(config_.ping_interval, config_.ping_timeout) / 4, std::chrono::milliseconds(1000));
-  const auto ping_frame = make_frame(packet::encode_text_frame(packet::PacketType::Ping));
+  const auto ping_frame = make_frame(codec::eio::encode_text_frame(codec::eio::PacketType::Ping));
   std::vector<std::shared_ptr<Session>> snapshot;
   auto wake_at = Session::Clock::now() + max_sleep;
   std::unique_lock wait_lock(heartbeat_mutex_);

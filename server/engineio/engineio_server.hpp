@@ -14,7 +14,7 @@
 #include <thread>
 #include <unordered_map>
 
-#include "chat/engineio_packet.hpp"
+#include "codec/engineio_packet.hpp"
 #include "engineio/frame_sink.hpp"
 #include "engineio/send_pool.hpp"
 #include "engineio/session.hpp"
@@ -66,7 +66,7 @@ class EngineIoServer {
   void on_text_frame(Session& session, std::string_view frame);
   void on_binary_frame(Session& session, std::string_view frame);
   // One decoded packet (long-polling payloads carry several).
-  void on_packet(Session& session, const ::chat::eio::Packet& packet);
+  void on_packet(Session& session, const ::codec::eio::Packet& packet);
 
   // The transport is gone; the session is forgotten.
   void on_transport_closed(Session& session);

@@ -3,11 +3,11 @@
 #include <type_traits>
 #include <variant>
 
-#include "chat/chat_events.hpp"
+#include "codec/chat_events.hpp"
 
 namespace chatd::sio {
 
-namespace events = ::chat::events;
+namespace events = ::codec::events;
 
 void ChatNamespace::on_connect(SocketId socket, const nlohmann::json& auth, const Accept& accept) {
   // socket.io-client 4.6+ sends back the `pid` and the last offset it saw.
@@ -22,7 +22,7 @@ void ChatNamespace::on_connect(SocketId socket, const nlohmann::json& auth, cons
   });
 }
 
-void ChatNamespace::on_event(SocketId socket, const ::chat::sio::Packet& packet, std::vector<std::string> attachments) {
+void ChatNamespace::on_event(SocketId socket, const ::codec::sio::Packet& packet, std::vector<std::string> attachments) {
   const std::string name = packet.data.front().get<std::string>();  // the codec checked it is a string
   if (!attachments.empty()) {
     chat_->refuse(socket, name, packet.ack_id, "the chat takes no binary attachments");
@@ -30,7 +30,7 @@ void ChatNamespace::on_event(SocketId socket, const ::chat::sio::Packet& packet,
   }
   auto event = events::decode_client_event(packet);
   if (!event) {
-    const bool unknown = event.error().kind == ::chat::CodecErrorKind::UnknownEvent;
+    const bool unknown = event.error().kind == ::codec::CodecErrorKind::UnknownEvent;
     chat_->refuse(socket, name, packet.ack_id, unknown ? "unknown event \"" + name + "\"" : event.error().reason);
     return;
   }

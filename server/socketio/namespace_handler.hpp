@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "chat/client_id.hpp"
-#include "chat/socketio_packet.hpp"
+#include "codec/socketio_packet.hpp"
 
 namespace chatd::sio {
 
@@ -25,7 +25,7 @@ class NamespaceHandler {
   // `accept` before sending anything (the server accepts plainly if not).
   virtual void on_connect(SocketId socket, const nlohmann::json& auth, const Accept& accept) = 0;
   // An EVENT, with its binary attachments (empty for a plain EVENT).
-  virtual void on_event(SocketId socket, const ::chat::sio::Packet& event, std::vector<std::string> attachments) = 0;
+  virtual void on_event(SocketId socket, const ::codec::sio::Packet& event, std::vector<std::string> attachments) = 0;
   // `resumable`: the connection was lost (Socket.IO's recoverable reasons),
   // not left with a DISCONNECT packet.
   virtual void on_disconnect(SocketId socket, bool resumable) = 0;

@@ -6,7 +6,7 @@
 #include <memory>
 #include <variant>
 
-#include "chat/engineio_packet.hpp"
+#include "codec/engineio_packet.hpp"
 #include "log/logger.hpp"
 #include "transport/http_response.hpp"
 #include "transport/polling_connection.hpp"
@@ -320,7 +320,7 @@ int EngineIoEndpoint::receive_payload(mg_connection* conn, eio::Session& session
     received += static_cast<std::size_t>(n);
   }
   body.resize(received);
-  auto packets = ::chat::eio::decode_payload(body, max_payload);
+  auto packets = ::codec::eio::decode_payload(body, max_payload);
   if (!packets) {
     // Closed at once, so that the next request already finds no session.
     polling.close(eio::close_code::kProtocolError, packets.error().reason);
@@ -328,7 +328,7 @@ int EngineIoEndpoint::receive_payload(mg_connection* conn, eio::Session& session
     return 400;
   }
   for (const auto& packet : *packets) {
-    if (packet.type == ::chat::eio::PacketType::Close) polling.wait_for_poller(kCloseGrace);
+    if (packet.type == ::codec::eio::PacketType::Close) polling.wait_for_poller(kCloseGrace);
     engine_.on_packet(session, packet);
   }
   send_text(conn, "ok");

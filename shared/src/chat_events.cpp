@@ -1,10 +1,10 @@
-#include "chat/chat_events.hpp"
+#include "codec/chat_events.hpp"
 
 #include <algorithm>
 
-#include "chat/json_text.hpp"
+#include "codec/json_text.hpp"
 
-namespace chat::events {
+namespace codec::events {
 
 namespace {
 
@@ -214,4 +214,4 @@ Result<UserMessageAck> decode_user_message_ack(const sio::Packet& packet) {
   return ack;
 }
 
-}  // namespace chat::events
+}  // namespace codec::events

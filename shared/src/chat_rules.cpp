@@ -1,8 +1,8 @@
-#include "chat/chat_rules.hpp"
+#include "codec/chat_rules.hpp"
 
-#include "chat/utf8.hpp"
+#include "codec/utf8.hpp"
 
-namespace chat::rules {
+namespace codec::rules {
 
 namespace {
 
@@ -69,4 +69,4 @@ std::optional<std::string> check_message(std::string_view text) {
   return std::nullopt;
 }
 
-}  // namespace chat::rules
+}  // namespace codec::rules

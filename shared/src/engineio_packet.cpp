@@ -1,12 +1,12 @@
-#include "chat/engineio_packet.hpp"
+#include "codec/engineio_packet.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <optional>
 
-#include "chat/utf8.hpp"
+#include "codec/utf8.hpp"
 
-namespace chat::eio {
+namespace codec::eio {
 
 namespace {
 
@@ -84,9 +84,9 @@ Result<Handshake> decode_open(std::string_view json_text) {
   return handshake;
 }
 
-}  // namespace chat::eio
+}  // namespace codec::eio
 
-namespace chat::eio {
+namespace codec::eio {
 
 namespace {
 
@@ -172,4 +172,4 @@ std::string encode_payload(const std::vector<std::string_view>& frames) {
   return body;
 }
 
-}  // namespace chat::eio
+}  // namespace codec::eio

@@ -1,11 +1,11 @@
-#include "chat/socketio_packet.hpp"
+#include "codec/socketio_packet.hpp"
 
 #include <algorithm>
 #include <charconv>
 
-#include "chat/json_text.hpp"
+#include "codec/json_text.hpp"
 
-namespace chat::sio {
+namespace codec::sio {
 
 namespace {
 
@@ -189,4 +189,4 @@ Packet make_ack(std::uint64_t ack_id, nlohmann::json args) {
   return Packet{PacketType::Ack, "/", ack_id, std::move(args), 0};
 }
 
-}  // namespace chat::sio
+}  // namespace codec::sio

@@ -1,6 +1,6 @@
-#include "chat/utf8.hpp"
+#include "codec/utf8.hpp"
 
-namespace chat::utf8 {
+namespace codec::utf8 {
 
 std::optional<char32_t> decode_one(std::string_view text, std::size_t& pos) {
   const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
@@ -41,4 +41,4 @@ std::optional<std::size_t> count_code_points(std::string_view text) {
   return count;
 }
 
-}  // namespace chat::utf8
+}  // namespace codec::utf8

@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "chat/chat_events.hpp"
+#include "codec/chat_events.hpp"
 
-using namespace chat;
+using namespace codec;
 using nlohmann::json;
 
 namespace {

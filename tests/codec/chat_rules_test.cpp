@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "chat/chat_rules.hpp"
+#include "codec/chat_rules.hpp"
 
-using namespace chat;
+using namespace codec;
 
 TEST_CASE("Nicknames: 1..32 characters after trimming, no control or bidi characters") {
   CHECK(rules::trim("  bob \t") == "bob");

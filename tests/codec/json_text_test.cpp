@@ -8,10 +8,10 @@
 #include <random>
 #include <string>
 
-#include "chat/chat_events.hpp"
-#include "chat/json_text.hpp"
+#include "codec/chat_events.hpp"
+#include "codec/json_text.hpp"
 
-using namespace chat;
+using namespace codec;
 using nlohmann::json;
 
 namespace {

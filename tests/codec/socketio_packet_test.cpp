@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "chat/socketio_packet.hpp"
+#include "codec/socketio_packet.hpp"
 
-using namespace chat;
+using namespace codec;
 using nlohmann::json;
 
 // Examples from the Socket.IO v5 protocol specification.

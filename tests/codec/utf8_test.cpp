@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "chat/utf8.hpp"
+#include "codec/utf8.hpp"
 
-using namespace chat;
+using namespace codec;
 
 TEST_CASE("UTF-8 validation accepts well-formed text") {
   CHECK(utf8::is_valid(""));

@@ -1,5 +1,5 @@
 // Client chat events, the server's path for every EVENT a client sends:
-// chat::sio::decode, then chat::events::decode_client_event, then the rules
+// codec::sio::decode, then codec::events::decode_client_event, then the rules
 // the chat service applies (trim + check_nickname, check_message).
 
 #include <cstddef>
@@ -9,15 +9,15 @@
 #include <type_traits>
 #include <variant>
 
-#include "chat/chat_events.hpp"
-#include "chat/chat_rules.hpp"
-#include "chat/socketio_packet.hpp"
-#include "chat/utf8.hpp"
+#include "codec/chat_events.hpp"
+#include "codec/chat_rules.hpp"
+#include "codec/socketio_packet.hpp"
+#include "codec/utf8.hpp"
 #include "fuzz_check.hpp"
 
-namespace events = chat::events;
-namespace rules = chat::rules;
-namespace sio = chat::sio;
+namespace events = codec::events;
+namespace rules = codec::rules;
+namespace sio = codec::sio;
 
 namespace {
 
@@ -47,7 +47,7 @@ void check_nickname(const events::NicknameRequest& request) {
   FUZZ_CHECK(nickname.size() <= request.nickname.size());
   FUZZ_CHECK(request.nickname.find(nickname) != std::string::npos);
   if (!rules::check_nickname(nickname)) {
-    const auto length = chat::utf8::count_code_points(nickname);
+    const auto length = codec::utf8::count_code_points(nickname);
     FUZZ_CHECK(length && *length >= 1 && *length <= rules::kMaxNicknameLength);
     FUZZ_CHECK(rules::trim(nickname) == nickname);
     for (const char c : nickname) FUZZ_CHECK(static_cast<unsigned char>(c) >= 0x20 && c != 0x7F);
@@ -57,7 +57,7 @@ void check_nickname(const events::NicknameRequest& request) {
 void check_message(const events::UserMessageRequest& request) {
   check_round_trip(request);
   if (!rules::check_message(request.text)) {
-    const auto length = chat::utf8::count_code_points(request.text);
+    const auto length = codec::utf8::count_code_points(request.text);
     FUZZ_CHECK(length && *length >= 1 && *length <= rules::kMaxMessageLength);
     FUZZ_CHECK(!rules::trim(request.text).empty());
   }

@@ -17,14 +17,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "chat/chat_events.hpp"
-#include "chat/engineio_packet.hpp"
-#include "chat/socketio_packet.hpp"
+#include "codec/chat_events.hpp"
+#include "codec/engineio_packet.hpp"
+#include "codec/socketio_packet.hpp"
 
 namespace fs = std::filesystem;
-namespace eio = chat::eio;
-namespace events = chat::events;
-namespace sio = chat::sio;
+namespace eio = codec::eio;
+namespace events = codec::events;
+namespace sio = codec::sio;
 using nlohmann::json;
 
 namespace {

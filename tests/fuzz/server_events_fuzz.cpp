@@ -1,7 +1,7 @@
 // What the WASM client decodes from the server, as ChatClient does it: one
-// WebSocket text frame (chat::eio::decode_text_frame), then the open packet's
+// WebSocket text frame (codec::eio::decode_text_frame), then the open packet's
 // JSON (decode_open) or the Socket.IO packet inside a message
-// (chat::sio::decode), then the chat's server events and acks.
+// (codec::sio::decode), then the chat's server events and acks.
 
 #include <algorithm>
 #include <cstddef>
@@ -12,14 +12,14 @@
 #include <utility>
 #include <variant>
 
-#include "chat/chat_events.hpp"
-#include "chat/engineio_packet.hpp"
-#include "chat/socketio_packet.hpp"
+#include "codec/chat_events.hpp"
+#include "codec/engineio_packet.hpp"
+#include "codec/socketio_packet.hpp"
 #include "fuzz_check.hpp"
 
-namespace eio = chat::eio;
-namespace events = chat::events;
-namespace sio = chat::sio;
+namespace eio = codec::eio;
+namespace events = codec::events;
+namespace sio = codec::sio;
 
 namespace {
 

@@ -1,7 +1,7 @@
-// UTF-8 and the chat rules on arbitrary bytes: chat::utf8 against an
+// UTF-8 and the chat rules on arbitrary bytes: codec::utf8 against an
 // independent decoder written from the Unicode Standard's table of
 // well-formed byte sequences (Table 3-7), and the invariants of
-// chat::rules::trim / check_nickname / check_message; and chat::json_text,
+// codec::rules::trim / check_nickname / check_message; and codec::json_text,
 // the direct JSON writer of the per-message packets, against
 // nlohmann::json::dump (it must write the same bytes, valid UTF-8 or not).
 
@@ -14,13 +14,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "chat/chat_rules.hpp"
-#include "chat/json_text.hpp"
-#include "chat/utf8.hpp"
+#include "codec/chat_rules.hpp"
+#include "codec/json_text.hpp"
+#include "codec/utf8.hpp"
 #include "fuzz_check.hpp"
 
-namespace rules = chat::rules;
-namespace utf8 = chat::utf8;
+namespace rules = codec::rules;
+namespace utf8 = codec::utf8;
 
 namespace {
 
@@ -128,7 +128,7 @@ void check_rules(std::string_view text, const std::optional<std::vector<char32_t
 
 void check_json_text(std::string_view text) {
   std::string direct = "[";
-  chat::json_text::append_string(direct, text);
+  codec::json_text::append_string(direct, text);
   direct += "]";
   const auto generic =
       nlohmann::json::array({std::string(text)}).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

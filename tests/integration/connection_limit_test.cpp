@@ -15,7 +15,7 @@
 
 using chat_it::ChatdProcess;
 using chat_it::SocketIoTestClient;
-namespace events = chat::events;
+namespace events = codec::events;
 
 TEST_CASE("a connection beyond --max-connections is closed with 1013 and the others keep working", "[limits]") {
   ChatdProcess server({"--max-connections", "2"});

@@ -91,7 +91,7 @@ TEST_CASE("events before connecting to the namespace get a CONNECT_ERROR", "[han
   const std::string refusal = client.next_frame();
   CHECK(refusal.rfind("44{\"message\":", 0) == 0);
   const auto packet = SocketIoTestClient::decode_message(refusal);
-  CHECK(packet.type == chat::sio::PacketType::ConnectError);
+  CHECK(packet.type == codec::sio::PacketType::ConnectError);
   CHECK_FALSE(packet.data.at("message").get<std::string>().empty());
 
   // Still usable: connect and join.

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "chat/engineio_packet.hpp"
+#include "codec/engineio_packet.hpp"
 #include "chatd_process.hpp"
 #include "http_test_client.hpp"
 #include "socketio_test_client.hpp"
@@ -83,7 +83,7 @@ TEST_CASE("a long-polling handshake answers the open packet offering the WebSock
   const auto response = HttpTestClient(server.port()).get("/socket.io/?EIO=4&transport=polling");
   CHECK(response.status == 200);
   REQUIRE(response.body.rfind("0{", 0) == 0);
-  const auto handshake = chat::eio::decode_open(std::string_view(response.body).substr(1));
+  const auto handshake = codec::eio::decode_open(std::string_view(response.body).substr(1));
   REQUIRE(handshake);
   CHECK_FALSE(handshake->sid.empty());
   CHECK(handshake->can_upgrade_to_websocket);

@@ -23,7 +23,7 @@
 using chat_it::ChatdProcess;
 using chat_it::SocketIoTestClient;
 using nlohmann::json;
-namespace events = chat::events;
+namespace events = codec::events;
 
 namespace {
 
@@ -174,7 +174,7 @@ TEST_CASE("garbage before the namespace connection gets a CONNECT_ERROR", "[malf
     mallory.send_text(garbage);
     const std::string frame = mallory.next_frame();
     CHECK(frame.rfind("44{\"message\":\"invalid packet: ", 0) == 0);
-    CHECK(SocketIoTestClient::decode_message(frame).type == chat::sio::PacketType::ConnectError);
+    CHECK(SocketIoTestClient::decode_message(frame).type == codec::sio::PacketType::ConnectError);
     others.still_talk("after " + garbage);
   }
 

@@ -20,7 +20,7 @@
 using chat_it::ChatdProcess;
 using chat_it::HttpTestClient;
 using chat_it::SocketIoTestClient;
-namespace events = chat::events;
+namespace events = codec::events;
 
 namespace {
 

@@ -11,7 +11,7 @@
 using chat_it::ChatdProcess;
 using chat_it::SocketIoTestClient;
 using nlohmann::json;
-namespace events = chat::events;
+namespace events = codec::events;
 
 TEST_CASE("an accepted nickname is acked and announced to everyone", "[nickname]") {
   ChatdProcess server;

@@ -15,7 +15,7 @@
 using chat_it::ChatdProcess;
 using chat_it::SocketIoTestClient;
 using nlohmann::json;
-namespace events = chat::events;
+namespace events = codec::events;
 
 namespace {
 
@@ -63,7 +63,7 @@ TEST_CASE("a message flood beyond --rate-limit is refused message by message, ot
   int chat_errors = 0;
   const auto read_alice = [&] {
     const auto packet = alice.next_packet();
-    if (packet.type == chat::sio::PacketType::Ack) {
+    if (packet.type == codec::sio::PacketType::Ack) {
       const auto number = acked.at(packet.ack_id.value());
       const auto ack = events::decode_user_message_ack(packet);
       REQUIRE(ack);
@@ -73,7 +73,7 @@ TEST_CASE("a message flood beyond --rate-limit is refused message by message, ot
         CHECK(ack->error == kRateLimitReason);
         refused.insert(number);
       }
-    } else if (packet.type == chat::sio::PacketType::Event && packet.data.front() == events::kChatError) {
+    } else if (packet.type == codec::sio::PacketType::Event && packet.data.front() == events::kChatError) {
       const auto error = chat_it::event_as<events::ChatError>(packet);
       CHECK(error.event == events::kUserMessage);
       CHECK(error.reason == kRateLimitReason);

@@ -29,7 +29,7 @@ using chat_it::HistoryDatabase;
 using chat_it::HttpTestClient;
 using chat_it::SocketIoTestClient;
 using nlohmann::json;
-namespace events = chat::events;
+namespace events = codec::events;
 
 namespace {
 

@@ -18,8 +18,8 @@
 using chatd::chat::ChatService;
 using chatd::chat::ClientId;
 using chatd::chat::ResumeRequest;
-using chat::events::NicknameRequest;
-using chat::events::UserMessageRequest;
+using codec::events::NicknameRequest;
+using codec::events::UserMessageRequest;
 using nlohmann::json;
 
 namespace {

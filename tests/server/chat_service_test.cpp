@@ -9,8 +9,8 @@
 #include "temporary_directory.hpp"
 
 using chatd::chat::ChatService;
-using chat::events::NicknameRequest;
-using chat::events::UserMessageRequest;
+using codec::events::NicknameRequest;
+using codec::events::UserMessageRequest;
 using Inbox = std::vector<std::string>;
 
 namespace {

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <string>
 
-#include "chat/chat_rules.hpp"
+#include "codec/chat_rules.hpp"
 
 namespace chat_web {
 
@@ -282,7 +282,7 @@ void ChatView::draw_input(chat_client::ChatClient& client, FontAtlas& fonts) {
 
   if (submit && joined) {
     // Blank lines are simply not sent (no error line for an idle Enter).
-    if (!chat::rules::trim(message_.data()).empty() && !client.send_message(message_.data())) {
+    if (!codec::rules::trim(message_.data()).empty() && !client.send_message(message_.data())) {
       message_[0] = '\0';
       force_scroll_ = true;
     }

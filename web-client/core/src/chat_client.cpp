@@ -3,16 +3,16 @@
 #include <cmath>
 #include <utility>
 
-#include "chat/chat_events.hpp"
-#include "chat/chat_rules.hpp"
-#include "chat/engineio_packet.hpp"
-#include "chat/socketio_packet.hpp"
+#include "codec/chat_events.hpp"
+#include "codec/chat_rules.hpp"
+#include "codec/engineio_packet.hpp"
+#include "codec/socketio_packet.hpp"
 
 namespace chat_client {
 
-namespace eio = chat::eio;
-namespace sio = chat::sio;
-namespace events = chat::events;
+namespace eio = codec::eio;
+namespace sio = codec::sio;
+namespace events = codec::events;
 
 namespace {
 
@@ -339,8 +339,8 @@ std::optional<std::string> ChatClient::submit_nickname(std::string_view nickname
     std::string reason = state_ == ConnectionState::Joining ? "Already joining" : "Not connected yet";
     return reason;
   }
-  std::string nick = chat::rules::trim(nickname);
-  if (auto refusal = chat::rules::check_nickname(nick)) {
+  std::string nick = codec::rules::trim(nickname);
+  if (auto refusal = codec::rules::check_nickname(nick)) {
     model_.set_nickname_error(*refusal);
     return refusal;
   }
@@ -352,7 +352,7 @@ std::optional<std::string> ChatClient::submit_nickname(std::string_view nickname
 std::optional<std::string> ChatClient::send_message(std::string_view text) {
   const std::int64_t now = clock_();
   if (state_ != ConnectionState::Joined) return std::string("Not connected");
-  if (auto refusal = chat::rules::check_message(text)) {
+  if (auto refusal = codec::rules::check_message(text)) {
     model_.add_error(*refusal, now);
     return refusal;
   }

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "chat/socketio_packet.hpp"
+#include "codec/socketio_packet.hpp"
 #include "chat_client/chat_model.hpp"
 #include "chat_client/connection_state.hpp"
 #include "chat_client/reconnect_backoff.hpp"
@@ -63,8 +63,8 @@ class ChatClient final : public TransportEvents {
   void send_nickname(const std::string& nickname);
   void handle_engine_open(std::string_view data);
   void handle_socket_packet(std::string_view text);
-  void handle_ack(std::uint64_t ack_id, const chat::sio::Packet& packet);
-  void handle_namespace_connect(const chat::sio::Packet& packet);
+  void handle_ack(std::uint64_t ack_id, const codec::sio::Packet& packet);
+  void handle_namespace_connect(const codec::sio::Packet& packet);
   void ignore_frame();
 
   ClientConfig config_;

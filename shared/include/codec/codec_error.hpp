@@ -6,7 +6,7 @@
 #include <utility>
 #include <variant>
 
-namespace chat {
+namespace codec {
 
 enum class CodecErrorKind {
   Empty,            // nothing to decode
@@ -52,4 +52,4 @@ inline CodecError make_error(CodecErrorKind kind, std::string reason) {
   return CodecError{kind, std::move(reason)};
 }
 
-}  // namespace chat
+}  // namespace codec

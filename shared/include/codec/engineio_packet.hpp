@@ -19,9 +19,9 @@
 #include <string_view>
 #include <vector>
 
-#include "chat/codec_error.hpp"
+#include "codec/codec_error.hpp"
 
-namespace chat::eio {
+namespace codec::eio {
 
 enum class PacketType : char {
   Open = '0',
@@ -68,9 +68,9 @@ std::string encode_open(const Handshake& handshake);
 // Reads the JSON of an open packet (client side).
 Result<Handshake> decode_open(std::string_view json_text);
 
-}  // namespace chat::eio
+}  // namespace codec::eio
 
-namespace chat::eio {
+namespace codec::eio {
 
 // ---- HTTP long-polling payloads ---------------------------------------------
 // Several packets in one HTTP body, separated by the record separator 0x1E.
@@ -88,4 +88,4 @@ std::string encode_payload(const std::vector<std::string_view>& parts);
 // "b" + base64: a binary message inside a long-polling payload.
 std::string encode_binary_part(std::string_view bytes);
 
-}  // namespace chat::eio
+}  // namespace codec::eio

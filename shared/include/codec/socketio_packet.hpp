@@ -21,9 +21,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "chat/codec_error.hpp"
+#include "codec/codec_error.hpp"
 
-namespace chat::sio {
+namespace codec::sio {
 
 enum class PacketType : int {
   Connect = 0,
@@ -72,4 +72,4 @@ void append_string_argument(std::string& encoded, std::string_view value);
 Packet make_event(std::string_view name, nlohmann::json args, std::optional<std::uint64_t> ack_id = {});
 Packet make_ack(std::uint64_t ack_id, nlohmann::json args);
 
-}  // namespace chat::sio
+}  // namespace codec::sio

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace chat::rules {
+namespace codec::rules {
 
 inline constexpr std::size_t kMaxNicknameLength = 32;   // code points, after trimming
 inline constexpr std::size_t kMaxMessageLength = 2000;  // code points
@@ -22,4 +22,4 @@ std::optional<std::string> check_nickname(std::string_view nickname);
 // Reason the message is refused, or nullopt when it is acceptable.
 std::optional<std::string> check_message(std::string_view text);
 
-}  // namespace chat::rules
+}  // namespace codec::rules

@@ -18,10 +18,10 @@
 #include <variant>
 #include <vector>
 
-#include "chat/codec_error.hpp"
-#include "chat/socketio_packet.hpp"
+#include "codec/codec_error.hpp"
+#include "codec/socketio_packet.hpp"
 
-namespace chat::events {
+namespace codec::events {
 
 inline constexpr std::string_view kNickname = "nickname";
 inline constexpr std::string_view kUserMessage = "user message";
@@ -117,4 +117,4 @@ std::string encode_ack_text(std::uint64_t ack_id, const UserMessageAck& ack);
 Result<NicknameAck> decode_nickname_ack(const sio::Packet& packet);
 Result<UserMessageAck> decode_user_message_ack(const sio::Packet& packet);
 
-}  // namespace chat::events
+}  // namespace codec::events
