@@ -18,7 +18,7 @@
 #include <variant>
 #include <vector>
 
-#include "codec/codec_error.hpp"
+#include "codec/result.hpp"
 #include "codec/socketio_packet.hpp"
 
 namespace codec::events {

@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-#include "codec/codec_error.hpp"
+#include "codec/result.hpp"
 
 namespace codec::eio {
 

@@ -21,7 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "codec/codec_error.hpp"
+#include "codec/result.hpp"
 
 namespace codec::sio {
 
