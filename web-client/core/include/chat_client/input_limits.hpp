@@ -1,6 +1,6 @@
 #pragma once
 // Sizes of the view's text fields, from the chat's rules: a field holds the
-// longest text the rules accept, and no more than a server would take.
+// longest text the rules accept, with its terminating NUL.
 
 #include <cstddef>
 
@@ -12,9 +12,9 @@ namespace chat_client {
 // which takes at most 4 bytes for one.
 constexpr std::size_t utf8_buffer_size(std::size_t code_points) { return code_points * 4 + 1; }
 
-// Spaces around a nickname are trimmed before it is counted, so a nickname
-// of 32 four-byte characters with spaces around it does not fit; the field
-// then takes no more characters, which is the better failure.
+// Spaces around a nickname are trimmed before it is counted: 32 four-byte
+// characters with a space around them do not fit; the field simply takes no
+// more, rather than letting a user type what would be refused.
 inline constexpr std::size_t kNicknameFieldBytes = utf8_buffer_size(codec::rules::kMaxNicknameLength);
 inline constexpr std::size_t kMessageFieldBytes = utf8_buffer_size(codec::rules::kMaxMessageLength);
 
