@@ -3,6 +3,7 @@
 // the chat on "/", or the conformance server's echo.
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,8 +19,10 @@ using SocketId = chat::ClientId;
 class NamespaceHandler {
  public:
   virtual ~NamespaceHandler() = default;
-  // Queues the CONNECT reply, with `extra` fields beside the socket id.
-  using Accept = std::function<void(const nlohmann::json& extra)>;
+  // Queues the CONNECT answer; `pid`: the private session id that lets the
+  // client resume this session (codec/connection_recovery.hpp), none when the
+  // namespace offers no recovery.
+  using Accept = std::function<void(const std::optional<std::string>& pid)>;
 
   // A socket joined; `auth` is {} when none was sent. The handler calls
   // `accept` before sending anything (the server accepts plainly if not).

@@ -12,7 +12,7 @@ using nlohmann::json;
 // the thread that reads that session's frames.
 struct SocketIoServer::Socket {
   SocketId id = 0;
-  std::map<std::string, json> connected;  // namespace -> its CONNECT answer ({sid, ...})
+  std::map<std::string, codec::sio::ConnectAnswer> connected;  // namespace -> its CONNECT answer
   // A binary packet waiting for its attachments.
   std::optional<codec::sio::Packet> pending;
   std::vector<std::string> attachments;
@@ -41,10 +41,6 @@ bool is_event(codec::sio::PacketType type) {
 // An encoded packet starts with its type's digit.
 bool is_event(std::string_view encoded) {
   return !encoded.empty() && is_event(static_cast<codec::sio::PacketType>(encoded.front() - '0'));
-}
-
-codec::sio::Packet connect_error(const std::string& nsp, std::string_view message) {
-  return codec::sio::Packet{codec::sio::PacketType::ConnectError, nsp, std::nullopt, json{{"message", message}}, 0};
 }
 
 }  // namespace
@@ -77,7 +73,7 @@ void SocketIoServer::invalid_packet(eio::Session& session, Socket& socket, const
   if (socket.connected.count("/")) {
     if (auto* handler = find_namespace("/")) handler->on_invalid_packet(socket.id, reason);
   } else {
-    session.send(to_frames(connect_error("/", reason), {}));
+    session.send(to_frames(codec::sio::encode_connect_error("/", reason), {}));
   }
 }
 
@@ -121,29 +117,28 @@ void SocketIoServer::handle_packet(eio::Session& session, Socket& socket, codec:
   switch (p.type) {
     case codec::sio::PacketType::Connect: {
       if (!handler) {
-        session.send(to_frames(connect_error(p.nsp, "Invalid namespace"), {}));
+        session.send(to_frames(codec::sio::encode_connect_error(p.nsp, "Invalid namespace"), {}));
         return;
       }
       session.mark_established();
       if (connected) {
         // A second CONNECT changes nothing, but gets the first one's answer (the
         // same sid), so that a client waiting for an answer is not left hanging.
-        session.send(to_frames(codec::sio::Packet{codec::sio::PacketType::Connect, p.nsp, std::nullopt, socket.connected.at(p.nsp), 0}, {}));
+        session.send(to_frames(codec::sio::encode_connect_answer(p.nsp, socket.connected.at(p.nsp)), {}));
         return;
       }
       const auto sid = eio::generate_session_id();
-      socket.connected.emplace(p.nsp, json{{"sid", sid}});
+      socket.connected.emplace(p.nsp, codec::sio::ConnectAnswer{sid, std::nullopt});
       bool accepted = false;
-      const auto accept = [&](const json& extra) {
+      const auto accept = [&](const std::optional<std::string>& pid) {
         if (accepted) return;
         accepted = true;
-        json reply = extra.is_object() ? extra : json::object();
-        reply["sid"] = sid;
-        socket.connected[p.nsp] = reply;
-        session.send(to_frames(codec::sio::Packet{codec::sio::PacketType::Connect, p.nsp, std::nullopt, std::move(reply), 0}, {}));
+        auto& answer = socket.connected[p.nsp];
+        answer.pid = pid;
+        session.send(to_frames(codec::sio::encode_connect_answer(p.nsp, answer), {}));
       };
       handler->on_connect(socket.id, p.data.is_object() ? p.data : json::object(), accept);
-      accept(json::object());
+      accept(std::nullopt);
       return;
     }
     case codec::sio::PacketType::Disconnect:

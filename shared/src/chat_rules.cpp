@@ -1,5 +1,7 @@
 #include "codec/chat_rules.hpp"
 
+#include <string>
+
 #include "codec/utf8.hpp"
 
 namespace codec::rules {
@@ -19,6 +21,13 @@ bool is_control(char32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
 bool is_format_trick(char32_t cp) {
   return (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
          (cp >= 0x2060 && cp <= 0x2069) || cp == 0xFEFF || cp == 0x061C;
+}
+
+CodecError invalid(std::string reason) { return make_error(CodecErrorKind::Invalid, std::move(reason)); }
+
+std::optional<std::string> reason_of(const Result<void>& checked) {
+  if (checked) return std::nullopt;
+  return checked.error().reason;
 }
 
 }  // namespace
@@ -44,7 +53,7 @@ std::string trim(std::string_view text) {
   return std::string(text.substr(begin, end - begin));
 }
 
-std::optional<std::string> check_nickname(std::string_view nickname) {
+Result<void> validate_nickname(std::string_view nickname) {
   std::size_t length = 0;
   bool control = false;
   bool trick = false;
@@ -53,20 +62,24 @@ std::optional<std::string> check_nickname(std::string_view nickname) {
     control = control || is_control(cp);
     trick = trick || is_format_trick(cp);
   });
-  if (!valid) return "Nickname is not valid UTF-8";
-  if (length == 0) return "Nickname is empty";
-  if (length > kMaxNicknameLength) return "Nickname is longer than 32 characters";
-  if (control) return "Nickname contains control characters";
-  if (trick) return "Nickname contains invisible or direction-changing characters";
-  return std::nullopt;
+  if (!valid) return invalid("Nickname is not valid UTF-8");
+  if (length == 0) return invalid("Nickname is empty");
+  if (length > kMaxNicknameLength) return invalid("Nickname is longer than " + std::to_string(kMaxNicknameLength) + " characters");
+  if (control) return invalid("Nickname contains control characters");
+  if (trick) return invalid("Nickname contains invisible or direction-changing characters");
+  return {};
 }
 
-std::optional<std::string> check_message(std::string_view text) {
+Result<void> validate_message(std::string_view text) {
   const auto length = utf8::count_code_points(text);
-  if (!length) return "Message is not valid UTF-8";
-  if (*length == 0 || trim(text).empty()) return "Message is empty";
-  if (*length > kMaxMessageLength) return "Message is longer than 2000 characters";
-  return std::nullopt;
+  if (!length) return invalid("Message is not valid UTF-8");
+  if (*length == 0 || trim(text).empty()) return invalid("Message is empty");
+  if (*length > kMaxMessageLength) return invalid("Message is longer than " + std::to_string(kMaxMessageLength) + " characters");
+  return {};
 }
+
+std::optional<std::string> check_nickname(std::string_view nickname) { return reason_of(validate_nickname(nickname)); }
+
+std::optional<std::string> check_message(std::string_view text) { return reason_of(validate_message(text)); }
 
 }  // namespace codec::rules

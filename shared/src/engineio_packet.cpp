@@ -91,7 +91,8 @@ namespace codec::eio {
 namespace {
 
 // RFC 4648 base64, as Engine.IO uses for binary data over long-polling.
-std::optional<std::string> decode_base64(std::string_view text) {
+Result<std::string> decode_base64(std::string_view text) {
+  const auto invalid = [] { return make_error(CodecErrorKind::Malformed, "binary packet is not valid base64"); };
   static constexpr auto kInvalid = 0xFF;
   auto value = [](char c) -> unsigned {
     if (c >= 'A' && c <= 'Z') return static_cast<unsigned>(c - 'A');
@@ -102,14 +103,14 @@ std::optional<std::string> decode_base64(std::string_view text) {
     return kInvalid;
   };
   while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-  if (text.size() % 4 == 1) return std::nullopt;
+  if (text.size() % 4 == 1) return invalid();
   std::string out;
   out.reserve(text.size() * 3 / 4);
   unsigned buffer = 0;
   int bits = 0;
   for (const char c : text) {
     const unsigned v = value(c);
-    if (v == kInvalid) return std::nullopt;
+    if (v == kInvalid) return invalid();
     buffer = (buffer << 6) | v;
     bits += 6;
     if (bits >= 8) {
@@ -131,7 +132,7 @@ Result<std::vector<Packet>> decode_payload(std::string_view body, std::size_t ma
     const std::string_view part = body.substr(start, end - start);
     if (!part.empty() && part.front() == 'b') {
       auto bytes = decode_base64(part.substr(1));
-      if (!bytes) return make_error(CodecErrorKind::Malformed, "binary packet is not valid base64");
+      if (!bytes) return bytes.error();
       packets.push_back(Packet{PacketType::Message, std::move(*bytes), true});
     } else {
       auto packet = decode_text_frame(part, max_payload);

@@ -103,22 +103,3 @@ TEST_CASE("The direct message and ack encoders write what the generic encoder wr
   CHECK(back.meta.id == 42);
   CHECK(back.meta.history);
 }
-
-TEST_CASE("An offset is added as the last argument of an encoded event") {
-  auto packet = events::encode_text(events::Announcement{"bob connected"});
-  sio::append_string_argument(packet, "12-3-4");
-  CHECK(packet == R"(2["announcement","bob connected","12-3-4"])");
-
-  auto generic_packet = events::encode(events::UserMessage{"a", "b", {1, 2, false}});
-  generic_packet.data.push_back("9-9-9");
-  auto direct_packet = events::encode_text(events::UserMessage{"a", "b", {1, 2, false}});
-  sio::append_string_argument(direct_packet, "9-9-9");
-  CHECK(direct_packet == sio::encode(generic_packet));
-
-  std::string empty_args = "3[]";
-  sio::append_string_argument(empty_args, "x");
-  CHECK(empty_args == R"(3["x"])");
-  std::string not_a_list = "1";
-  sio::append_string_argument(not_a_list, "x");
-  CHECK(not_a_list == "1");
-}

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "codec/chat_events.hpp"
+#include "codec/connection_recovery.hpp"
 #include "codec/engineio_packet.hpp"
 #include "codec/socketio_packet.hpp"
 
@@ -91,13 +92,15 @@ std::string sio_text(const sio::Packet& packet) { return sio::encode(packet); }
 std::vector<std::string> socketio_packets() {
   std::vector<std::string> out;
   const auto add = [&](const sio::Packet& p) { out.push_back(sio_text(p)); };
-  add(sio::Packet{sio::PacketType::Connect, "/", std::nullopt, nullptr, 0});
+  add(sio::encode_connect());
   add(sio::Packet{sio::PacketType::Connect, "/", std::nullopt, json{{"token", "abc"}}, 0});
   add(sio::Packet{sio::PacketType::Connect, "/admin", std::nullopt, nullptr, 0});
-  add(sio::Packet{sio::PacketType::Connect, "/", std::nullopt, json{{"sid", "oSO0OpakMV_3jnilAAAA"}}, 0});
+  add(sio::encode_connect(sio::ResumeAuth{"u8H2bG1pYWNWRA", "1a2b3c-17-4"}));
+  add(sio::encode_connect_answer("/", {"oSO0OpakMV_3jnilAAAA", std::nullopt}));
+  add(sio::encode_connect_answer("/", {"oSO0OpakMV_3jnilAAAA", "u8H2bG1pYWNWRA"}));
   add(sio::Packet{sio::PacketType::Disconnect, "/", std::nullopt, nullptr, 0});
   add(sio::Packet{sio::PacketType::Disconnect, "/admin", std::nullopt, nullptr, 0});
-  add(sio::Packet{sio::PacketType::ConnectError, "/", std::nullopt, json{{"message", "Invalid namespace"}}, 0});
+  add(sio::encode_connect_error("/", "Invalid namespace"));
   add(sio::Packet{sio::PacketType::ConnectError, "/", std::nullopt, "old style", 0});
   add(sio::make_event("hello", json::array({1, "two", json{{"three", 3.5}}, nullptr, true})));
   add(sio::make_event("hello", json::array(), 12));
@@ -146,6 +149,19 @@ std::vector<std::string> client_events() {
   out.push_back("2[\"user message\",{\"text\":\"x\"}]");
   out.push_back("2[\"user message\",\"a\",\"b\"]");
   out.push_back("2[\"unknown\",\"x\"]");
+  // CONNECT, and the auth of a client asking to resume: what the server's
+  // Socket.IO layer hands ChatNamespace.
+  out.push_back(sio_text(sio::encode_connect()));
+  for (const auto& text : kTexts) {
+    out.push_back(sio_text(sio::encode_connect(sio::ResumeAuth{"u8H2bG1pYWNWRA", text})));
+    out.push_back(sio_text(sio::encode_connect(sio::ResumeAuth{text, "1a2b3c-17-4"})));
+  }
+  out.push_back("0{\"pid\":\"p\"}");
+  out.push_back("0{\"offset\":\"1-2-3\"}");
+  out.push_back("0{\"pid\":1,\"offset\":\"1-2-3\"}");
+  out.push_back("0{\"pid\":\"p\",\"offset\":[\"1-2-3\"]}");
+  out.push_back("0{\"token\":\"abc\"}");
+  out.push_back("0/admin,{\"pid\":\"p\",\"offset\":\"1-2-3\"}");
   out.push_back("51-[\"user message\",{\"_placeholder\":true,\"num\":0}]");
   out.push_back("2/other,3[\"nickname\",\"x\"]");
   return out;
@@ -163,14 +179,26 @@ std::vector<std::string> server_frames() {
   out.push_back(eio::encode_text_frame(eio::PacketType::Ping));
   out.push_back(eio::encode_text_frame(eio::PacketType::Ping, "probe"));
   out.push_back(eio::encode_text_frame(eio::PacketType::Close));
-  message(sio::Packet{sio::PacketType::Connect, "/", std::nullopt, json{{"sid", "abc"}}, 0});
-  message(sio::Packet{sio::PacketType::ConnectError, "/", std::nullopt, json{{"message", "Invalid namespace"}}, 0});
+  message(sio::encode_connect_answer("/", {"abc", std::nullopt}));
+  message(sio::encode_connect_answer("/", {"abc", "u8H2bG1pYWNWRA"}));
+  message(sio::Packet{sio::PacketType::Connect, "/", std::nullopt, nullptr, 0});  // Socket.IO v4 servers
+  message(sio::encode_connect_error("/", "Invalid namespace"));
+  message(sio::encode_connect_error("/admin", "invalid packet: payload is not valid JSON"));
   message(sio::Packet{sio::PacketType::ConnectError, "/", std::nullopt, "refused", 0});
+  message(sio::Packet{sio::PacketType::ConnectError, "/", std::nullopt, json{{"message", 42}}, 0});
+  // Broadcasts with connection state recovery: the offset as the last argument.
+  const auto tagged = [&](std::string encoded, std::string_view offset) {
+    sio::append_offset(encoded, offset);
+    out.push_back(eio::encode_text_frame(eio::PacketType::Message, encoded));
+  };
   for (const auto& text : kTexts) {
     message(events::encode(events::Announcement{text + " connected"}));
     message(events::encode(events::UserMessage{"alice", text, {17, 1700000000000, false}}));
     message(events::encode(events::ChatError{"user message", text}));
+    tagged(events::encode_text(events::Announcement{text + " connected"}), "1a2b3c-17-4");
+    tagged(events::encode_text(events::UserMessage{"alice", "hi", {17, 1700000000000, false}}), text);
   }
+  tagged(events::encode_text(events::Nicknames{{"alice", "bob"}}), "1a2b3c-17-4");
   message(events::encode(events::UserMessage{"bob", "old", {1, 1600000000000, true}}));
   message(events::encode(events::UserMessage{"bob", "min", {INT64_MIN, INT64_MAX, true}}));
   message(events::encode(events::Nicknames{{"alice", "bob", "张伟"}}));

@@ -92,6 +92,11 @@ struct App {
 
 constexpr std::size_t kMaxPendingText = 64 * 1024;
 
+// What the page's test hooks hand back: "" when done, else the refusal's reason.
+std::string reason_or_empty(const codec::Result<void, codec::Failure>& result) {
+  return result ? std::string() : result.error().reason;
+}
+
 App* g_app = nullptr;
 
 // Canvas backing store = CSS size x devicePixelRatio; ImGui then works in
@@ -172,14 +177,14 @@ EMSCRIPTEN_KEEPALIVE void chat_input_text(const char* utf8) {
 EMSCRIPTEN_KEEPALIVE const char* chat_test_set_nickname(const char* nickname) {
   static std::string result;
   if (g_app == nullptr) return "not started";
-  result = g_app->client->submit_nickname(nickname).value_or("");
+  result = reason_or_empty(g_app->client->submit_nickname(nickname));
   return result.c_str();
 }
 
 EMSCRIPTEN_KEEPALIVE const char* chat_test_send_message(const char* text) {
   static std::string result;
   if (g_app == nullptr) return "not started";
-  result = g_app->client->send_message(text).value_or("");
+  result = reason_or_empty(g_app->client->send_message(text));
   return result.c_str();
 }
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "codec/result.hpp"
+
 namespace codec::rules {
 
 inline constexpr std::size_t kMaxNicknameLength = 32;   // code points, after trimming
@@ -15,11 +17,17 @@ inline constexpr std::size_t kMaxMessageLength = 2000;  // code points
 // Trims ASCII and Unicode spaces at both ends.
 std::string trim(std::string_view text);
 
-// Reason the nickname is refused, or nullopt when it is acceptable.
-// Expects the trimmed nickname.
-std::optional<std::string> check_nickname(std::string_view nickname);
+// Accepts the nickname, or says why not (kind Invalid; the reason is for the
+// user). Expects the trimmed nickname.
+Result<void> validate_nickname(std::string_view nickname);
 
-// Reason the message is refused, or nullopt when it is acceptable.
+// Accepts the message, or says why not (kind Invalid; the reason is for the user).
+Result<void> validate_message(std::string_view text);
+
+// Transitional: the former interface (the refusal reason, or nullopt), kept
+// only until server/chat/chat_service.cpp calls validate_nickname and
+// validate_message; then removed.
+std::optional<std::string> check_nickname(std::string_view nickname);
 std::optional<std::string> check_message(std::string_view text);
 
 }  // namespace codec::rules

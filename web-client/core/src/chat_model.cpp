@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "chat_client/countdown.hpp"
+
 namespace chat_client {
 
 ChatModel::ChatModel(std::size_t max_lines) : max_lines_(std::max<std::size_t>(max_lines, 1)) {}
@@ -119,6 +121,11 @@ void ChatModel::set_connection_state(ConnectionState state) {
 void ChatModel::set_reconnect_at(std::optional<std::int64_t> at_ms) {
   reconnect_at_ms_ = at_ms;
   ++revision_;
+}
+
+std::optional<std::string> ChatModel::reconnect_countdown(std::int64_t now_ms) const {
+  if (!reconnect_at_ms_) return std::nullopt;
+  return format_countdown(*reconnect_at_ms_ - now_ms);
 }
 
 }  // namespace chat_client

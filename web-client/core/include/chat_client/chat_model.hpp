@@ -51,12 +51,14 @@ class ChatModel {
   const std::string& nickname_error() const { return nickname_error_; }
   void set_nickname_error(std::string error);
 
-  // ---- connection, as the view shows it ----
+  // ---- connection: the one copy of the client's state, which ChatClient drives ----
   ConnectionState connection_state() const { return state_; }
   void set_connection_state(ConnectionState state);
   // When the next reconnect attempt is due, if one is scheduled.
   std::optional<std::int64_t> reconnect_at_ms() const { return reconnect_at_ms_; }
   void set_reconnect_at(std::optional<std::int64_t> at_ms);
+  // The time left until that attempt, as shown ("2s"); none when none is scheduled.
+  std::optional<std::string> reconnect_countdown(std::int64_t now_ms) const;
   // True once the user has been in the room in this page's life.
   bool has_joined_once() const { return joined_once_; }
   // Whether the server resumed the session at the last reconnect (nickname
