@@ -21,7 +21,7 @@
 #include "socketio/chat_namespace.hpp"
 #include "socketio/socketio_server.hpp"
 #include "store/sqlite_history_store.hpp"
-#include "store/sqlite_session_store.hpp"
+#include "store/sqlite_recovery_store.hpp"
 #include "transport/engineio_endpoint.hpp"
 #include "transport/http_server.hpp"
 #include "transport/openssl_for_civetweb.hpp"
@@ -105,7 +105,7 @@ int run_chat(const ServerOptions& options, const sigset_t& signals) {
     eio::DeferredScheduling scope;
     report();
   });
-  store::SqliteSessionStore sessions(options.db);
+  store::SqliteRecoveryStore resumable_members(options.db);
   sio::SocketIoServer socketio({}, &metrics);
   sio::ChatNamespace chat_namespace(socketio);
   chatd::chat::ChatService chat_service(
@@ -113,7 +113,7 @@ int run_chat(const ServerOptions& options, const sigset_t& signals) {
        .rate_limit = options.rate_limit,
        .rate_burst = options.rate_burst,
        .recovery_window = options.recovery_window},
-      history, sessions,
+      history, resumable_members,
       chat_namespace, &metrics);
   chat_namespace.set_chat_service(chat_service);
   socketio.add_namespace("/", chat_namespace);
@@ -132,7 +132,7 @@ int run_chat(const ServerOptions& options, const sigset_t& signals) {
   serve(signals, http, {&engine},
         std::string(options.headless ? " (headless)" : "") + ", history in " + options.db.string());
   history.flush();  // every accepted message is committed before exit
-  sessions.flush();  // and every client can resume after the restart
+  resumable_members.flush();  // and every client can resume after the restart
   return 0;
 }
 

@@ -4,7 +4,7 @@
 #include <chrono>
 
 #include "codec/chat_rules.hpp"
-#include "chat/session_token.hpp"
+#include "chat/member_keys.hpp"
 #include "log/logger.hpp"
 
 namespace chatd::chat {
@@ -30,7 +30,7 @@ std::int64_t now_ms() {
 // A resuming client gets at most this many stored messages from before this
 // run; one that missed more starts afresh with the history replay.
 constexpr std::size_t kMaxResumedMessages = 1000;
-// Broadcast events kept for resuming sessions in this run.
+// Broadcast events kept for resuming members in this run.
 constexpr std::size_t kMaxLoggedBroadcasts = 10'000;
 constexpr std::size_t kMaxLoggedBytes = 8 << 20;
 
@@ -39,14 +39,14 @@ std::size_t approximate_size(const std::string& packet) { return packet.capacity
 
 }  // namespace
 
-ChatService::ChatService(ChatConfig config, store::HistoryStore& history, store::SessionStore& sessions,
+ChatService::ChatService(ChatConfig config, store::HistoryStore& history, store::RecoveryStore& recovery_store,
                          ChatOutbox& outbox, metrics::Metrics* metrics)
     : config_(config),
       history_(history),
-      sessions_(sessions),
+      recovery_store_(recovery_store),
       outbox_(outbox),
       metrics_(metrics),
-      boot_(static_cast<std::uint32_t>(generate_session_key())),
+      boot_(static_cast<std::uint32_t>(generate_author_key())),  // any random number names the run
       log_(kMaxLoggedBroadcasts, kMaxLoggedBytes) {
   auto stored = history_.recent(std::max<std::size_t>(config_.history_on_join, 1));
   if (!stored.empty()) boot_last_message_ = last_delivered_ = stored.back().id;
@@ -54,8 +54,8 @@ ChatService::ChatService(ChatConfig config, store::HistoryStore& history, store:
   recent_.assign(stored.begin(), stored.end());
   if (!recovery()) return;
   const auto now = now_ms();
-  for (auto& saved : sessions_.load(now - config_.recovery_window.count(), now)) {
-    keep_departed(saved.token, Departed{saved.session, std::move(saved.nickname), *saved.left_at});
+  for (auto& saved : recovery_store_.load(now - config_.recovery_window.count(), now)) {
+    keep_departed(saved.recovery_token, Departed{saved.author, std::move(saved.nickname), *saved.left_at});
   }
   forget_departed(now);
 }
@@ -70,37 +70,37 @@ bool ChatService::connect(ClientId client, const std::optional<ResumeRequest>& r
   }
   forget_departed(now_ms());
   if (resume_request && resume(client, *resume_request, welcome)) return true;
-  const auto [member, added] = members_.try_emplace(client, new_member({}, generate_session_token(), generate_session_key()));
-  welcome(member->second.token);
+  const auto [member, added] = members_.try_emplace(client, new_member({}, generate_recovery_token(), generate_author_key()));
+  welcome(member->second.recovery_token);
   return false;
 }
 
 bool ChatService::resume(ClientId client, const ResumeRequest& request, const Welcome& welcome) {
   const auto offset = BroadcastOffset::parse(request.offset);
-  const auto departed = departed_.find(request.token);
+  const auto departed = departed_.find(request.recovery_token);
   if (!offset || departed == departed_.end() || members_.count(client)) return false;
   const std::string key = fold_case(departed->second.nickname);
   if (by_nickname_.count(key)) return false;  // someone else took the nickname meanwhile
-  auto missed = missed_since(*offset, departed->second.session);
+  auto missed = missed_since(*offset, departed->second.author);
   if (!missed) return false;
 
-  Member member = new_member(std::move(departed->second.nickname), request.token, departed->second.session);
-  departures_.erase({departed->second.left_at, request.token});
+  Member member = new_member(std::move(departed->second.nickname), request.recovery_token, departed->second.author);
+  departures_.erase({departed->second.left_at, request.recovery_token});
   departed_.erase(departed);
-  welcome(member.token);
+  welcome(member.recovery_token);
   for (const auto& packet : *missed) outbox_.send(client, packet);
-  sessions_.save(store::SavedSession{member.token, member.session, member.nickname, std::nullopt});
+  recovery_store_.save(store::SavedMember{member.recovery_token, member.author, member.nickname, std::nullopt});
   const std::string nickname = member.nickname;
-  const std::int64_t session = member.session;
+  const std::int64_t author = member.author;
   members_.emplace(client, std::move(member));
   by_nickname_.emplace(key, client);
-  publish(joined_except(client), events::encode_text(events::Announcement{nickname + " connected"}), session);
+  publish(joined_except(client), events::encode_text(events::Announcement{nickname + " connected"}), author);
   publish_nicknames(joined_except(kNobody));
   return true;
 }
 
 std::optional<std::vector<std::string>> ChatService::missed_since(const BroadcastOffset& offset,
-                                                                 std::int64_t session) const {
+                                                                 std::int64_t author) const {
   std::vector<std::string> missed;
   std::uint64_t seen = offset.seq;
   if (offset.boot != boot_ || offset.seq == 0) {
@@ -110,7 +110,7 @@ std::optional<std::vector<std::string>> ChatService::missed_since(const Broadcas
     const auto stored = history_.range(offset.message, boot_last_message_, kMaxResumedMessages + 1);
     if (stored.size() > kMaxResumedMessages) return std::nullopt;
     for (const auto& message : stored) {
-      if (message.session == session) continue;  // its own: the sender has it
+      if (message.author == author) continue;  // its own: the sender has it
       auto packet = events::encode_text(events::UserMessage{message.from, message.text, {message.id, message.ts, false}});
       ::codec::sio::append_string_argument(packet, BroadcastOffset{boot_, 0, message.id}.to_string());
       missed.push_back(std::move(packet));
@@ -120,24 +120,26 @@ std::optional<std::vector<std::string>> ChatService::missed_since(const Broadcas
   const auto entries = log_.after(seen);
   if (!entries) return std::nullopt;
   for (const auto* entry : *entries) {
-    if (entry->skip_session != session) missed.push_back(entry->packet);
+    if (entry->skip_author != author) missed.push_back(entry->packet);
   }
   return missed;
 }
 
-void ChatService::keep_departed(const std::string& token, Departed departed) {
-  if (const auto old = departed_.find(token); old != departed_.end()) departures_.erase({old->second.left_at, token});
-  departures_.emplace(departed.left_at, token);
-  departed_[token] = std::move(departed);
+void ChatService::keep_departed(const std::string& recovery_token, Departed departed) {
+  if (const auto old = departed_.find(recovery_token); old != departed_.end()) {
+    departures_.erase({old->second.left_at, recovery_token});
+  }
+  departures_.emplace(departed.left_at, recovery_token);
+  departed_[recovery_token] = std::move(departed);
 }
 
 void ChatService::forget_departed(std::int64_t now) {
   const auto oldest = now - config_.recovery_window.count();
   while (!departures_.empty() &&
-         (departures_.begin()->first < oldest || departed_.size() > config_.max_resumable_sessions)) {
-    const auto& token = departures_.begin()->second;
-    departed_.erase(token);
-    sessions_.forget(token);
+         (departures_.begin()->first < oldest || departed_.size() > config_.max_resumable_members)) {
+    const auto& recovery_token = departures_.begin()->second;
+    departed_.erase(recovery_token);
+    recovery_store_.forget(recovery_token);
     departures_.erase(departures_.begin());
   }
 }
@@ -153,15 +155,15 @@ void ChatService::disconnect(ClientId client, bool resumable) {
   if (recovery()) {
     const auto now = now_ms();
     if (resumable) {
-      sessions_.save(store::SavedSession{member.token, member.session, member.nickname, now});
-      keep_departed(member.token, Departed{member.session, member.nickname, now});
+      recovery_store_.save(store::SavedMember{member.recovery_token, member.author, member.nickname, now});
+      keep_departed(member.recovery_token, Departed{member.author, member.nickname, now});
     } else {
-      sessions_.forget(member.token);
+      recovery_store_.forget(member.recovery_token);
     }
     forget_departed(now);
   }
   const auto others = joined_except(client);
-  publish(others, events::encode_text(events::Announcement{member.nickname + " disconnected"}), member.session);
+  publish(others, events::encode_text(events::Announcement{member.nickname + " disconnected"}), member.author);
   publish_nicknames(others);
 }
 
@@ -195,7 +197,7 @@ void ChatService::on_nickname(ClientId client, const events::NicknameRequest& re
   member->second.nickname = nickname;
   by_nickname_.emplace(key, client);
   if (recovery()) {
-    sessions_.save(store::SavedSession{member->second.token, member->second.session, nickname, std::nullopt});
+    recovery_store_.save(store::SavedMember{member->second.recovery_token, member->second.author, nickname, std::nullopt});
   }
 
   answer(false, {});
@@ -203,20 +205,20 @@ void ChatService::on_nickname(ClientId client, const events::NicknameRequest& re
   for (const auto& message : recent_) {
     outbox_.send(client, events::encode_text(events::UserMessage{message.from, message.text, {message.id, message.ts, true}}));
   }
-  publish(joined_except(client), events::encode_text(events::Announcement{nickname + " connected"}), member->second.session);
+  publish(joined_except(client), events::encode_text(events::Announcement{nickname + " connected"}), member->second.author);
   publish_nicknames(joined_except(kNobody));
 }
 
 void ChatService::on_user_message(ClientId client, const events::UserMessageRequest& request) {
   std::string from;
-  std::int64_t session = 0;
+  std::int64_t author = 0;
   std::optional<std::string> reason;
   {
     std::lock_guard lock(mutex_);
     const auto member = members_.find(client);
     if (member == members_.end()) return;
     from = member->second.nickname;
-    session = member->second.session;
+    author = member->second.author;
     reason = over_rate_limit(member->second);
   }
   if (!reason && from.empty()) {
@@ -229,7 +231,7 @@ void ChatService::on_user_message(ClientId client, const events::UserMessageRequ
     return;
   }
   const auto appended_at = std::chrono::steady_clock::now();
-  history_.append(store::NewMessage{std::move(from), request.text, now_ms(), session},
+  history_.append(store::NewMessage{std::move(from), request.text, now_ms(), author},
                   [this, client, ack_id = request.ack_id, appended_at](store::AppendResult result) {
                     if (metrics_) {
                       const std::chrono::duration<double> waited = std::chrono::steady_clock::now() - appended_at;
@@ -259,7 +261,7 @@ void ChatService::deliver_stored(ClientId sender, std::optional<std::uint64_t> a
   if (ack_id && members_.count(sender)) {
     outbox_.send(sender, events::encode_ack_text(*ack_id, events::UserMessageAck{meta, {}}));
   }
-  publish(recipients, events::encode_text(events::UserMessage{stored.from, stored.text, meta}), stored.session);
+  publish(recipients, events::encode_text(events::UserMessage{stored.from, stored.text, meta}), stored.author);
 }
 
 void ChatService::publish(const std::vector<ClientId>& to, std::string packet, std::int64_t skipped) {
@@ -297,8 +299,9 @@ void ChatService::refuse(ClientId client, std::string_view event, std::optional<
   outbox_.send(client, events::encode_text(events::ChatError{std::string(event), reason}));
 }
 
-ChatService::Member ChatService::new_member(std::string nickname, std::string token, std::int64_t session) const {
-  return Member{std::move(nickname), std::move(token), session,
+ChatService::Member ChatService::new_member(std::string nickname, std::string recovery_token,
+                                           std::int64_t author) const {
+  return Member{std::move(nickname), std::move(recovery_token), author,
                 TokenBucket(config_.rate_limit, config_.rate_burst, TokenBucket::Clock::now())};
 }
 

@@ -25,7 +25,7 @@
 #include "metrics/metrics.hpp"
 #include "chat/token_bucket.hpp"
 #include "store/history_store.hpp"
-#include "store/session_store.hpp"
+#include "store/recovery_store.hpp"
 
 namespace chatd::chat {
 
@@ -35,32 +35,32 @@ struct ChatConfig {
   // average, bursts of `rate_burst`; 0: no limit.
   std::uint32_t rate_limit = 0;
   std::uint32_t rate_burst = 20;
-  // How long a dropped client may resume its session; zero turns connection
-  // state recovery off (no session tokens, no offsets on broadcasts).
+  // How long a dropped client may resume as the member it was; zero turns
+  // connection state recovery off (no recovery tokens, no offsets on broadcasts).
   std::chrono::milliseconds recovery_window{std::chrono::minutes(2)};
-  // Dropped sessions kept for resuming at once; beyond it the oldest go.
-  std::size_t max_resumable_sessions = 10'000;
+  // Departed members kept for resuming at once; beyond it the oldest go.
+  std::size_t max_resumable_members = 10'000;
 };
 
-// What a reconnecting client presents to resume its session.
+// What a reconnecting client presents to resume as the member it was.
 struct ResumeRequest {
-  std::string token;   // the private session id it was given
-  std::string offset;  // the last broadcast offset it saw
+  std::string recovery_token;  // the private token it was given (Socket.IO's `pid`)
+  std::string offset;          // the last broadcast offset it saw
 };
 
 class ChatService {
  public:
-  // Receives the private session id to hand the client (none when recovery
-  // is off), before anything else is sent to it.
-  using Welcome = std::function<void(const std::optional<std::string>& token)>;
+  // Receives the recovery token to hand the client (none when recovery is
+  // off), before anything else is sent to it.
+  using Welcome = std::function<void(const std::optional<std::string>& recovery_token)>;
 
   // `metrics`, when given, counts messages and deliveries and must outlive
   // the service.
-  ChatService(ChatConfig config, store::HistoryStore& history, store::SessionStore& sessions, ChatOutbox& outbox,
+  ChatService(ChatConfig config, store::HistoryStore& history, store::RecoveryStore& recovery_store, ChatOutbox& outbox,
               metrics::Metrics* metrics = nullptr);
 
   void connect(ClientId client) { connect(client, std::nullopt, [](const auto&) {}); }
-  // Resumes the session when `resume` names one that left within the window
+  // Resumes the member when `resume` names one that left within the window
   // and whose missed broadcasts are all still known: the client gets its
   // nickname back and exactly those broadcasts. Returns whether it resumed.
   bool connect(ClientId client, const std::optional<ResumeRequest>& resume, const Welcome& welcome);
@@ -79,18 +79,18 @@ class ChatService {
  private:
   struct Member {
     std::string nickname;  // empty until accepted
-    std::string token;     // private session id (empty when recovery is off)
-    std::int64_t session = 0;
+    std::string recovery_token;  // empty when recovery is off
+    std::int64_t author = 0;     // 0 when recovery is off
     TokenBucket attempts;  // nickname and message attempts (rate limit)
   };
   struct Departed {
-    std::int64_t session = 0;
+    std::int64_t author = 0;
     std::string nickname;
     std::int64_t left_at = 0;
   };
 
   bool recovery() const { return config_.recovery_window.count() > 0; }
-  Member new_member(std::string nickname, std::string token, std::int64_t session) const;
+  Member new_member(std::string nickname, std::string recovery_token, std::int64_t author) const;
   // Takes a token from the member's bucket; the refusal reason when there is none.
   std::optional<std::string> over_rate_limit(Member& member);  // counts refusals
 
@@ -98,19 +98,18 @@ class ChatService {
   std::vector<ClientId> joined_except(ClientId excluded) const;
   ::codec::events::Nicknames nicknames() const;
   void deliver_stored(ClientId sender, std::optional<std::uint64_t> ack_id, store::AppendResult result);
-  // Tags the broadcast with its offset and keeps it for resuming sessions;
-  // `skipped` is the session it leaves out (0: none).
+  // Tags the broadcast with its offset and keeps it for resuming members;
+  // `skipped` is the author it leaves out (0: none).
   void publish(const std::vector<ClientId>& to, std::string packet, std::int64_t skipped);
   // The online list is state, not an event: it carries the current offset and
   // is not kept (a resumed client gets the list of the moment), and a client
   // that has not been sent the previous list yet gets only this one.
   void publish_nicknames(const std::vector<ClientId>& to);
-  void keep_departed(const std::string& token, Departed departed);
-  // Expires sessions older than the window, and the oldest beyond the cap.
+  void keep_departed(const std::string& recovery_token, Departed departed);
+  // Expires members who left before the window, and the oldest beyond the cap.
   void forget_departed(std::int64_t now);
   bool resume(ClientId client, const ResumeRequest& request, const Welcome& welcome);
-  std::optional<std::vector<std::string>> missed_since(const BroadcastOffset& offset,
-                                                               std::int64_t session) const;
+  std::optional<std::vector<std::string>> missed_since(const BroadcastOffset& offset, std::int64_t author) const;
   // Adds to one of the counters, when there are metrics. A refusal by the
   // rate limiter is counted with: count(&metrics::Metrics::rate_limited);
   void count(metrics::Counter metrics::Metrics::*counter, std::uint64_t n = 1) {
@@ -119,7 +118,7 @@ class ChatService {
 
   const ChatConfig config_;
   store::HistoryStore& history_;
-  store::SessionStore& sessions_;
+  store::RecoveryStore& recovery_store_;
   ChatOutbox& outbox_;
   metrics::Metrics* const metrics_;
 
@@ -138,8 +137,8 @@ class ChatService {
   std::int64_t last_delivered_ = 0;        // the last message broadcast
   std::uint64_t seq_ = 0;                  // the last broadcast's number
   BroadcastLog log_;
-  std::unordered_map<std::string, Departed> departed_;      // key: token
-  std::set<std::pair<std::int64_t, std::string>> departures_;    // (left_at, token), oldest first
+  std::unordered_map<std::string, Departed> departed_;         // key: recovery token
+  std::set<std::pair<std::int64_t, std::string>> departures_;  // (left_at, recovery token), oldest first
 };
 
 }  // namespace chatd::chat

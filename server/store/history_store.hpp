@@ -15,8 +15,8 @@ namespace chatd::store {
 struct NewMessage {
   std::string from;
   std::string text;
-  std::int64_t ts = 0;       // milliseconds since the epoch
-  std::int64_t session = 0;  // the sender's chat session (0: none), so that recovery skips its own messages
+  std::int64_t ts = 0;      // milliseconds since the epoch
+  std::int64_t author = 0;  // the sender's author key (0: none), so that recovery skips its own messages
 };
 
 struct StoredMessage {
@@ -24,7 +24,7 @@ struct StoredMessage {
   std::string from;
   std::string text;
   std::int64_t ts = 0;
-  std::int64_t session = 0;
+  std::int64_t author = 0;
 };
 
 struct AppendResult {

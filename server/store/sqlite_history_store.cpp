@@ -21,7 +21,7 @@ constexpr const char* kMigrations[] = {
     "  body TEXT NOT NULL,"
     "  ts INTEGER NOT NULL"
     ");",
-    // version 2: connection state recovery (see SqliteSessionStore)
+    // version 2: connection state recovery (renamed by version 3)
     "ALTER TABLE messages ADD COLUMN session INTEGER NOT NULL DEFAULT 0;"
     "CREATE TABLE sessions ("
     "  token TEXT PRIMARY KEY,"
@@ -29,6 +29,12 @@ constexpr const char* kMigrations[] = {
     "  nickname TEXT NOT NULL,"
     "  left_at INTEGER"  // NULL while connected
     ");",
+    // version 3: "session" means only the Engine.IO session; a message's
+    // sender key is its author, a saved member's secret its recovery token.
+    "ALTER TABLE messages RENAME COLUMN session TO author;"
+    "ALTER TABLE sessions RENAME TO resumable_members;"
+    "ALTER TABLE resumable_members RENAME COLUMN token TO recovery_token;"
+    "ALTER TABLE resumable_members RENAME COLUMN session TO author;",
 };
 static_assert(std::size(kMigrations) == SqliteHistoryStore::kSchemaVersion);
 
@@ -107,7 +113,7 @@ std::string column_text(sqlite3_stmt* statement, int column) {
   return text ? std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(statement, column))) : std::string();
 }
 
-// Steps a bound SELECT of (id, sender, body, ts, session) to its end and resets it.
+// Steps a bound SELECT of (id, sender, body, ts, author) to its end and resets it.
 std::vector<StoredMessage> read_messages(sqlite3_stmt* statement) {
   std::vector<StoredMessage> messages;
   while (sqlite3_step(statement) == SQLITE_ROW) {
@@ -143,17 +149,17 @@ SqliteHistoryStore::SqliteHistoryStore(const std::filesystem::path& path, std::s
                                                          1, max_size_bytes / page_size(writer_db_))))
                            .c_str());
     }
-    insert_ = prepare(writer_db_, "INSERT INTO messages (sender, body, ts, session) VALUES (?1, ?2, ?3, ?4)");
+    insert_ = prepare(writer_db_, "INSERT INTO messages (sender, body, ts, author) VALUES (?1, ?2, ?3, ?4)");
     reader_db_ = open_sqlite_database(path, SQLITE_OPEN_READONLY);
     probe_db_ = open_sqlite_database(path, SQLITE_OPEN_READWRITE);
     // Scratch space for check_writable(), not part of the history's schema.
     exec(probe_db_, "CREATE TABLE IF NOT EXISTS health_probe (id INTEGER PRIMARY KEY, checked_at INTEGER NOT NULL)");
     select_recent_ = prepare(reader_db_,
-                             "SELECT id, sender, body, ts, session FROM "
-                             "(SELECT id, sender, body, ts, session FROM messages ORDER BY id DESC LIMIT ?1) "
+                             "SELECT id, sender, body, ts, author FROM "
+                             "(SELECT id, sender, body, ts, author FROM messages ORDER BY id DESC LIMIT ?1) "
                              "ORDER BY id ASC");
     select_range_ = prepare(reader_db_,
-                            "SELECT id, sender, body, ts, session FROM messages "
+                            "SELECT id, sender, body, ts, author FROM messages "
                             "WHERE id > ?1 AND id <= ?2 ORDER BY id ASC LIMIT ?3");
   } catch (...) {
     sqlite3_finalize(insert_);
@@ -298,10 +304,10 @@ std::string SqliteHistoryStore::insert_all(std::vector<Pending>& batch, std::siz
     sqlite3_bind_text(insert_, 1, message.from.data(), static_cast<int>(message.from.size()), SQLITE_STATIC);
     sqlite3_bind_text(insert_, 2, message.text.data(), static_cast<int>(message.text.size()), SQLITE_STATIC);
     sqlite3_bind_int64(insert_, 3, message.ts);
-    sqlite3_bind_int64(insert_, 4, message.session);
+    sqlite3_bind_int64(insert_, 4, message.author);
     if (sqlite3_step(insert_) == SQLITE_DONE) {
       results[i].stored =
-          StoredMessage{sqlite3_last_insert_rowid(writer_db_), message.from, message.text, message.ts, message.session};
+          StoredMessage{sqlite3_last_insert_rowid(writer_db_), message.from, message.text, message.ts, message.author};
     } else {
       error = write_failure(writer_db_);
     }

@@ -44,7 +44,7 @@ class SqliteHistoryStore final : public HistoryStore {
   void flush() override;
   std::optional<std::string> check_writable(std::chrono::milliseconds timeout) override;
 
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
  private:
   struct Pending {

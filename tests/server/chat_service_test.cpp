@@ -5,7 +5,7 @@
 #include "chat/chat_service.hpp"
 #include "recording_outbox.hpp"
 #include "store/sqlite_history_store.hpp"
-#include "store/sqlite_session_store.hpp"
+#include "store/sqlite_recovery_store.hpp"
 #include "temporary_directory.hpp"
 
 using chatd::chat::ChatService;
@@ -19,10 +19,10 @@ namespace {
 struct ChatFixture {
   TemporaryDirectory dir;
   chatd::store::SqliteHistoryStore store{dir.path() / "chat.db"};
-  chatd::store::SqliteSessionStore sessions{dir.path() / "chat.db"};
+  chatd::store::SqliteRecoveryStore members{dir.path() / "chat.db"};
   RecordingOutbox outbox;
   // Recovery off: these packets carry no offsets (see chat_service_recovery_test.cpp).
-  ChatService chat{{.history_on_join = 3, .recovery_window = std::chrono::milliseconds(0)}, store, sessions, outbox};
+  ChatService chat{{.history_on_join = 3, .recovery_window = std::chrono::milliseconds(0)}, store, members, outbox};
 
   void join(chatd::chat::ClientId id, const std::string& nick) {
     chat.connect(id);
@@ -119,11 +119,11 @@ TEST_CASE("Refused messages get a reason, and nothing is stored or broadcast") {
 TEST_CASE("Attempts beyond the rate limit are refused with the reason, other clients are unaffected") {
   TemporaryDirectory dir;
   chatd::store::SqliteHistoryStore store{dir.path() / "chat.db"};
-  chatd::store::SqliteSessionStore sessions{dir.path() / "chat.db"};
+  chatd::store::SqliteRecoveryStore members{dir.path() / "chat.db"};
   RecordingOutbox outbox;
   // One attempt a second, bursts of 3: these calls take far less than a second.
   ChatService chat{{.history_on_join = 3, .rate_limit = 1, .rate_burst = 3, .recovery_window = std::chrono::milliseconds(0)},
-                   store, sessions, outbox};
+                   store, members, outbox};
   chat.connect(1);
   chat.connect(2);
   chat.on_nickname(1, NicknameRequest{"alice", 1});  // 1st attempt

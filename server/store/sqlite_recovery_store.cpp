@@ -1,4 +1,4 @@
-#include "store/sqlite_session_store.hpp"
+#include "store/sqlite_recovery_store.hpp"
 
 #include <sqlite3.h>
 
@@ -11,7 +11,7 @@ namespace chatd::store {
 
 // A prepared statement, finalized on every path; reset after each run so
 // that one statement serves a whole batch.
-class SqliteSessionStore::Statement {
+class SqliteRecoveryStore::Statement {
  public:
   Statement(sqlite3* db, const char* sql) : db_(db) {
     if (sqlite3_prepare_v2(db, sql, -1, &statement_, nullptr) != SQLITE_OK) {
@@ -45,12 +45,12 @@ void bind_text(sqlite3_stmt* statement, int index, const std::string& text) {
 
 }  // namespace
 
-SqliteSessionStore::SqliteSessionStore(const std::filesystem::path& path)
+SqliteRecoveryStore::SqliteRecoveryStore(const std::filesystem::path& path)
     : db_(open_sqlite_database(path, SQLITE_OPEN_READWRITE)) {
   writer_ = std::thread([this] { run_writer(); });
 }
 
-SqliteSessionStore::~SqliteSessionStore() {
+SqliteRecoveryStore::~SqliteRecoveryStore() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
@@ -60,11 +60,11 @@ SqliteSessionStore::~SqliteSessionStore() {
   sqlite3_close(db_);
 }
 
-void SqliteSessionStore::save(SavedSession session) { enqueue(std::move(session)); }
+void SqliteRecoveryStore::save(SavedMember member) { enqueue(std::move(member)); }
 
-void SqliteSessionStore::forget(std::string token) { enqueue(Forget{std::move(token)}); }
+void SqliteRecoveryStore::forget(std::string recovery_token) { enqueue(Forget{std::move(recovery_token)}); }
 
-void SqliteSessionStore::enqueue(Write write) {
+void SqliteRecoveryStore::enqueue(Write write) {
   {
     std::lock_guard lock(mutex_);
     queue_.push_back(std::move(write));
@@ -72,36 +72,36 @@ void SqliteSessionStore::enqueue(Write write) {
   ready_.notify_one();
 }
 
-std::vector<SavedSession> SqliteSessionStore::load(std::int64_t since, std::int64_t now) {
+std::vector<SavedMember> SqliteRecoveryStore::load(std::int64_t since, std::int64_t now) {
   flush();
   std::lock_guard lock(mutex_);  // keeps the writer thread off the connection
   {
-    Statement crashed(db_, "UPDATE sessions SET left_at = ?1 WHERE left_at IS NULL");
+    Statement crashed(db_, "UPDATE resumable_members SET left_at = ?1 WHERE left_at IS NULL");
     sqlite3_bind_int64(crashed.get(), 1, now);
-    if (auto error = crashed.run(); !error.empty()) throw std::runtime_error("restoring sessions: " + error);
-    Statement expired(db_, "DELETE FROM sessions WHERE left_at < ?1");
+    if (auto error = crashed.run(); !error.empty()) throw std::runtime_error("restoring resumable members: " + error);
+    Statement expired(db_, "DELETE FROM resumable_members WHERE left_at < ?1");
     sqlite3_bind_int64(expired.get(), 1, since);
-    if (auto error = expired.run(); !error.empty()) throw std::runtime_error("restoring sessions: " + error);
+    if (auto error = expired.run(); !error.empty()) throw std::runtime_error("restoring resumable members: " + error);
   }
-  Statement select(db_, "SELECT token, session, nickname, left_at FROM sessions ORDER BY left_at");
-  std::vector<SavedSession> sessions;
+  Statement select(db_, "SELECT recovery_token, author, nickname, left_at FROM resumable_members ORDER BY left_at");
+  std::vector<SavedMember> members;
   while (sqlite3_step(select.get()) == SQLITE_ROW) {
     const auto text = [&](int column) {
       const auto* bytes = reinterpret_cast<const char*>(sqlite3_column_text(select.get(), column));
       return bytes ? std::string(bytes) : std::string();
     };
-    sessions.push_back(SavedSession{text(0), sqlite3_column_int64(select.get(), 1), text(2),
+    members.push_back(SavedMember{text(0), sqlite3_column_int64(select.get(), 1), text(2),
                                     sqlite3_column_int64(select.get(), 3)});
   }
-  return sessions;
+  return members;
 }
 
-void SqliteSessionStore::flush() {
+void SqliteRecoveryStore::flush() {
   std::unique_lock lock(mutex_);
   drained_.wait(lock, [this] { return queue_.empty() && !busy_; });
 }
 
-void SqliteSessionStore::run_writer() {
+void SqliteRecoveryStore::run_writer() {
   std::deque<Write> batch;
   for (;;) {
     {
@@ -121,43 +121,43 @@ void SqliteSessionStore::run_writer() {
   }
 }
 
-void SqliteSessionStore::write_batch(const std::deque<Write>& batch) {
+void SqliteRecoveryStore::write_batch(const std::deque<Write>& batch) {
   // One transaction, and one preparation of each statement, for everything
-  // queued: a join storm or a shutdown writes thousands of sessions at once.
+  // queued: a join storm or a shutdown writes thousands of members at once.
   try {
-    Statement upsert(db_, "INSERT OR REPLACE INTO sessions (token, session, nickname, left_at) VALUES (?1, ?2, ?3, ?4)");
-    Statement remove(db_, "DELETE FROM sessions WHERE token = ?1");
+    Statement upsert(db_, "INSERT OR REPLACE INTO resumable_members (recovery_token, author, nickname, left_at) VALUES (?1, ?2, ?3, ?4)");
+    Statement remove(db_, "DELETE FROM resumable_members WHERE recovery_token = ?1");
     const bool transaction = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
     for (const auto& write : batch) apply(write, upsert, remove);
     if (transaction && sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-      log::warn("could not save resumable sessions", {{"error", sqlite3_errmsg(db_)}});
+      log::warn("could not save resumable members", {{"error", sqlite3_errmsg(db_)}});
       sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     }
   } catch (const std::exception& failure) {
-    // Sessions that cannot be saved only mean those clients cannot resume:
+    // Members that cannot be saved only mean those clients cannot resume:
     // say so and go on, the chat itself is unaffected.
-    log::warn("could not save resumable sessions", {{"error", failure.what()}});
+    log::warn("could not save resumable members", {{"error", failure.what()}});
     if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   }
 }
 
-void SqliteSessionStore::apply(const Write& write, Statement& upsert, Statement& remove) {
+void SqliteRecoveryStore::apply(const Write& write, Statement& upsert, Statement& remove) {
   std::string error;
-  if (const auto* session = std::get_if<SavedSession>(&write)) {
-    bind_text(upsert.get(), 1, session->token);
-    sqlite3_bind_int64(upsert.get(), 2, session->session);
-    bind_text(upsert.get(), 3, session->nickname);
-    if (session->left_at) {
-      sqlite3_bind_int64(upsert.get(), 4, *session->left_at);
+  if (const auto* member = std::get_if<SavedMember>(&write)) {
+    bind_text(upsert.get(), 1, member->recovery_token);
+    sqlite3_bind_int64(upsert.get(), 2, member->author);
+    bind_text(upsert.get(), 3, member->nickname);
+    if (member->left_at) {
+      sqlite3_bind_int64(upsert.get(), 4, *member->left_at);
     } else {
       sqlite3_bind_null(upsert.get(), 4);
     }
     error = upsert.run();
   } else {
-    bind_text(remove.get(), 1, std::get<Forget>(write).token);
+    bind_text(remove.get(), 1, std::get<Forget>(write).recovery_token);
     error = remove.run();
   }
-  if (!error.empty()) log::warn("could not save a resumable session", {{"error", error}});
+  if (!error.empty()) log::warn("could not save a resumable member", {{"error", error}});
 }
 
 }  // namespace chatd::store

@@ -1,6 +1,6 @@
 #pragma once
-// Resumable sessions in the `sessions` table of the chat database. Opened
-// after SqliteHistoryStore, which owns the schema. Writes go through one
+// Resumable members in the `resumable_members` table of the chat database.
+// Opened after SqliteHistoryStore, which owns the schema. Writes go through one
 // thread in call order, each batch in one transaction, so callers may hold
 // their own locks.
 
@@ -11,30 +11,30 @@
 #include <thread>
 #include <variant>
 
-#include "store/session_store.hpp"
+#include "store/recovery_store.hpp"
 
 struct sqlite3;
 
 namespace chatd::store {
 
-class SqliteSessionStore final : public SessionStore {
+class SqliteRecoveryStore final : public RecoveryStore {
  public:
   // Throws std::runtime_error with SQLite's message when the file cannot be used.
-  explicit SqliteSessionStore(const std::filesystem::path& path);
-  ~SqliteSessionStore() override;
-  SqliteSessionStore(const SqliteSessionStore&) = delete;
-  SqliteSessionStore& operator=(const SqliteSessionStore&) = delete;
+  explicit SqliteRecoveryStore(const std::filesystem::path& path);
+  ~SqliteRecoveryStore() override;
+  SqliteRecoveryStore(const SqliteRecoveryStore&) = delete;
+  SqliteRecoveryStore& operator=(const SqliteRecoveryStore&) = delete;
 
-  void save(SavedSession session) override;
-  void forget(std::string token) override;
-  std::vector<SavedSession> load(std::int64_t since, std::int64_t now) override;
+  void save(SavedMember member) override;
+  void forget(std::string recovery_token) override;
+  std::vector<SavedMember> load(std::int64_t since, std::int64_t now) override;
   void flush() override;
 
  private:
   struct Forget {
-    std::string token;
+    std::string recovery_token;
   };
-  using Write = std::variant<SavedSession, Forget>;
+  using Write = std::variant<SavedMember, Forget>;
 
   class Statement;
 
