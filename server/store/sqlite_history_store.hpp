@@ -16,15 +16,15 @@
 #include <vector>
 
 #include "store/history_store.hpp"
-
-struct sqlite3;
-struct sqlite3_stmt;
+#include "store/sqlite_database.hpp"
+#include "store/sqlite_statement.hpp"
 
 namespace chatd::store {
 
 class SqliteHistoryStore final : public HistoryStore {
  public:
-  // Opens (creating if needed) and migrates the database. Throws
+  // Opens (creating if needed) and migrates the database, like every store
+  // of the chat database, in any order (see sqlite_schema.hpp). Throws
   // std::runtime_error with SQLite's message when the file cannot be used.
   // `max_size_bytes` caps the database file (0: no cap); a message that
   // would grow it beyond is refused with "database is full".
@@ -44,8 +44,6 @@ class SqliteHistoryStore final : public HistoryStore {
   void flush() override;
   std::optional<std::string> check_writable(std::chrono::milliseconds timeout) override;
 
-  static constexpr int kSchemaVersion = 3;
-
  private:
   struct Pending {
     NewMessage message;
@@ -62,11 +60,15 @@ class SqliteHistoryStore final : public HistoryStore {
 
   const std::size_t max_batch_;
   const ReportScope report_scope_;
-  sqlite3* writer_db_ = nullptr;
-  sqlite3* reader_db_ = nullptr;
-  sqlite3_stmt* insert_ = nullptr;
-  sqlite3_stmt* select_recent_ = nullptr;
-  sqlite3_stmt* select_range_ = nullptr;
+  // Connections before statements: statements are finalized first.
+  SqliteConnection writer_db_;  // the writer thread's
+  SqliteConnection reader_db_;  // under reader_mutex_
+  // A connection of its own for check_writable(), which runs on HTTP threads;
+  // under probe_mutex_.
+  SqliteConnection probe_db_;
+  SqliteStatement insert_;  // on writer_db_
+  SqliteStatement select_recent_;  // on reader_db_
+  SqliteStatement select_range_;   // on reader_db_
 
   std::mutex queue_mutex_;
   std::condition_variable queue_ready_;
@@ -78,12 +80,9 @@ class SqliteHistoryStore final : public HistoryStore {
   std::size_t refused_in_a_row_ = 0;  // writer thread only: for the log
 
   std::mutex reader_mutex_;
-
-  // A connection of its own for check_writable(), which runs on HTTP threads.
   // A plain mutex: TSan (clang 14) does not see timed_mutex::try_lock_for
   // take the lock (pthread_mutex_clocklock) and reports its unlock.
   std::mutex probe_mutex_;
-  sqlite3* probe_db_ = nullptr;
 };
 
 }  // namespace chatd::store

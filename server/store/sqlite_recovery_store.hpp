@@ -1,8 +1,8 @@
 #pragma once
 // Resumable members in the `resumable_members` table of the chat database.
-// Opened after SqliteHistoryStore, which owns the schema. Writes go through one
-// thread in call order, each batch in one transaction, so callers may hold
-// their own locks.
+// Opens on its own, before or after the history store (sqlite_schema.hpp).
+// Writes go through one thread in call order, each batch in one transaction,
+// so callers may hold their own locks.
 
 #include <condition_variable>
 #include <deque>
@@ -12,8 +12,8 @@
 #include <variant>
 
 #include "store/recovery_store.hpp"
-
-struct sqlite3;
+#include "store/sqlite_database.hpp"
+#include "store/sqlite_statement.hpp"
 
 namespace chatd::store {
 
@@ -36,14 +36,12 @@ class SqliteRecoveryStore final : public RecoveryStore {
   };
   using Write = std::variant<SavedMember, Forget>;
 
-  class Statement;
-
   void enqueue(Write write);
   void run_writer();
   void write_batch(const std::deque<Write>& batch);
-  static void apply(const Write& write, Statement& upsert, Statement& remove);
+  static void apply(const Write& write, SqliteStatement& upsert, SqliteStatement& remove);
 
-  sqlite3* db_ = nullptr;  // used by the writer thread, and by load() before any write
+  SqliteConnection db_;  // used by the writer thread, and by load() before any write
   std::mutex mutex_;
   std::condition_variable ready_;
   std::condition_variable drained_;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "store/sqlite_history_store.hpp"
+#include "store/sqlite_schema.hpp"
 #include "temporary_directory.hpp"
 
 using chatd::store::AppendResult;
@@ -85,7 +86,7 @@ TEST_CASE("History survives reopening, and the schema version is recorded") {
   sqlite3_stmt* statement = nullptr;
   sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &statement, nullptr);
   REQUIRE(sqlite3_step(statement) == SQLITE_ROW);
-  CHECK(sqlite3_column_int(statement, 0) == SqliteHistoryStore::kSchemaVersion);
+  CHECK(sqlite3_column_int(statement, 0) == chatd::store::kSchemaVersion);
   sqlite3_finalize(statement);
   sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &statement, nullptr);
   REQUIRE(sqlite3_step(statement) == SQLITE_ROW);
