@@ -120,9 +120,9 @@ int run_chat(const ServerOptions& options, const sigset_t& signals) {
   eio::EngineIoServer engine(engine_config(options), socketio, &metrics);
   transport::EngineIoEndpoint endpoint("/socket.io/", engine, transport::OriginPolicy(options.allowed_origins));
   const auto database_writable = [&history](std::string& detail) {
-    const auto error = history.check_writable(kHealthCheckTimeout);
-    if (!error) return true;
-    detail = "database not writable: " + *error;
+    const auto writable = history.check_writable(kHealthCheckTimeout);
+    if (writable) return true;
+    detail = "database not writable: " + writable.error().reason;
     log::warn("health check failed", {{"detail", detail}});
     return false;
   };

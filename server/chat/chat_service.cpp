@@ -243,13 +243,13 @@ void ChatService::on_user_message(ClientId client, const events::UserMessageRequ
 
 void ChatService::deliver_stored(ClientId sender, std::optional<std::uint64_t> ack_id, store::AppendResult result) {
   std::lock_guard lock(mutex_);
-  if (!result.stored) {
+  if (!result) {
     count(&metrics::Metrics::append_failures);
-    log::warn("message not stored", {{"client", sender}, {"error", result.error}});
-    if (members_.count(sender)) refuse(sender, events::kUserMessage, ack_id, result.error);
+    log::warn("message not stored", {{"client", sender}, {"error", result.error().reason}});
+    if (members_.count(sender)) refuse(sender, events::kUserMessage, ack_id, result.error().reason);
     return;
   }
-  const auto& stored = *result.stored;
+  const auto& stored = *result;
   recent_.push_back(stored);
   while (recent_.size() > config_.history_on_join) recent_.pop_front();
   last_delivered_ = stored.id;

@@ -6,9 +6,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <optional>
 #include <string>
 #include <vector>
+
+#include "codec/result.hpp"
 
 namespace chatd::store {
 
@@ -27,10 +28,8 @@ struct StoredMessage {
   std::int64_t author = 0;
 };
 
-struct AppendResult {
-  std::optional<StoredMessage> stored;  // set once durably committed
-  std::string error;                    // set when the message could not be stored
-};
+// The message once durably committed, or why it could not be stored.
+using AppendResult = ::codec::Result<StoredMessage, ::codec::Failure>;
 
 class HistoryStore {
  public:
@@ -50,9 +49,9 @@ class HistoryStore {
   // Waits until every accepted append has been committed and reported.
   virtual void flush() = 0;
 
-  // Whether a write can be committed now (for /healthz): nothing when it
-  // can, else the reason. Waits at most about `timeout`, e.g. for a lock.
-  virtual std::optional<std::string> check_writable(std::chrono::milliseconds timeout) = 0;
+  // Whether a write can be committed now (for /healthz): done when it can,
+  // else the reason. Waits at most about `timeout`, e.g. for a lock.
+  virtual ::codec::Result<void, ::codec::Failure> check_writable(std::chrono::milliseconds timeout) = 0;
 };
 
 }  // namespace chatd::store

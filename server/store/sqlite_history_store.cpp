@@ -100,7 +100,7 @@ void SqliteHistoryStore::append(NewMessage message, AppendCallback done) {
     }
   }
   if (done) {
-    done(AppendResult{std::nullopt, "the message could not be stored: the server is shutting down"});
+    done(::codec::Failure{"the message could not be stored: the server is shutting down"});
     return;
   }
   queue_ready_.notify_one();
@@ -125,22 +125,20 @@ std::vector<StoredMessage> SqliteHistoryStore::range(std::int64_t after, std::in
   return read_messages(select_range_);
 }
 
-std::optional<std::string> SqliteHistoryStore::check_writable(std::chrono::milliseconds timeout) {
+::codec::Result<void, ::codec::Failure> SqliteHistoryStore::check_writable(std::chrono::milliseconds timeout) {
   // Checks take turns; each waits for the database at most `timeout`.
   std::lock_guard lock(probe_mutex_);
   // A real write: taking the write lock alone would not notice a full disk.
   sqlite3* db = probe_db_.get();
   sqlite3_busy_timeout(db, static_cast<int>(timeout.count()));
-  std::optional<std::string> error;
   for (const char* sql : {"BEGIN IMMEDIATE", "REPLACE INTO health_probe (id, checked_at) VALUES (1, strftime('%s', 'now'))",
                           "COMMIT"}) {
     if (auto done = try_exec_sqlite(db, sql); !done) {
-      error = done.error().reason;
-      break;
+      if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+      return done;
     }
   }
-  if (error && !sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-  return error;
+  return {};
 }
 
 void SqliteHistoryStore::run_writer() {
@@ -167,24 +165,24 @@ void SqliteHistoryStore::run_writer() {
 }
 
 void SqliteHistoryStore::commit_batch(std::vector<Pending>& batch) {
-  std::vector<AppendResult> results(batch.size());
-  std::string reason = insert_all(batch, 0, batch.size(), results);
-  if (!reason.empty() && batch.size() > 1) {
+  std::vector<std::optional<AppendResult>> results(batch.size());
+  auto outcome = insert_all(batch, 0, batch.size(), results);
+  if (!outcome && batch.size() > 1) {
     // The batch's transaction was rolled back. Store what can be stored one
     // message at a time, so that only the messages that do not fit (or hit
-    // the failing write) are refused.
-    reason.clear();
+    // the failing write) are refused; the first failure is the one logged.
+    outcome = ::codec::Result<void, ::codec::Failure>();
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      auto error = insert_all(batch, i, i + 1, results);
-      if (reason.empty()) reason = std::move(error);
+      auto one = insert_all(batch, i, i + 1, results);
+      if (outcome && !one) outcome = std::move(one);
     }
   }
-  const auto refused = static_cast<std::size_t>(
-      std::count_if(results.begin(), results.end(), [](const AppendResult& result) { return !result.stored; }));
-  note_write_outcome(refused, reason);
+  const auto refused = static_cast<std::size_t>(std::count_if(
+      results.begin(), results.end(), [](const std::optional<AppendResult>& result) { return !result->ok(); }));
+  note_write_outcome(refused, outcome ? std::string() : outcome.error().reason);
   const auto report = [&] {
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (batch[i].done) batch[i].done(std::move(results[i]));
+      if (batch[i].done) batch[i].done(std::move(*results[i]));
     }
   };
   if (report_scope_) {
@@ -194,8 +192,8 @@ void SqliteHistoryStore::commit_batch(std::vector<Pending>& batch) {
   }
 }
 
-std::string SqliteHistoryStore::insert_all(std::vector<Pending>& batch, std::size_t first, std::size_t last,
-                                           std::vector<AppendResult>& results) {
+::codec::Result<void, ::codec::Failure> SqliteHistoryStore::insert_all(
+    std::vector<Pending>& batch, std::size_t first, std::size_t last, std::vector<std::optional<AppendResult>>& results) {
   // A transaction left open by an earlier failure would make every later
   // BEGIN fail; end it first.
   sqlite3* db = writer_db_.get();
@@ -209,22 +207,21 @@ std::string SqliteHistoryStore::insert_all(std::vector<Pending>& batch, std::siz
     insert_.bind(3, message.ts);
     insert_.bind(4, message.author);
     if (insert_.step() == SQLITE_DONE) {
-      results[i].stored =
-          StoredMessage{sqlite3_last_insert_rowid(db), message.from, message.text, message.ts, message.author};
+      results[i] = StoredMessage{sqlite3_last_insert_rowid(db), message.from, message.text, message.ts, message.author};
     } else {
       error = write_failure(db);
     }
     insert_.reset();
   }
   if (error.empty() && !try_exec_sqlite(db, "COMMIT")) error = write_failure(db);
-  if (error.empty()) return error;
+  if (error.empty()) return {};
   // SQLite may have rolled back already (SQLITE_FULL, SQLITE_IOERR); then
   // this ROLLBACK only reports that no transaction is active.
   sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
   for (std::size_t i = first; i < last; ++i) {
-    results[i] = AppendResult{std::nullopt, "the message could not be stored: " + error};
+    results[i] = ::codec::Failure{"the message could not be stored: " + error};
   }
-  return error;
+  return ::codec::Failure{error};
 }
 
 // The operator hears when storing starts to fail and when it works again,

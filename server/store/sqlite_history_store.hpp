@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -42,7 +43,7 @@ class SqliteHistoryStore final : public HistoryStore {
   std::vector<StoredMessage> recent(std::size_t limit) override;
   std::vector<StoredMessage> range(std::int64_t after, std::int64_t up_to, std::size_t limit) override;
   void flush() override;
-  std::optional<std::string> check_writable(std::chrono::milliseconds timeout) override;
+  ::codec::Result<void, ::codec::Failure> check_writable(std::chrono::milliseconds timeout) override;
 
  private:
   struct Pending {
@@ -52,10 +53,10 @@ class SqliteHistoryStore final : public HistoryStore {
 
   void run_writer();
   void commit_batch(std::vector<Pending>& batch);
-  // Inserts batch[first, last) in one transaction; on failure rolls it back
-  // and returns the reason (empty on success).
-  std::string insert_all(std::vector<Pending>& batch, std::size_t first, std::size_t last,
-                         std::vector<AppendResult>& results);
+  // Inserts batch[first, last) in one transaction and sets their results; on
+  // failure rolls it back and returns the reason.
+  ::codec::Result<void, ::codec::Failure> insert_all(std::vector<Pending>& batch, std::size_t first, std::size_t last,
+                                                     std::vector<std::optional<AppendResult>>& results);
   void note_write_outcome(std::size_t refused, const std::string& reason);
 
   const std::size_t max_batch_;

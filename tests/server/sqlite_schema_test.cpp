@@ -64,12 +64,12 @@ TEST_CASE("The recovery store may open a new database first, then the history st
   history.append(NewMessage{"alice", "hello", 5, 42}, [&](AppendResult result) { appended = std::move(result); });
   history.flush();
   REQUIRE(appended);
-  REQUIRE(appended->stored);
-  CHECK(appended->stored->author == 42);
+  REQUIRE(appended->ok());
+  CHECK(appended->value().author == 42);
   const auto recent = history.recent(10);
   REQUIRE(recent.size() == 1);
   CHECK(recent[0].author == 42);
-  CHECK(history.check_writable(std::chrono::milliseconds(200)) == std::nullopt);
+  CHECK(history.check_writable(std::chrono::milliseconds(200)).ok());
 
   const auto loaded = members.load(0, 2000);
   REQUIRE(loaded.size() == 1);
@@ -148,7 +148,7 @@ TEST_CASE("A database of schema version 2 migrates with its rows kept") {
   CHECK(recent[0].ts == 10);
   CHECK(recent[0].author == 7);
   CHECK(recent[1].author == 8);
-  CHECK(history.check_writable(std::chrono::milliseconds(200)) == std::nullopt);
+  CHECK(history.check_writable(std::chrono::milliseconds(200)).ok());
 
   // bob was still connected when that chatd stopped: he counts as left now.
   const auto loaded = members.load(1000, 3000);
