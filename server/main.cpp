@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "chat/chat_service.hpp"
+#include "chat/local_recovery.hpp"
 #include "conformance/conformance_namespace.hpp"
 #include "conformance/engineio_echo.hpp"
 #include "engineio/engineio_server.hpp"
@@ -108,13 +109,12 @@ int run_chat(const ServerOptions& options, const sigset_t& signals) {
   store::SqliteRecoveryStore resumable_members(options.db);
   sio::SocketIoServer socketio({}, &metrics);
   sio::ChatNamespace chat_namespace(socketio);
-  chatd::chat::ChatService chat_service(
-      {.history_on_join = options.history,
-       .rate_limit = options.rate_limit,
-       .rate_burst = options.rate_burst,
-       .recovery_window = options.recovery_window},
-      history, resumable_members,
-      chat_namespace, &metrics);
+  const chat::ChatConfig chat_config{.history_on_join = options.history,
+                                     .rate_limit = options.rate_limit,
+                                     .rate_burst = options.rate_burst,
+                                     .recovery_window = options.recovery_window};
+  chat::LocalRecovery recovery(chat_config, history, resumable_members);
+  chat::ChatService chat_service(chat_config, history, recovery, chat_namespace, &metrics);
   chat_namespace.set_chat_service(chat_service);
   socketio.add_namespace("/", chat_namespace);
   eio::EngineIoServer engine(engine_config(options), socketio, &metrics);

@@ -7,11 +7,16 @@
 
 namespace chatd::chat {
 
-// A private token handed to one client only (Socket.IO's `pid`): whoever
-// presents it may resume as that member.
+struct MemberKeys {
+  // Private, handed to the member's client only (Socket.IO's `pid`):
+  // whoever presents it may resume as the member.
+  std::string recovery_token;
+  // Public, non-zero: the key under which the member's messages are stored,
+  // so that a resumed member is not sent its own messages.
+  std::int64_t author = 0;
+};
+
 std::string generate_recovery_token();
-// A public, non-zero key under which a member's messages are stored, so that a
-// resumed member is not sent its own messages.
 std::int64_t generate_author_key();
 
 }  // namespace chatd::chat

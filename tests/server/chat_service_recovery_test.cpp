@@ -10,12 +10,15 @@
 #include <nlohmann/json.hpp>
 
 #include "chat/chat_service.hpp"
+#include "chat/local_recovery.hpp"
 #include "recording_outbox.hpp"
 #include "store/sqlite_history_store.hpp"
 #include "store/sqlite_recovery_store.hpp"
 #include "temporary_directory.hpp"
 
+using chatd::chat::ChatConfig;
 using chatd::chat::ChatService;
+using chatd::chat::LocalRecovery;
 using chatd::chat::ClientId;
 using chatd::chat::ResumeRequest;
 using codec::events::NicknameRequest;
@@ -29,10 +32,16 @@ struct ChatRun {
   chatd::store::SqliteHistoryStore store;
   chatd::store::SqliteRecoveryStore members;
   RecordingOutbox outbox;
+  ChatConfig config;
+  LocalRecovery recovery;
   ChatService chat;
 
   ChatRun(const std::filesystem::path& db, std::chrono::milliseconds window)
-      : store(db), members(db), chat({.history_on_join = 2, .recovery_window = window}, store, members, outbox) {}
+      : store(db),
+        members(db),
+        config{.history_on_join = 2, .recovery_window = window},
+        recovery(config, store, members),
+        chat(config, store, recovery, outbox) {}
   ~ChatRun() { members.flush(); }
 };
 
@@ -214,7 +223,9 @@ TEST_CASE("Recovery: beyond the cap on kept members, the oldest cannot resume") 
   chatd::store::SqliteHistoryStore store(dir.path() / "chat.db");
   chatd::store::SqliteRecoveryStore members(dir.path() / "chat.db");
   RecordingOutbox outbox;
-  ChatService chat({.recovery_window = kWindow, .max_resumable_members = 1}, store, members, outbox);
+  const ChatConfig config{.recovery_window = kWindow, .max_resumable_members = 1};
+  LocalRecovery recovery(config, store, members);
+  ChatService chat(config, store, recovery, outbox);
   Client alice, bob;
   chat.connect(1, std::nullopt, [&](const auto& token) { alice.recovery_token = token.value(); });
   chat.on_nickname(1, NicknameRequest{"alice", 1});
