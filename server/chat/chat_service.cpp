@@ -87,7 +87,7 @@ void ChatService::on_nickname(ClientId client, const events::NicknameRequest& re
   std::lock_guard lock(mutex_);
   const auto member = members_.find(client);
   if (member == members_.end()) return;  // already gone
-  if (auto reason = over_rate_limit(member->second)) return answer(true, std::move(*reason));
+  if (auto attempt = take_attempt(member->second); !attempt) return answer(true, attempt.error().reason);
   if (auto reason = rules::check_nickname(nickname)) return answer(true, std::move(*reason));
   if (!member->second.nickname.empty()) {
     return answer(true, member->second.nickname == nickname ? "You already use this nickname"
@@ -117,18 +117,21 @@ void ChatService::on_nickname(ClientId client, const events::NicknameRequest& re
 void ChatService::on_user_message(ClientId client, const events::UserMessageRequest& request) {
   std::string from;
   std::int64_t author = 0;
-  std::optional<std::string> reason;
+  ::codec::Result<void, ::codec::Failure> attempt;
   {
     std::lock_guard lock(mutex_);
     const auto member = members_.find(client);
     if (member == members_.end()) return;
     from = member->second.nickname;
     author = member->second.keys.author;
-    reason = over_rate_limit(member->second);
+    attempt = take_attempt(member->second);
   }
-  if (!reason && from.empty()) {
+  std::optional<std::string> reason;
+  if (!attempt) {
+    reason = attempt.error().reason;
+  } else if (from.empty()) {
     reason = "Choose a nickname before sending messages";
-  } else if (!reason) {
+  } else {
     reason = rules::check_message(request.text);
   }
   if (reason) {
@@ -201,11 +204,11 @@ ChatService::Member ChatService::new_member(std::string nickname, MemberKeys key
                 TokenBucket(config_.rate_limit, config_.rate_burst, TokenBucket::Clock::now())};
 }
 
-std::optional<std::string> ChatService::over_rate_limit(Member& member) {
-  if (member.attempts.try_take(TokenBucket::Clock::now())) return std::nullopt;
+::codec::Result<void, ::codec::Failure> ChatService::take_attempt(Member& member) {
+  if (member.attempts.try_take(TokenBucket::Clock::now())) return {};
   count(&metrics::Metrics::rate_limited);
-  return "rate limit: at most " + std::to_string(config_.rate_limit) +
-         (config_.rate_limit == 1 ? " message" : " messages") + " per second";
+  return ::codec::Failure{"rate limit: at most " + std::to_string(config_.rate_limit) +
+                          (config_.rate_limit == 1 ? " message" : " messages") + " per second"};
 }
 
 std::vector<ClientId> ChatService::joined_except(ClientId excluded) const {

@@ -65,8 +65,9 @@ class ChatService {
   };
 
   Member new_member(std::string nickname, MemberKeys keys) const;
-  // Takes a token from the member's bucket; the refusal reason when there is none.
-  std::optional<std::string> over_rate_limit(Member& member);  // counts refusals
+  // Takes a token from the member's bucket (rate limit); the refusal, counted,
+  // when there is none.
+  ::codec::Result<void, ::codec::Failure> take_attempt(Member& member);
 
   // Callers hold mutex_.
   bool resume(ClientId client, const ResumeRequest& request, const Welcome& welcome);

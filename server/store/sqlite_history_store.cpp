@@ -198,30 +198,33 @@ void SqliteHistoryStore::commit_batch(std::vector<Pending>& batch) {
   // BEGIN fail; end it first.
   sqlite3* db = writer_db_.get();
   if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-  std::string error;
-  if (!try_exec_sqlite(db, "BEGIN IMMEDIATE")) error = write_failure(db);
-  for (std::size_t i = first; i < last && error.empty(); ++i) {
+  // Every message of the range is refused with the reason.
+  const auto roll_back = [&](const std::string& reason) -> ::codec::Result<void, ::codec::Failure> {
+    // SQLite may have rolled back already (SQLITE_FULL, SQLITE_IOERR); then
+    // this ROLLBACK only reports that no transaction is active.
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    for (std::size_t i = first; i < last; ++i) {
+      results[i] = ::codec::Failure{"the message could not be stored: " + reason};
+    }
+    return ::codec::Failure{reason};
+  };
+  if (!try_exec_sqlite(db, "BEGIN IMMEDIATE")) return roll_back(write_failure(db));
+  for (std::size_t i = first; i < last; ++i) {
     const auto& message = batch[i].message;
     insert_.bind(1, message.from);
     insert_.bind(2, message.text);
     insert_.bind(3, message.ts);
     insert_.bind(4, message.author);
-    if (insert_.step() == SQLITE_DONE) {
-      results[i] = StoredMessage{sqlite3_last_insert_rowid(db), message.from, message.text, message.ts, message.author};
-    } else {
-      error = write_failure(db);
+    if (insert_.step() != SQLITE_DONE) {
+      const auto reason = write_failure(db);  // before reset(), while SQLite still has the code
+      insert_.reset();
+      return roll_back(reason);
     }
+    results[i] = StoredMessage{sqlite3_last_insert_rowid(db), message.from, message.text, message.ts, message.author};
     insert_.reset();
   }
-  if (error.empty() && !try_exec_sqlite(db, "COMMIT")) error = write_failure(db);
-  if (error.empty()) return {};
-  // SQLite may have rolled back already (SQLITE_FULL, SQLITE_IOERR); then
-  // this ROLLBACK only reports that no transaction is active.
-  sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-  for (std::size_t i = first; i < last; ++i) {
-    results[i] = ::codec::Failure{"the message could not be stored: " + error};
-  }
-  return ::codec::Failure{error};
+  if (!try_exec_sqlite(db, "COMMIT")) return roll_back(write_failure(db));
+  return {};
 }
 
 // The operator hears when storing starts to fail and when it works again,
