@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "codec/engineio_packet.hpp"
+#include "defaults.hpp"
 #include "engineio/frame_sink.hpp"
 #include "engineio/send_pool.hpp"
 #include "engineio/session.hpp"
@@ -23,17 +24,18 @@
 
 namespace chatd::eio {
 
+// Defaults as chatd's options have them (defaults.hpp).
 struct EngineIoConfig {
-  std::chrono::milliseconds ping_interval{25000};
-  std::chrono::milliseconds ping_timeout{20000};
-  std::size_t max_payload = 1'000'000;
-  std::size_t max_sessions = 1000;
-  std::size_t max_sessions_per_address = 0;  // sessions from one remote IP; 0: no limit
+  std::chrono::milliseconds ping_interval = defaults::kPingInterval;
+  std::chrono::milliseconds ping_timeout = defaults::kPingTimeout;
+  std::size_t max_payload = defaults::kMaxPayload;
+  std::size_t max_sessions = defaults::kMaxConnections;
+  std::size_t max_sessions_per_address = defaults::kMaxConnectionsPerAddress;  // sessions from one remote IP; 0: no limit
   std::size_t max_queued_bytes = 4 * 1024 * 1024;  // per session
   unsigned send_threads = 4;
   // A session the layer above has not marked established within this is
   // closed (Socket.IO's connectTimeout); zero: no limit.
-  std::chrono::milliseconds establish_timeout{45000};
+  std::chrono::milliseconds establish_timeout = defaults::kConnectTimeout;
 };
 
 class EngineIoServer {

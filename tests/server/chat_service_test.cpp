@@ -3,12 +3,15 @@
 #include <nlohmann/json.hpp>
 
 #include "chat/chat_service.hpp"
+#include "chat/local_recovery.hpp"
 #include "recording_outbox.hpp"
 #include "store/sqlite_history_store.hpp"
-#include "store/sqlite_session_store.hpp"
+#include "store/sqlite_recovery_store.hpp"
 #include "temporary_directory.hpp"
 
+using chatd::chat::ChatConfig;
 using chatd::chat::ChatService;
+using chatd::chat::LocalRecovery;
 using codec::events::NicknameRequest;
 using codec::events::UserMessageRequest;
 using Inbox = std::vector<std::string>;
@@ -19,10 +22,12 @@ namespace {
 struct ChatFixture {
   TemporaryDirectory dir;
   chatd::store::SqliteHistoryStore store{dir.path() / "chat.db"};
-  chatd::store::SqliteSessionStore sessions{dir.path() / "chat.db"};
+  chatd::store::SqliteRecoveryStore members{dir.path() / "chat.db"};
   RecordingOutbox outbox;
   // Recovery off: these packets carry no offsets (see chat_service_recovery_test.cpp).
-  ChatService chat{{.history_on_join = 3, .recovery_window = std::chrono::milliseconds(0)}, store, sessions, outbox};
+  const ChatConfig config{.history_on_join = 3, .recovery_window = std::chrono::milliseconds(0)};
+  LocalRecovery recovery{config, store, members};
+  ChatService chat{config, store, recovery, outbox};
 
   void join(chatd::chat::ClientId id, const std::string& nick) {
     chat.connect(id);
@@ -119,11 +124,13 @@ TEST_CASE("Refused messages get a reason, and nothing is stored or broadcast") {
 TEST_CASE("Attempts beyond the rate limit are refused with the reason, other clients are unaffected") {
   TemporaryDirectory dir;
   chatd::store::SqliteHistoryStore store{dir.path() / "chat.db"};
-  chatd::store::SqliteSessionStore sessions{dir.path() / "chat.db"};
+  chatd::store::SqliteRecoveryStore members{dir.path() / "chat.db"};
   RecordingOutbox outbox;
   // One attempt a second, bursts of 3: these calls take far less than a second.
-  ChatService chat{{.history_on_join = 3, .rate_limit = 1, .rate_burst = 3, .recovery_window = std::chrono::milliseconds(0)},
-                   store, sessions, outbox};
+  const ChatConfig config{
+      .history_on_join = 3, .rate_limit = 1, .rate_burst = 3, .recovery_window = std::chrono::milliseconds(0)};
+  LocalRecovery recovery{config, store, members};
+  ChatService chat{config, store, recovery, outbox};
   chat.connect(1);
   chat.connect(2);
   chat.on_nickname(1, NicknameRequest{"alice", 1});  // 1st attempt

@@ -61,12 +61,12 @@ TEST_CASE("The --log-level flag and CHATD_LOG_LEVEL set the level, info by defau
     return chatd::parse_options(static_cast<int>(args.size()), args.data(), getenv);
   };
   environment.clear();
-  CHECK(std::get<chatd::ServerOptions>(parse({})).log_level == logging::Level::info);
-  CHECK(std::get<chatd::ServerOptions>(parse({"--log-level", "debug"})).log_level == logging::Level::debug);
+  CHECK(parse({}).value().options.log_level == logging::Level::info);
+  CHECK(parse({"--log-level", "debug"}).value().options.log_level == logging::Level::debug);
   environment = {{"CHATD_LOG_LEVEL", "error"}};
-  CHECK(std::get<chatd::ServerOptions>(parse({})).log_level == logging::Level::error);
-  CHECK(std::get<chatd::ServerOptions>(parse({"--log-level=warn"})).log_level == logging::Level::warn);
+  CHECK(parse({}).value().options.log_level == logging::Level::error);
+  CHECK(parse({"--log-level=warn"}).value().options.log_level == logging::Level::warn);
   environment.clear();
-  CHECK(std::get<std::string>(parse({"--log-level", "loud"})) == "--log-level expects error, warn, info or debug");
+  CHECK(parse({"--log-level", "loud"}).error().reason == "--log-level expects error, warn, info or debug");
   CHECK_THAT(chatd::help_text(), Catch::Contains("--log-level LEVEL (CHATD_LOG_LEVEL)"));
 }
