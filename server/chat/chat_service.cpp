@@ -88,7 +88,7 @@ void ChatService::on_nickname(ClientId client, const events::NicknameRequest& re
   const auto member = members_.find(client);
   if (member == members_.end()) return;  // already gone
   if (auto attempt = take_attempt(member->second); !attempt) return answer(true, attempt.error().reason);
-  if (auto reason = rules::check_nickname(nickname)) return answer(true, std::move(*reason));
+  if (auto valid = rules::validate_nickname(nickname); !valid) return answer(true, valid.error().reason);
   if (!member->second.nickname.empty()) {
     return answer(true, member->second.nickname == nickname ? "You already use this nickname"
                                                             : "You already have a nickname");
@@ -131,8 +131,8 @@ void ChatService::on_user_message(ClientId client, const events::UserMessageRequ
     reason = attempt.error().reason;
   } else if (from.empty()) {
     reason = "Choose a nickname before sending messages";
-  } else {
-    reason = rules::check_message(request.text);
+  } else if (auto valid = rules::validate_message(request.text); !valid) {
+    reason = valid.error().reason;
   }
   if (reason) {
     refuse(client, events::kUserMessage, request.ack_id, *reason);

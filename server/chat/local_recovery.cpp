@@ -2,6 +2,7 @@
 
 #include "chat/wall_clock.hpp"
 #include "codec/chat_events.hpp"
+#include "codec/connection_recovery.hpp"
 #include "codec/socketio_packet.hpp"
 
 namespace chatd::chat {
@@ -73,7 +74,7 @@ std::optional<std::vector<std::string>> LocalRecovery::missed_since(const Broadc
     for (const auto& message : stored) {
       if (message.author == author) continue;  // its own: the sender has it
       auto packet = events::encode_text(events::UserMessage{message.from, message.text, {message.id, message.ts, false}});
-      ::codec::sio::append_string_argument(packet, BroadcastOffset{boot_, 0, message.id}.to_string());
+      ::codec::sio::append_offset(packet, BroadcastOffset{boot_, 0, message.id}.to_string());
       missed.push_back(std::move(packet));
     }
     seen = 0;
@@ -129,7 +130,7 @@ void LocalRecovery::tag_broadcast(std::string& packet, std::int64_t message_id) 
   if (message_id != 0) last_delivered_ = message_id;
   if (!enabled()) return;
   ++seq_;
-  ::codec::sio::append_string_argument(packet, current_offset().to_string());
+  ::codec::sio::append_offset(packet, current_offset().to_string());
 }
 
 void LocalRecovery::keep_broadcast(std::string packet, std::int64_t skipped_author) {
@@ -143,7 +144,7 @@ void LocalRecovery::keep_broadcast(std::string packet, std::int64_t skipped_auth
 }
 
 void LocalRecovery::tag_snapshot(std::string& packet) {
-  if (enabled()) ::codec::sio::append_string_argument(packet, current_offset().to_string());
+  if (enabled()) ::codec::sio::append_offset(packet, current_offset().to_string());
 }
 
 }  // namespace chatd::chat

@@ -25,11 +25,6 @@ bool is_format_trick(char32_t cp) {
 
 CodecError invalid(std::string reason) { return make_error(CodecErrorKind::Invalid, std::move(reason)); }
 
-std::optional<std::string> reason_of(const Result<void>& checked) {
-  if (checked) return std::nullopt;
-  return checked.error().reason;
-}
-
 }  // namespace
 
 std::string trim(std::string_view text) {
@@ -77,9 +72,5 @@ Result<void> validate_message(std::string_view text) {
   if (*length > kMaxMessageLength) return invalid("Message is longer than " + std::to_string(kMaxMessageLength) + " characters");
   return {};
 }
-
-std::optional<std::string> check_nickname(std::string_view nickname) { return reason_of(validate_nickname(nickname)); }
-
-std::optional<std::string> check_message(std::string_view text) { return reason_of(validate_message(text)); }
 
 }  // namespace codec::rules

@@ -32,8 +32,6 @@ void append_offset(std::string& encoded_event, std::string_view offset) {
   encoded_event.push_back(']');
 }
 
-void append_string_argument(std::string& encoded, std::string_view value) { append_offset(encoded, value); }
-
 Result<std::string> trailing_offset(const Packet& event) {
   if (event.type != PacketType::Event || !event.data.is_array()) {
     return make_error(CodecErrorKind::Malformed, "not an event packet");

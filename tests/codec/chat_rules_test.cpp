@@ -45,10 +45,3 @@ TEST_CASE("Messages: 1..2000 characters of valid UTF-8") {
   CHECK(refusal(rules::validate_message("  \n ")) == "Message is empty");
   CHECK(refusal(rules::validate_message("\xED\xA0\x80")) == "Message is not valid UTF-8");
 }
-
-TEST_CASE("The transitional check_* say what validate_* say, as a reason or nothing") {
-  CHECK_FALSE(rules::check_nickname("bob"));
-  CHECK(rules::check_nickname(std::string(33, 'a')) == "Nickname is longer than 32 characters");
-  CHECK_FALSE(rules::check_message("hello"));
-  CHECK(rules::check_message("  ") == "Message is empty");
-}

@@ -77,11 +77,6 @@ TEST_CASE("An offset is added as the last argument of an encoded event") {
     sio::append_offset(text, "x");
     CHECK(text == not_a_list);
   }
-
-  // The transitional name does the same until server/chat switches.
-  std::string old_name = events::encode_text(events::Announcement{"bob connected"});
-  sio::append_string_argument(old_name, "12-3-4");
-  CHECK(old_name == packet);
 }
 
 TEST_CASE("The client reads a broadcast's offset from its last argument") {

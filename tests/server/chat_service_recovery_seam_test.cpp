@@ -11,6 +11,7 @@
 
 #include "chat/chat_service.hpp"
 #include "chat/recovery.hpp"
+#include "codec/connection_recovery.hpp"
 #include "recording_outbox.hpp"
 #include "store/sqlite_history_store.hpp"
 #include "temporary_directory.hpp"
@@ -51,12 +52,12 @@ class ScriptedRecovery final : public chatd::chat::Recovery {
   }
   void forget_expired() override { calls.push_back("forget expired"); }
   void tag_broadcast(std::string& packet, std::int64_t message_id) override {
-    codec::sio::append_string_argument(packet, "offset-" + std::to_string(++seq_) + "-" + std::to_string(message_id));
+    codec::sio::append_offset(packet, "offset-" + std::to_string(++seq_) + "-" + std::to_string(message_id));
   }
   void keep_broadcast(std::string packet, std::int64_t skipped_author) override {
     kept.push_back(packet + " skipping " + std::to_string(skipped_author));
   }
-  void tag_snapshot(std::string& packet) override { codec::sio::append_string_argument(packet, "now"); }
+  void tag_snapshot(std::string& packet) override { codec::sio::append_offset(packet, "now"); }
 
  private:
   int members_ = 0;

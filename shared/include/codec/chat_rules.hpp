@@ -24,10 +24,4 @@ Result<void> validate_nickname(std::string_view nickname);
 // Accepts the message, or says why not (kind Invalid; the reason is for the user).
 Result<void> validate_message(std::string_view text);
 
-// Transitional: the former interface (the refusal reason, or nullopt), kept
-// only until server/chat/chat_service.cpp calls validate_nickname and
-// validate_message; then removed.
-std::optional<std::string> check_nickname(std::string_view nickname);
-std::optional<std::string> check_message(std::string_view text);
-
 }  // namespace codec::rules

@@ -62,10 +62,6 @@ Result<Packet> decode(std::string_view text, const DecodeLimits& limits = {});
 // replaced rather than throwing, so encoding never fails.
 std::string encode(const Packet& packet);
 
-// Transitional: the former name of append_offset (codec/connection_recovery.hpp),
-// kept only until server/chat/chat_service.cpp calls append_offset; then removed.
-void append_string_argument(std::string& encoded, std::string_view value);
-
 // Shorthands for the packets the chat sends most. `args` is the argument
 // list as a JSON array (a non-array value is taken as the single argument).
 Packet make_event(std::string_view name, nlohmann::json args, std::optional<std::uint64_t> ack_id = {});
