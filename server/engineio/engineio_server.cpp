@@ -213,7 +213,7 @@ void EngineIoServer::run_heartbeat() {
     }
     const auto now = Session::Clock::now();
     wake_at = now + max_sleep;
-    ScheduleBatch pings(send_pool_);
+    DeferredScheduling round;  // the round's pings and closes wake the send threads once
     for (const auto& session : snapshot) {
       if (session->closing()) continue;
       if (!session->established() && config_.establish_timeout.count() > 0) {
@@ -239,7 +239,7 @@ void EngineIoServer::run_heartbeat() {
         const auto sent = now - due < config_.ping_timeout / 4 ? due : now;
         session->ping_sent(sent);
         session->set_next_ping_at(sent + config_.ping_interval);
-        session->send(ping_frame, pings);
+        session->send(ping_frame);
         wake_at = std::min(wake_at, sent + config_.ping_timeout);
       } else {
         wake_at = std::min(wake_at, session->next_ping_at());

@@ -114,3 +114,24 @@ TEST_CASE("Replaced snapshots do not count against the queue bound") {
   CHECK(sink->wait_for(1).size() == 1);
   pool.stop();
 }
+
+TEST_CASE("A DeferredScheduling hands each session to its own pool when it ends") {
+  SendPool pool_a(1);
+  SendPool pool_b(1);
+  auto sink_a = std::make_shared<RecordingSink>();
+  auto sink_b = std::make_shared<RecordingSink>();
+  auto a = std::make_shared<Session>("a", sink_a, pool_a, 1 << 20, "127.0.0.1", nullptr);
+  auto b = std::make_shared<Session>("b", sink_b, pool_b, 1 << 20, "127.0.0.1", nullptr);
+  {
+    DeferredScheduling batch;
+    a->send(chatd::eio::make_frame("4for a"));
+    b->send(chatd::eio::make_frame("4for b"));
+    // A stopped pool takes no more work: b's frame stays queued, while a's
+    // goes out, so the scope did not hand b to a's pool.
+    pool_b.stop();
+  }
+  CHECK(sink_a->wait_for(1) == std::vector<std::string>{"4for a"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(sink_b->written().empty());
+  pool_a.stop();
+}
