@@ -106,7 +106,7 @@ int EngineIoEndpoint::on_ws_connect(const mg_connection* conn, void* self) {
 
 void EngineIoEndpoint::on_ws_ready(mg_connection* conn, void* self) {
   auto& engine = endpoint(self).engine_;
-  auto connection = std::make_shared<WebSocketConnection>(conn);
+  auto connection = std::make_shared<WebSocketConnection>(conn, engine.config().max_payload);
   // The shared_ptr travels through CivetWeb's void* slot; freed in on_ws_close.
   mg_set_user_connection_data(conn, new std::shared_ptr<WebSocketConnection>(connection));
   const auto query = read_query(mg_get_request_info(conn));
@@ -176,36 +176,11 @@ int EngineIoEndpoint::on_ws_data(mg_connection* conn, int bits, char* data, std:
     return 1;
   }
   if (!connection.session) return 0;
-  auto& session = *connection.session;
-
-  // CivetWeb hands over frames, not messages: reassemble fragmented ones.
-  switch (opcode) {
-    case MG_WEBSOCKET_OPCODE_TEXT:
-    case MG_WEBSOCKET_OPCODE_BINARY:
-      if (final_fragment) {
-        connection.fragments.clear();
-        server.deliver_message(connection, opcode == MG_WEBSOCKET_OPCODE_BINARY, std::string_view(data, length));
-        return 1;
-      }
-      connection.fragments.assign(data, length);
-      connection.fragments_binary = opcode == MG_WEBSOCKET_OPCODE_BINARY;
-      break;
-    case MG_WEBSOCKET_OPCODE_CONTINUATION:
-      connection.fragments.append(data, length);
-      break;
-    default:
-      session.close(eio::close_code::kProtocolError, "unknown WebSocket opcode");
-      return 1;
-  }
-  if (connection.fragments.size() > server.engine_.config().max_payload) {
-    connection.fragments.clear();
-    session.close(eio::close_code::kTooBig, "Engine.IO packet exceeds maxPayload");
-    return 1;
-  }
-  if (final_fragment) {
-    const std::string message = std::move(connection.fragments);
-    connection.fragments.clear();
-    server.deliver_message(connection, connection.fragments_binary, message);
+  auto message = connection.take_frame(opcode, final_fragment, std::string_view(data, length));
+  if (!message) {
+    connection.session->close(message.error().close_code, message.error().reason);
+  } else if (*message) {
+    server.deliver_message(connection, (*message)->binary(), (*message)->bytes());
   }
   return 1;
 }
