@@ -243,9 +243,10 @@ int EngineIoEndpoint::open_polling_session(mg_connection* conn) {
   // Refused before a session exists: long-polling can say why in the HTTP
   // answer. (open() checks again; a race it loses ends in a close packet.)
   std::string address = remote_address(conn);
-  if (const auto refused = engine_.refusal(address)) {
-    const int status = *refused == eio::EngineIoServer::Refusal::ServerFull ? 503 : 429;
-    send_json(conn, status, refusal_body(engine_.refusal_reason(*refused)));
+  if (const auto admitted = engine_.admit(address); !admitted) {
+    const auto& refusal = admitted.error();
+    const int status = refusal.kind == eio::EngineIoServer::Refusal::Kind::ServerFull ? 503 : 429;
+    send_json(conn, status, refusal_body(refusal.reason));
     return status;
   }
   auto polling = std::make_shared<PollingConnection>(engine_.config().max_queued_bytes);
