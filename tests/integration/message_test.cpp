@@ -15,15 +15,6 @@ namespace events = codec::events;
 
 namespace {
 
-// Reads until the nicknames list has `count` names, so that a test starts
-// from a quiet inbox.
-void settle(SocketIoTestClient& client, std::size_t count) {
-  for (;;) {
-    const auto list = chat_it::event_as<events::Nicknames>(client.wait_for_event(events::kNicknames));
-    if (list.nicknames.size() == count) return;
-  }
-}
-
 std::string repeat(const std::string& unit, std::size_t times) {
   std::string out;
   for (std::size_t i = 0; i < times; ++i) out += unit;
@@ -46,8 +37,8 @@ TEST_CASE("a message is acked to its sender and delivered to every other joined 
   bob.join("bob");
   carol.join("carol");
   lurker.connect();
-  settle(alice, 3);
-  settle(bob, 3);
+  chat_it::settle(alice, 3);
+  chat_it::settle(bob, 3);
 
   const auto before = chat_it::now_ms();
   const auto first_id = alice.reserve_ack_id();
@@ -123,7 +114,7 @@ TEST_CASE("empty and blank messages are refused", "[message]") {
   SocketIoTestClient bob(server.port());
   alice.join("alice");
   bob.join("bob");
-  settle(alice, 2);
+  chat_it::settle(alice, 2);
   for (const std::string text : {"", " ", "   \t\n  ", "\xE3\x80\x80" /* U+3000 */}) {
     INFO("text: '" << text << "'");
     const auto id = alice.emit(events::kUserMessage, json::array({text}));
@@ -152,7 +143,7 @@ TEST_CASE("a message without an ack id is delivered and not echoed", "[message]"
   SocketIoTestClient bob(server.port());
   alice.join("alice");
   bob.join("bob");
-  settle(alice, 2);
+  chat_it::settle(alice, 2);
   alice.emit_without_ack(events::kUserMessage, json::array({"no ack wanted"}));
   const auto marker = alice.say("marker");
   CHECK(alice.inbox_size() == 0);
@@ -175,7 +166,7 @@ TEST_CASE("messages up to 2000 characters are accepted, longer ones refused", "[
   SocketIoTestClient bob(server.port());
   alice.join("alice");
   bob.join("bob");
-  settle(alice, 2);
+  chat_it::settle(alice, 2);
 
   SECTION("2001 ASCII characters") {
     const auto id = alice.emit(events::kUserMessage, json::array({std::string(2001, 'a')}));
@@ -207,7 +198,7 @@ TEST_CASE("a lone surrogate makes the packet invalid JSON", "[message]") {
   SocketIoTestClient bob(server.port());
   alice.join("alice");
   bob.join("bob");
-  settle(alice, 2);
+  chat_it::settle(alice, 2);
   alice.send_text(R"(42["user message","\ud800"])");
   CHECK(alice.next_frame() == R"(42["chat error",{"event":"","reason":"invalid packet: payload is not valid JSON"}])");
 
@@ -246,7 +237,7 @@ TEST_CASE("leaving is announced to the others and frees the nickname", "[message
   alice.join("alice");
   auto bob = std::make_unique<SocketIoTestClient>(server.port());
   bob->join("bob");
-  settle(alice, 2);
+  chat_it::settle(alice, 2);
 
   SECTION("WebSocket close") { bob->close(); }
   SECTION("TCP connection dropped") { bob->drop(); }

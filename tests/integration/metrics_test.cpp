@@ -89,13 +89,6 @@ double at(const Samples& samples, const std::string& key) {
   return it->second;
 }
 
-void settle(SocketIoTestClient& client, std::size_t count) {
-  for (;;) {
-    const auto list = chat_it::event_as<events::Nicknames>(client.wait_for_event(events::kNicknames));
-    if (list.nicknames.size() == count) return;
-  }
-}
-
 }  // namespace
 
 TEST_CASE("the exposition parser rejects what Prometheus rejects", "[metrics]") {
@@ -115,7 +108,7 @@ TEST_CASE("/metrics counts sessions, events, deliveries and commits exactly", "[
   SocketIoTestClient bob(server.port());
   alice.join("alice");
   bob.join("bob");
-  settle(alice, 2);
+  chat_it::settle(alice, 2);
   alice.say("counted, not logged");
   bob.wait_for_event(events::kUserMessage);
 

@@ -67,6 +67,15 @@ inline std::string message_ack_frame(std::uint64_t ack_id, const codec::events::
          std::to_string(meta.ts) + "}]";
 }
 
+// Reads until the nicknames list has `count` names, so that a test starts
+// from a quiet inbox.
+inline void settle(SocketIoTestClient& client, std::size_t count) {
+  for (;;) {
+    const auto list = event_as<codec::events::Nicknames>(client.wait_for_event(codec::events::kNicknames));
+    if (list.nicknames.size() == count) return;
+  }
+}
+
 // Skips frames until the announcement with exactly this text; throws on timeout.
 inline void wait_for_announcement(SocketIoTestClient& client, const std::string& text,
                                   std::chrono::milliseconds timeout = SocketIoTestClient::kTimeout) {
