@@ -104,7 +104,7 @@ inline bool pump_together(std::initializer_list<SocketIoTestClient*> clients, st
 // Stops chatd with SIGTERM while the clients keep reading, so that they
 // answer its close frames and the stop takes a fraction of a second.
 // Returns chatd's exit code (-1 if it had to be killed).
-inline int stop_server(ChatdProcess& server, std::initializer_list<SocketIoTestClient*> clients = {}) {
+inline int stop_server(ChatdProcess& server, const std::vector<SocketIoTestClient*>& clients = {}) {
   server.send_signal(SIGTERM);
   return server.wait_for_exit(ChatdProcess::kStopGrace, /*wake_listener=*/true, [&] {
     if (clients.size() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
