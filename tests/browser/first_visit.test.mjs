@@ -8,21 +8,15 @@
 //   CHATD=build/server/chatd CHAT_SITE=build/site node --test tests/browser/first_visit.test.mjs
 
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { test } from 'node:test';
-import {
-  launchBrowser, outputDir, startServer, stopServer, waitFor, wasmState,
-} from './browser_test_harness.mjs';
+import { browserTest, outputDir, waitFor, wasmState } from './browser_test_harness.mjs';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
-mkdirSync(outputDir, { recursive: true });
 
-test('a first visit loads compressed, cacheable assets with a clean console, joins and sends', async (t) => {
-  const baseUrl = await startServer();
-  t.after(stopServer);
-  const browser = await launchBrowser();
-  t.after(() => browser.close());
+browserTest('a first visit loads compressed, cacheable assets with a clean console, joins and sends', async (run, t) => {
+  const baseUrl = await run.startServer();
+  const browser = await run.launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
 
