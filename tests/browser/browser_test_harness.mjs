@@ -93,9 +93,20 @@ export async function waitFor(view, page, predicate, arg) {
   return false;
 }
 
+// Lets the WASM client draw `count` frames (it draws one per animation
+// frame): a screen it just switched to takes a frame or two to give its
+// field the keyboard, and keys typed before that are lost.
+export async function nextFrames(page, count = 3) {
+  await page.evaluate((n) => new Promise((resolve) => {
+    const step = (left) => (left === 0 ? resolve() : requestAnimationFrame(() => step(left - 1)));
+    step(n);
+  }), count);
+}
+
 // The WASM client: keys into the page, whose focused (hidden) input forwards
 // to ImGui; Enter submits through ImGui like a person.
 export async function typeAndEnter(page, text, { insert = false } = {}) {
+  await nextFrames(page);
   if (insert) await page.keyboard.insertText(text);  // IME-like: one input event
   else await page.keyboard.type(text, { delay: 20 });
   await page.waitForTimeout(300);  // let a frame take the characters (slow machines too)

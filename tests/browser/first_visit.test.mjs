@@ -10,7 +10,9 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { browserTest, outputDir, waitFor, wasmState } from './browser_test_harness.mjs';
+import {
+  browserTest, nextFrames, outputDir, waitFor, wasmState,
+} from './browser_test_harness.mjs';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
@@ -47,15 +49,17 @@ browserTest('a first visit loads compressed, cacheable assets with a clean conso
   const toPromptMs = Date.now() - started;
   await page.screenshot({ path: path.join(outputDir, 'first-visit-prompt.png') });
 
-  // Real keys, as a person types.
+  // Real keys, as a person types (once the field has the keyboard).
+  await nextFrames(page);
   await page.keyboard.type('newcomer', { delay: 30 });
   await page.keyboard.press('Enter');
   assert.ok(await waitFor(wasmState, page, (s) => s.state === 'Joined' && s.nickname === 'newcomer'), 'joined');
+  await nextFrames(page);
   await page.keyboard.type('hello, first visit', { delay: 30 });
   await page.keyboard.press('Enter');
   assert.ok(await waitFor(wasmState, page,
     (s) => s.messages.some((m) => m.own && m.text === 'hello, first visit' && m.status === 'confirmed' && m.id > 0)),
-  'the message is stored by the server (acked with its id)');
+  `the message is stored by the server (acked with its id): ${JSON.stringify((await wasmState(page)).messages)}`);
 
   const byPath = new Map(assets.map((asset) => [asset.path, asset]));
   const page_ = byPath.get('/');
