@@ -94,12 +94,12 @@ int run_chat(const ServerOptions& options, const sigset_t& signals) {
   socketio.add_namespace("/", chat_namespace);
   eio::EngineIoServer engine(engine_config(options), socketio, &metrics);
   transport::EngineIoEndpoint endpoint("/socket.io/", engine, transport::OriginPolicy(options.allowed_origins));
-  const auto database_writable = [&history](std::string& detail) {
+  const auto database_writable = [&history]() -> codec::Result<void, codec::Failure> {
     const auto writable = history.check_writable(kHealthCheckTimeout);
-    if (writable) return true;
-    detail = "database not writable: " + writable.error().reason;
-    log::warn("health check failed", {{"detail", detail}});
-    return false;
+    if (writable) return {};
+    codec::Failure failure{"database not writable: " + writable.error().reason};
+    log::warn("health check failed", {{"detail", failure.reason}});
+    return failure;
   };
   transport::HttpServer http(http_config(options, www), {&endpoint}, database_writable,
                              [&] { return metrics::render_prometheus(metrics, engine.connection_counts()); });
@@ -158,8 +158,8 @@ int main(int argc, char** argv) {
   // With TLS, CivetWeb loads OpenSSL now, by dlopen("libssl.so") (our shim)
   // and dlopen("libcrypto.so") (on Debian, that name comes with libssl-dev).
   if (tls) {
-    if (auto error = transport::load_openssl_for_civetweb()) {
-      std::cerr << "chatd: TLS is unavailable: " << *error << "\n";
+    if (const auto loaded = transport::load_openssl_for_civetweb(); !loaded) {
+      std::cerr << "chatd: TLS is unavailable: " << loaded.error().reason << "\n";
       return 2;
     }
   }

@@ -31,26 +31,35 @@ std::shared_ptr<Session> EngineIoServer::find(const std::string& sid) const {
   return it == sessions_.end() ? nullptr : it->second;
 }
 
-std::optional<EngineIoServer::Refusal> EngineIoServer::refusal(const std::string& remote_address) const {
-  std::lock_guard lock(mutex_);
-  return refusal_locked(remote_address);
+codec::Result<void, EngineIoServer::Refusal> EngineIoServer::admit(const std::string& remote_address) {
+  codec::Result<void, Refusal> admitted;
+  {
+    std::lock_guard lock(mutex_);
+    admitted = admission_locked(remote_address);
+  }
+  if (!admitted) count_refusal(admitted.error(), remote_address);
+  return admitted;
 }
 
-std::optional<EngineIoServer::Refusal> EngineIoServer::refusal_locked(const std::string& remote_address) const {
-  if (sessions_.size() >= config_.max_sessions) return Refusal::ServerFull;
+codec::Result<void, EngineIoServer::Refusal> EngineIoServer::admission_locked(
+    const std::string& remote_address) const {
+  if (sessions_.size() >= config_.max_sessions) {
+    return Refusal{Refusal::Kind::ServerFull, "server full: too many connections, try again later"};
+  }
   if (config_.max_sessions_per_address > 0) {
     const auto it = sessions_per_address_.find(remote_address);
     if (it != sessions_per_address_.end() && it->second >= config_.max_sessions_per_address) {
-      return Refusal::AddressFull;
+      return Refusal{Refusal::Kind::AddressFull, "too many connections from your address (at most " +
+                                                     std::to_string(config_.max_sessions_per_address) +
+                                                     "), try again later"};
     }
   }
-  return std::nullopt;
+  return {};
 }
 
-std::string EngineIoServer::refusal_reason(Refusal refusal) const {
-  if (refusal == Refusal::ServerFull) return "server full: too many connections, try again later";
-  return "too many connections from your address (at most " + std::to_string(config_.max_sessions_per_address) +
-         "), try again later";
+void EngineIoServer::count_refusal(const Refusal& refusal, const std::string& remote_address) {
+  if (metrics_) metrics_->sessions_refused.add();
+  log::info("session refused", {{"reason", refusal.reason}, {"address", remote_address}});
 }
 
 std::shared_ptr<Session> EngineIoServer::open(std::shared_ptr<FrameSink> sink, bool upgradable,
@@ -59,22 +68,21 @@ std::shared_ptr<Session> EngineIoServer::open(std::shared_ptr<FrameSink> sink, b
                                            config_.max_queued_bytes, std::move(remote_address),
                                            metrics_ ? &metrics_->send_queue_overflows : nullptr);
   session->set_long_polling(upgradable);
-  std::optional<Refusal> refused;
+  codec::Result<void, Refusal> admitted;
   {
     std::lock_guard lock(mutex_);
-    refused = refusal_locked(session->remote_address());
-    if (!refused) {
+    admitted = admission_locked(session->remote_address());
+    if (admitted) {
       sessions_.emplace(session->sid(), session);
       ++sessions_per_address_[session->remote_address()];
     }
   }
-  if (metrics_) (refused ? metrics_->sessions_refused : metrics_->sessions_opened).add();
-  if (refused) {
-    const auto reason = refusal_reason(*refused);
-    log::info("session refused", {{"reason", reason}, {"address", session->remote_address()}});
-    session->close(close_code::kTryAgainLater, reason);
+  if (!admitted) {
+    count_refusal(admitted.error(), session->remote_address());
+    session->close(close_code::kTryAgainLater, admitted.error().reason);
     return session;
   }
+  if (metrics_) metrics_->sessions_opened.add();
   codec::eio::Handshake handshake;
   handshake.sid = session->sid();
   handshake.ping_interval_ms = static_cast<std::uint32_t>(config_.ping_interval.count());
@@ -213,7 +221,7 @@ void EngineIoServer::run_heartbeat() {
     }
     const auto now = Session::Clock::now();
     wake_at = now + max_sleep;
-    ScheduleBatch pings(send_pool_);
+    DeferredScheduling round;  // the round's pings and closes wake the send threads once
     for (const auto& session : snapshot) {
       if (session->closing()) continue;
       if (!session->established() && config_.establish_timeout.count() > 0) {
@@ -239,7 +247,7 @@ void EngineIoServer::run_heartbeat() {
         const auto sent = now - due < config_.ping_timeout / 4 ? due : now;
         session->ping_sent(sent);
         session->set_next_ping_at(sent + config_.ping_interval);
-        session->send(ping_frame, pings);
+        session->send(ping_frame);
         wake_at = std::min(wake_at, sent + config_.ping_timeout);
       } else {
         wake_at = std::min(wake_at, session->next_ping_at());

@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "codec/engineio_packet.hpp"
+#include "codec/result.hpp"
 #include "defaults.hpp"
 #include "engineio/frame_sink.hpp"
 #include "engineio/send_pool.hpp"
@@ -55,11 +56,16 @@ class EngineIoServer {
   std::shared_ptr<Session> open(std::shared_ptr<FrameSink> sink, bool upgradable = false,
                                 std::string remote_address = {});
 
-  enum class Refusal { ServerFull, AddressFull };
-  // Why open() would refuse a session from `remote_address` now, if it would:
-  // long-polling asks first, to answer with an HTTP error instead.
-  std::optional<Refusal> refusal(const std::string& remote_address) const;
-  std::string refusal_reason(Refusal refusal) const;
+  // Why a new session is not admitted.
+  struct Refusal {
+    enum class Kind { ServerFull, AddressFull };
+    Kind kind;
+    std::string reason;  // for the client
+  };
+  // Whether open() would admit a session from `remote_address` now.
+  // Long-polling asks first, to answer a refusal with an HTTP error instead;
+  // a refusal is counted and logged here as open() does it.
+  codec::Result<void, Refusal> admit(const std::string& remote_address);
 
   // The live session with this id, for long-polling requests and upgrades.
   std::shared_ptr<Session> find(const std::string& sid) const;
@@ -92,7 +98,8 @@ class EngineIoServer {
   metrics::Metrics* const metrics_;
   SendPool send_pool_;
 
-  std::optional<Refusal> refusal_locked(const std::string& remote_address) const;
+  codec::Result<void, Refusal> admission_locked(const std::string& remote_address) const;
+  void count_refusal(const Refusal& refusal, const std::string& remote_address);
 
   mutable std::mutex mutex_;  // guards sessions_ and sessions_per_address_
   std::unordered_map<std::string, std::shared_ptr<Session>> sessions_;

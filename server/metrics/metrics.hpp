@@ -15,7 +15,8 @@ struct Metrics {
   // Engine.IO
   Counter sessions_opened;       // admitted by the handshake
   Counter sessions_closed;       // admitted sessions whose transport ended
-  Counter sessions_refused;      // server full (--max-connections)
+  Counter sessions_refused;      // handshakes beyond --max-connections or --max-connections-per-address, on
+                                 // either transport (WebSocket: closed with 1013; long-polling: HTTP 503/429)
   Counter send_queue_overflows;  // sessions closed because their bounded send queue was full
   Counter ping_timeouts;         // sessions closed because their pong was late
   // Socket.IO

@@ -1,7 +1,7 @@
 #include "socketio/socketio_server.hpp"
 
 #include "codec/engineio_packet.hpp"
-#include "engineio/send_pool.hpp"
+#include "engineio/deferred_scheduling.hpp"
 #include "engineio/session_id.hpp"
 
 namespace chatd::sio {
@@ -219,8 +219,9 @@ void SocketIoServer::broadcast_frame(const std::vector<SocketId>& to, const eio:
   }
   if (sessions.empty()) return;
   if (metrics_ && event) metrics_->events_sent.add(sessions.size());
-  eio::ScheduleBatch batch(sessions.front()->pool());
-  for (const auto& session : sessions) session->send(frame, batch);
+  // Every recipient's flush is scheduled at once, when the scope ends.
+  eio::DeferredScheduling batch;
+  for (const auto& session : sessions) session->send(frame);
 }
 
 }  // namespace chatd::sio

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "codec/result.hpp"
 #include "defaults.hpp"
 #include "transport/engineio_endpoint.hpp"
 #include "transport/static_site.hpp"
@@ -37,7 +38,9 @@ struct HttpConfig {
 
 class HttpServer {
  public:
-  using HealthCheck = std::function<bool(std::string& detail)>;
+  // Whether the server can do its job; a failure's reason is shown as the
+  // detail of /healthz.
+  using HealthCheck = std::function<codec::Result<void, codec::Failure>()>;
   // The body of /metrics (Prometheus text format); none: no /metrics.
   using MetricsText = std::function<std::string()>;
 
@@ -66,7 +69,7 @@ class HttpServer {
   HealthCheck health_;
   MetricsText metrics_;
   std::optional<StaticSite> site_;  // none: headless
-  std::string tls_error_;  // why the certificate could not be loaded, for the exception
+  codec::Result<void, codec::Failure> tls_loaded_;  // why not, for the constructor's exception
   mg_context* context_ = nullptr;
   int port_ = 0;
 };

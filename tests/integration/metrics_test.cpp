@@ -89,13 +89,6 @@ double at(const Samples& samples, const std::string& key) {
   return it->second;
 }
 
-void settle(SocketIoTestClient& client, std::size_t count) {
-  for (;;) {
-    const auto list = chat_it::event_as<events::Nicknames>(client.wait_for_event(events::kNicknames));
-    if (list.nicknames.size() == count) return;
-  }
-}
-
 }  // namespace
 
 TEST_CASE("the exposition parser rejects what Prometheus rejects", "[metrics]") {
@@ -115,7 +108,7 @@ TEST_CASE("/metrics counts sessions, events, deliveries and commits exactly", "[
   SocketIoTestClient bob(server.port());
   alice.join("alice");
   bob.join("bob");
-  settle(alice, 2);
+  chat_it::settle(alice, 2);
   alice.say("counted, not logged");
   bob.wait_for_event(events::kUserMessage);
 
@@ -159,4 +152,46 @@ TEST_CASE("/metrics counts a long-polling session under its transport", "[metric
   CHECK(at(samples, R"(chatd_connections{transport="websocket"})") == 0);
   CHECK(at(samples, "chatd_engineio_sessions_opened_total") == 1);
   REQUIRE(chat_it::stop_server(server, {}) == 0);
+}
+
+TEST_CASE("/metrics counts refused handshakes on both transports", "[metrics][limits]") {
+  const std::string polling_handshake = "/socket.io/?EIO=4&transport=polling";
+  const std::string refused = "chatd_engineio_sessions_refused_total";
+
+  SECTION("server full (--max-connections): WebSocket 1013, long-polling 503") {
+    ChatdProcess server({"--max-connections", "1"});
+    HttpTestClient http(server.port());
+    SocketIoTestClient alice(server.port());
+    alice.connect();
+    CHECK(at(scrape(server.port()), refused) == 0);
+
+    SocketIoTestClient second(server.port());
+    second.open_websocket();
+    CHECK(second.wait_for_close().code == 1013);
+    CHECK(at(scrape(server.port()), refused) == 1);
+
+    CHECK(http.get(polling_handshake).status == 503);
+    const auto after = scrape(server.port());
+    CHECK(at(after, refused) == 2);
+    CHECK(at(after, "chatd_engineio_sessions_opened_total") == 1);
+    REQUIRE(chat_it::stop_server(server, {&alice, &second}) == 0);
+  }
+
+  SECTION("too many from one address (--max-connections-per-address): WebSocket 1013, long-polling 429") {
+    ChatdProcess server({"--max-connections-per-address", "1"});
+    HttpTestClient http(server.port());
+    REQUIRE(http.get(polling_handshake).status == 200);  // a long-polling session takes the place
+    CHECK(at(scrape(server.port()), refused) == 0);
+
+    CHECK(http.get(polling_handshake).status == 429);
+    CHECK(at(scrape(server.port()), refused) == 1);
+
+    SocketIoTestClient second(server.port());
+    second.open_websocket();
+    CHECK(second.wait_for_close().code == 1013);
+    const auto after = scrape(server.port());
+    CHECK(at(after, refused) == 2);
+    CHECK(at(after, "chatd_engineio_sessions_opened_total") == 1);
+    REQUIRE(chat_it::stop_server(server, {&second}) == 0);
+  }
 }

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "alice_and_newcomer.hpp"
 #include "chatd_process.hpp"
 #include "socketio_test_client.hpp"
 #include "test_support.hpp"
@@ -50,37 +51,28 @@ TEST_CASE("nicknames are trimmed before use", "[nickname]") {
   REQUIRE(chat_it::stop_server(server, {&carol}) == 0);
 }
 
-TEST_CASE("a nickname in use is refused, whatever its case, and the client may pick another", "[nickname]") {
-  ChatdProcess server;
-  SocketIoTestClient alice(server.port());
-  alice.join("alice");
-
-  SocketIoTestClient other(server.port());
-  other.connect();
+TEST_CASE_METHOD(chat_it::AliceAndNewcomer,
+                 "a nickname in use is refused, whatever its case, and the client may pick another", "[nickname]") {
   for (const std::string taken : {"alice", "Alice", "ALICE", " alice "}) {
     INFO("nickname: '" << taken << "'");
-    const auto id = other.emit(events::kNickname, json::array({taken}));
-    CHECK(other.next_frame() == "43" + std::to_string(id) + R"([true,"Nickname already in use"])");
+    const auto id = newcomer.emit(events::kNickname, json::array({taken}));
+    CHECK(newcomer.next_frame() == "43" + std::to_string(id) + R"([true,"Nickname already in use"])");
   }
 
   // The refusal kept the connection: the same client joins under another name.
-  other.join("alice2");
-  CHECK_FALSE(other.closed());
+  newcomer.join("alice2");
+  CHECK_FALSE(newcomer.closed());
   // Alice heard nothing of the refused attempt, only of alice2.
   CHECK(alice.next_frame() == R"(42["announcement","alice2 connected"])");
-  REQUIRE(chat_it::stop_server(server, {&alice, &other}) == 0);
+  REQUIRE(stop() == 0);
 }
 
-TEST_CASE("a nickname refusal without an ack id arrives as a chat error event", "[nickname]") {
-  ChatdProcess server;
-  SocketIoTestClient alice(server.port());
-  alice.join("alice");
-  SocketIoTestClient other(server.port());
-  other.connect();
-  other.send_text(R"(42["nickname","alice"])");
-  CHECK(other.next_frame() == R"(42["chat error",{"event":"nickname","reason":"Nickname already in use"}])");
-  other.join("bob");
-  REQUIRE(chat_it::stop_server(server, {&alice, &other}) == 0);
+TEST_CASE_METHOD(chat_it::AliceAndNewcomer, "a nickname refusal without an ack id arrives as a chat error event",
+                 "[nickname]") {
+  newcomer.send_text(R"(42["nickname","alice"])");
+  CHECK(newcomer.next_frame() == R"(42["chat error",{"event":"nickname","reason":"Nickname already in use"}])");
+  newcomer.join("bob");
+  REQUIRE(stop() == 0);
 }
 
 TEST_CASE("invalid nicknames are refused with a reason and the connection stays open", "[nickname]") {

@@ -67,6 +67,15 @@ inline std::string message_ack_frame(std::uint64_t ack_id, const codec::events::
          std::to_string(meta.ts) + "}]";
 }
 
+// Reads until the nicknames list has `count` names, so that a test starts
+// from a quiet inbox.
+inline void settle(SocketIoTestClient& client, std::size_t count) {
+  for (;;) {
+    const auto list = event_as<codec::events::Nicknames>(client.wait_for_event(codec::events::kNicknames));
+    if (list.nicknames.size() == count) return;
+  }
+}
+
 // Skips frames until the announcement with exactly this text; throws on timeout.
 inline void wait_for_announcement(SocketIoTestClient& client, const std::string& text,
                                   std::chrono::milliseconds timeout = SocketIoTestClient::kTimeout) {
@@ -95,7 +104,7 @@ inline bool pump_together(std::initializer_list<SocketIoTestClient*> clients, st
 // Stops chatd with SIGTERM while the clients keep reading, so that they
 // answer its close frames and the stop takes a fraction of a second.
 // Returns chatd's exit code (-1 if it had to be killed).
-inline int stop_server(ChatdProcess& server, std::initializer_list<SocketIoTestClient*> clients = {}) {
+inline int stop_server(ChatdProcess& server, const std::vector<SocketIoTestClient*>& clients = {}) {
   server.send_signal(SIGTERM);
   return server.wait_for_exit(ChatdProcess::kStopGrace, /*wake_listener=*/true, [&] {
     if (clients.size() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
