@@ -16,9 +16,9 @@
 #include "conformance/engineio_echo.hpp"
 #include "engineio/engineio_server.hpp"
 #include "engineio/send_pool.hpp"
+#include "layer_configs.hpp"
 #include "log/logger.hpp"
 #include "metrics/metrics.hpp"
-#include "layer_configs.hpp"
 #include "server_options.hpp"
 #include "socketio/chat_namespace.hpp"
 #include "socketio/socketio_server.hpp"
@@ -106,7 +106,7 @@ int run_chat(const ServerOptions& options, const sigset_t& signals) {
 
   serve(signals, http, {&engine},
         std::string(options.headless ? " (headless)" : "") + ", history in " + options.db.string());
-  history.flush();  // every accepted message is committed before exit
+  history.flush();            // every accepted message is committed before exit
   resumable_members.flush();  // and every client can resume after the restart
   return 0;
 }

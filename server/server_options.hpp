@@ -24,7 +24,7 @@ struct ServerOptions {
   std::size_t history = defaults::kHistory;
   std::chrono::seconds recovery_window = defaults::kRecoveryWindow;  // 0: no connection state recovery
   bool headless = false;
-  bool conformance = false;  // the protocol test suites' reference servers instead of the chat
+  bool conformance = false;   // the protocol test suites' reference servers instead of the chat
   std::filesystem::path www;  // page and client; default: next to the binary
   std::size_t max_connections = defaults::kMaxConnections;
   std::size_t max_connections_per_address = defaults::kMaxConnectionsPerAddress;  // 0: no limit

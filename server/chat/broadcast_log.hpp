@@ -17,10 +17,10 @@ class BroadcastLog {
  public:
   struct Entry {
     std::uint64_t seq = 0;
-    std::int64_t at = 0;            // ms since the epoch
-    std::int64_t skip_author = 0;   // the author the broadcast left out (0: none)
-    std::string packet;             // encoded, with its offset argument
-    std::size_t bytes = 0;          // about what it holds, for the byte bound
+    std::int64_t at = 0;           // ms since the epoch
+    std::int64_t skip_author = 0;  // the author the broadcast left out (0: none)
+    std::string packet;            // encoded, with its offset argument
+    std::size_t bytes = 0;         // about what it holds, for the byte bound
   };
 
   BroadcastLog(std::size_t max_entries, std::size_t max_bytes) : max_entries_(max_entries), max_bytes_(max_bytes) {}

@@ -31,8 +31,7 @@ ChatService::ChatService(ChatConfig config, store::HistoryStore& history, Recove
   recent_.assign(stored.begin(), stored.end());
 }
 
-bool ChatService::connect(ClientId client, const std::optional<ResumeRequest>& resume_request,
-                          const Welcome& welcome) {
+bool ChatService::connect(ClientId client, const std::optional<ResumeRequest>& resume_request, const Welcome& welcome) {
   std::lock_guard lock(mutex_);
   recovery_.forget_expired();
   if (resume_request && !members_.count(client) && resume(client, *resume_request, welcome)) return true;
@@ -90,8 +89,8 @@ void ChatService::on_nickname(ClientId client, const events::NicknameRequest& re
   if (auto attempt = take_attempt(member->second); !attempt) return answer(true, attempt.error().reason);
   if (auto valid = rules::validate_nickname(nickname); !valid) return answer(true, valid.error().reason);
   if (!member->second.nickname.empty()) {
-    return answer(true, member->second.nickname == nickname ? "You already use this nickname"
-                                                            : "You already have a nickname");
+    return answer(
+        true, member->second.nickname == nickname ? "You already use this nickname" : "You already have a nickname");
   }
   const std::string key = fold_case(nickname);
   if (by_nickname_.count(key)) return answer(true, "Nickname already in use");
@@ -107,7 +106,8 @@ void ChatService::on_nickname(ClientId client, const events::NicknameRequest& re
   answer(false, {});
   log::debug("joined", {{"client", client}, {"nickname", nickname}});
   for (const auto& message : recent_) {
-    outbox_.send(client, events::encode_text(events::UserMessage{message.from, message.text, {message.id, message.ts, true}}));
+    outbox_.send(client,
+                 events::encode_text(events::UserMessage{message.from, message.text, {message.id, message.ts, true}}));
   }
   publish(joined_except(client), events::encode_text(events::Announcement{nickname + " connected"}), 0,
           member->second.keys.author);

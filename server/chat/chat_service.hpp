@@ -41,7 +41,9 @@ class ChatService {
   ChatService(ChatConfig config, store::HistoryStore& history, Recovery& recovery, ChatOutbox& outbox,
               metrics::Metrics* metrics = nullptr);
 
-  void connect(ClientId client) { connect(client, std::nullopt, [](const auto&) {}); }
+  void connect(ClientId client) {
+    connect(client, std::nullopt, [](const auto&) {});
+  }
   // Resumes the member when `resume` names one that left within the window
   // and whose missed broadcasts are all still known: the client gets its
   // nickname back and exactly those broadcasts. Returns whether it resumed.
@@ -54,8 +56,7 @@ class ChatService {
 
   // An event the protocol layer could not decode: answer with the reason,
   // through the ack when there is one, else with a "chat error" event.
-  void refuse(ClientId client, std::string_view event, std::optional<std::uint64_t> ack_id,
-              const std::string& reason);
+  void refuse(ClientId client, std::string_view event, std::optional<std::uint64_t> ack_id, const std::string& reason);
 
  private:
   struct Member {

@@ -62,7 +62,7 @@ std::optional<ResumedMember> LocalRecovery::resume(const ResumeRequest& request,
 }
 
 std::optional<std::vector<std::string>> LocalRecovery::missed_since(const BroadcastOffset& offset,
-                                                                   std::int64_t author) const {
+                                                                    std::int64_t author) const {
   std::vector<std::string> missed;
   std::uint64_t seen = offset.seq;
   if (offset.boot != boot_ || offset.seq == 0) {
@@ -73,7 +73,8 @@ std::optional<std::vector<std::string>> LocalRecovery::missed_since(const Broadc
     if (stored.size() > kMaxResumedMessages) return std::nullopt;
     for (const auto& message : stored) {
       if (message.author == author) continue;  // its own: the sender has it
-      auto packet = events::encode_text(events::UserMessage{message.from, message.text, {message.id, message.ts, false}});
+      auto packet =
+          events::encode_text(events::UserMessage{message.from, message.text, {message.id, message.ts, false}});
       ::codec::sio::append_offset(packet, BroadcastOffset{boot_, 0, message.id}.to_string());
       missed.push_back(std::move(packet));
     }

@@ -14,7 +14,8 @@ void ConformanceNamespace::on_connect(sio::SocketId socket, const json& auth, co
   // server never coalesces them (it waits for each write's callback); give the
   // reply a moment to leave on its own. This thread serves only this client.
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  server_.send(socket, codec::sio::Packet{codec::sio::PacketType::Event, name_, std::nullopt, json::array({"auth", auth}), 0});
+  server_.send(socket,
+               codec::sio::Packet{codec::sio::PacketType::Event, name_, std::nullopt, json::array({"auth", auth}), 0});
 }
 
 void ConformanceNamespace::on_event(sio::SocketId socket, const codec::sio::Packet& event,
@@ -26,13 +27,13 @@ void ConformanceNamespace::on_event(sio::SocketId socket, const codec::sio::Pack
     args[0] = "message-back";
     server_.send(socket,
                  codec::sio::Packet{binary ? codec::sio::PacketType::BinaryEvent : codec::sio::PacketType::Event, name_,
-                                std::nullopt, std::move(args), attachments.size()},
+                                    std::nullopt, std::move(args), attachments.size()},
                  attachments);
   } else if (name == "message-with-ack" && event.ack_id) {
     json args(event.data.begin() + 1, event.data.end());
     server_.send(socket,
-                 codec::sio::Packet{binary ? codec::sio::PacketType::BinaryAck : codec::sio::PacketType::Ack, name_, event.ack_id,
-                                std::move(args), attachments.size()},
+                 codec::sio::Packet{binary ? codec::sio::PacketType::BinaryAck : codec::sio::PacketType::Ack, name_,
+                                    event.ack_id, std::move(args), attachments.size()},
                  attachments);
   }
 }

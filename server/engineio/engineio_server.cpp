@@ -9,7 +9,6 @@
 
 namespace chatd::eio {
 
-
 EngineIoServer::EngineIoServer(EngineIoConfig config, SessionHandler& handler, metrics::Metrics* metrics)
     : config_(config), handler_(handler), metrics_(metrics), send_pool_(config.send_threads) {
   heartbeat_ = std::thread([this] { run_heartbeat(); });
@@ -41,8 +40,7 @@ codec::Result<void, EngineIoServer::Refusal> EngineIoServer::admit(const std::st
   return admitted;
 }
 
-codec::Result<void, EngineIoServer::Refusal> EngineIoServer::admission_locked(
-    const std::string& remote_address) const {
+codec::Result<void, EngineIoServer::Refusal> EngineIoServer::admission_locked(const std::string& remote_address) const {
   if (sessions_.size() >= config_.max_sessions) {
     return Refusal{Refusal::Kind::ServerFull, "server full: too many connections, try again later"};
   }
@@ -64,9 +62,9 @@ void EngineIoServer::count_refusal(const Refusal& refusal, const std::string& re
 
 std::shared_ptr<Session> EngineIoServer::open(std::shared_ptr<FrameSink> sink, bool upgradable,
                                               std::string remote_address) {
-  auto session = std::make_shared<Session>(generate_session_id(), std::move(sink), send_pool_,
-                                           config_.max_queued_bytes, std::move(remote_address),
-                                           metrics_ ? &metrics_->send_queue_overflows : nullptr);
+  auto session =
+      std::make_shared<Session>(generate_session_id(), std::move(sink), send_pool_, config_.max_queued_bytes,
+                                std::move(remote_address), metrics_ ? &metrics_->send_queue_overflows : nullptr);
   session->set_long_polling(upgradable);
   codec::Result<void, Refusal> admitted;
   {
@@ -108,7 +106,7 @@ void EngineIoServer::on_text_frame(Session& session, std::string_view frame) {
     const auto kind = decoded.error().kind;
     const auto code = kind == codec::CodecErrorKind::TooLarge      ? close_code::kTooBig
                       : kind == codec::CodecErrorKind::InvalidUtf8 ? close_code::kInvalidPayload
-                                                                  : close_code::kProtocolError;
+                                                                   : close_code::kProtocolError;
     session.close(code, decoded.error().reason);
     return;
   }
@@ -125,19 +123,14 @@ void EngineIoServer::on_packet(Session& session, const codec::eio::Packet& decod
         handler_.on_message(session, decoded.data);
       }
       return;
-    case codec::eio::PacketType::Pong:
-      session.pong_received();
-      return;
+    case codec::eio::PacketType::Pong: session.pong_received(); return;
     case codec::eio::PacketType::Ping:
       // Only valid as the "2probe" of an upgrade; answer it, it costs nothing.
       session.send(codec::eio::encode_text_frame(codec::eio::PacketType::Pong, decoded.data));
       return;
-    case codec::eio::PacketType::Close:
-      session.close(close_code::kNormal, "client closed the session");
-      return;
+    case codec::eio::PacketType::Close: session.close(close_code::kNormal, "client closed the session"); return;
     case codec::eio::PacketType::Upgrade:
-    case codec::eio::PacketType::Noop:
-      return;  // meaningful only during an upgrade from polling; harmless here
+    case codec::eio::PacketType::Noop: return;  // meaningful only during an upgrade from polling; harmless here
     case codec::eio::PacketType::Open:
       session.close(close_code::kProtocolError, "clients must not send an open packet");
       return;
@@ -202,8 +195,8 @@ metrics::ConnectionCounts EngineIoServer::connection_counts() const {
 
 void EngineIoServer::run_heartbeat() {
   // Wake at the earliest deadline, and at least this often for new sessions.
-  const auto max_sleep = std::min<std::chrono::milliseconds>(
-      std::min(config_.ping_interval, config_.ping_timeout) / 4, std::chrono::milliseconds(1000));
+  const auto max_sleep = std::min<std::chrono::milliseconds>(std::min(config_.ping_interval, config_.ping_timeout) / 4,
+                                                             std::chrono::milliseconds(1000));
   const auto ping_frame = make_frame(codec::eio::encode_text_frame(codec::eio::PacketType::Ping));
   std::vector<std::shared_ptr<Session>> snapshot;
   auto wake_at = Session::Clock::now() + max_sleep;

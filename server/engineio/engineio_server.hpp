@@ -31,7 +31,8 @@ struct EngineIoConfig {
   std::chrono::milliseconds ping_timeout = defaults::kPingTimeout;
   std::size_t max_payload = defaults::kMaxPayload;
   std::size_t max_sessions = defaults::kMaxConnections;
-  std::size_t max_sessions_per_address = defaults::kMaxConnectionsPerAddress;  // sessions from one remote IP; 0: no limit
+  std::size_t max_sessions_per_address =
+      defaults::kMaxConnectionsPerAddress;         // sessions from one remote IP; 0: no limit
   std::size_t max_queued_bytes = 4 * 1024 * 1024;  // per session
   unsigned send_threads = 4;
   // A session the layer above has not marked established within this is

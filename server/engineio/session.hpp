@@ -10,8 +10,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <string>
 #include <span>
+#include <string>
 
 #include "engineio/close_code.hpp"
 #include "engineio/frame_sink.hpp"
@@ -98,7 +98,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   mutable std::mutex mutex_;  // guards the sink, the queue and the close request
   std::shared_ptr<FrameSink> sink_;
-  std::deque<SharedFrame> queue_;  // null: a snapshot a later one replaced
+  std::deque<SharedFrame> queue_;               // null: a snapshot a later one replaced
   std::optional<std::size_t> queued_snapshot_;  // its index in queue_
   std::size_t queued_bytes_ = 0;
   bool flush_scheduled_ = false;

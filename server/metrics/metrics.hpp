@@ -29,8 +29,7 @@ struct Metrics {
   // History store, as the chat service sees it.
   Counter append_failures;
   // From append() to the store's report of the commit (queueing included).
-  Histogram append_seconds{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
-                           0.025,  0.05,    0.1,    0.25,  0.5,    1,     2.5, 5};
+  Histogram append_seconds{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
 };
 
 // Sampled when /metrics is read rather than counted as they change.

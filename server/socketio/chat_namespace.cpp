@@ -21,7 +21,8 @@ void ChatNamespace::on_connect(SocketId socket, const nlohmann::json& auth, cons
   chat_->connect(socket, resume, accept);
 }
 
-void ChatNamespace::on_event(SocketId socket, const ::codec::sio::Packet& packet, std::vector<std::string> attachments) {
+void ChatNamespace::on_event(SocketId socket, const ::codec::sio::Packet& packet,
+                             std::vector<std::string> attachments) {
   const std::string name = packet.data.front().get<std::string>();  // the codec checked it is a string
   if (!attachments.empty()) {
     chat_->refuse(socket, name, packet.ack_id, "the chat takes no binary attachments");

@@ -157,8 +157,7 @@ void SocketIoServer::handle_packet(eio::Session& session, Socket& socket, codec:
       handler->on_event(socket.id, p, std::move(attachments));
       return;
     case codec::sio::PacketType::Ack:
-    case codec::sio::PacketType::BinaryAck:
-      return;  // the server asks for no acks
+    case codec::sio::PacketType::BinaryAck: return;  // the server asks for no acks
     case codec::sio::PacketType::ConnectError:
       return invalid_packet(session, socket, "invalid packet: clients do not send CONNECT_ERROR");
   }

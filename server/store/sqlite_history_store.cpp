@@ -131,8 +131,8 @@ std::vector<StoredMessage> SqliteHistoryStore::range(std::int64_t after, std::in
   // A real write: taking the write lock alone would not notice a full disk.
   sqlite3* db = probe_db_.get();
   sqlite3_busy_timeout(db, static_cast<int>(timeout.count()));
-  for (const char* sql : {"BEGIN IMMEDIATE", "REPLACE INTO health_probe (id, checked_at) VALUES (1, strftime('%s', 'now'))",
-                          "COMMIT"}) {
+  for (const char* sql :
+       {"BEGIN IMMEDIATE", "REPLACE INTO health_probe (id, checked_at) VALUES (1, strftime('%s', 'now'))", "COMMIT"}) {
     if (auto done = try_exec_sqlite(db, sql); !done) {
       if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
       return done;
@@ -193,7 +193,8 @@ void SqliteHistoryStore::commit_batch(std::vector<Pending>& batch) {
 }
 
 ::codec::Result<void, ::codec::Failure> SqliteHistoryStore::insert_all(
-    std::vector<Pending>& batch, std::size_t first, std::size_t last, std::vector<std::optional<AppendResult>>& results) {
+    std::vector<Pending>& batch, std::size_t first, std::size_t last,
+    std::vector<std::optional<AppendResult>>& results) {
   // A transaction left open by an earlier failure would make every later
   // BEGIN fail; end it first.
   sqlite3* db = writer_db_.get();

@@ -67,7 +67,7 @@ class SqliteHistoryStore final : public HistoryStore {
   // A connection of its own for check_writable(), which runs on HTTP threads;
   // under probe_mutex_.
   SqliteConnection probe_db_;
-  SqliteStatement insert_;  // on writer_db_
+  SqliteStatement insert_;         // on writer_db_
   SqliteStatement select_recent_;  // on reader_db_
   SqliteStatement select_range_;   // on reader_db_
 

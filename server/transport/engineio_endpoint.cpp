@@ -65,9 +65,7 @@ int refuse(mg_connection* conn, const HttpRefusal& refusal) {
   return refusal.status;
 }
 
-std::string remote_address(const mg_connection* conn) {
-  return mg_get_request_info(conn)->remote_addr;
-}
+std::string remote_address(const mg_connection* conn) { return mg_get_request_info(conn)->remote_addr; }
 
 // A refused handshake, in the shape of Engine.IO's errors (as Node's
 // engine.io answers a refusal by allowRequest: code 4 with a message).
@@ -264,10 +262,8 @@ int EngineIoEndpoint::poll(mg_connection* conn, PollingConnection& polling) {
       // does (the waiting GET gets the close packet).
       polling.close(eio::close_code::kProtocolError, "overlapping GET requests");
       return refuse(conn, {400, kBadRequest});
-    case PollingConnection::PollResult::Outcome::Upgraded:
-      return refuse(conn, {400, kBadRequest});
-    case PollingConnection::PollResult::Outcome::Payload:
-      break;
+    case PollingConnection::PollResult::Outcome::Upgraded: return refuse(conn, {400, kBadRequest});
+    case PollingConnection::PollResult::Outcome::Payload: break;
   }
   send_text(conn, result.payload);
   return 200;

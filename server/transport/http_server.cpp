@@ -4,10 +4,10 @@
 
 #include <cstring>
 #include <filesystem>
-#include <string_view>
-#include <system_error>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <system_error>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -51,18 +51,25 @@ HttpServer::HttpServer(HttpConfig config, std::vector<EngineIoEndpoint*> endpoin
   const std::string request_timeout = std::to_string(config_.request_timeout_ms);
   const std::string page_headers = header_lines(kPageHeaders);
   std::vector<const char*> options = {
-      "listening_ports", listen.c_str(),
-      "num_threads", threads.c_str(),
-      "websocket_timeout_ms", idle.c_str(),
+      "listening_ports",
+      listen.c_str(),
+      "num_threads",
+      threads.c_str(),
+      "websocket_timeout_ms",
+      idle.c_str(),
       // Bounds the wait for a request's headers as a whole, however slowly
       // they trickle in (and a TLS handshake), so a silent client cannot keep
       // a worker thread forever.
-      "request_timeout_ms", request_timeout.c_str(),
-      "enable_directory_listing", "no",
+      "request_timeout_ms",
+      request_timeout.c_str(),
+      "enable_directory_listing",
+      "no",
       // Chat frames are small: without this, Nagle's algorithm holds a frame
       // back until the previous one is acknowledged (up to 40 ms on Linux).
-      "tcp_nodelay", "1",
-      "additional_header", page_headers.c_str(),
+      "tcp_nodelay",
+      "1",
+      "additional_header",
+      page_headers.c_str(),
   };
   options.push_back(nullptr);
 

@@ -33,7 +33,7 @@ struct HttpConfig {
       static_cast<int>(defaults::websocket_idle_timeout(defaults::kPingInterval, defaults::kPingTimeout).count());
   // A request's headers must all arrive within this.
   int request_timeout_ms = static_cast<int>(defaults::kRequestTimeout.count());
-  std::optional<TlsFiles> tls;               // https and wss instead of http and ws
+  std::optional<TlsFiles> tls;  // https and wss instead of http and ws
 };
 
 class HttpServer {
@@ -68,7 +68,7 @@ class HttpServer {
   const std::vector<EngineIoEndpoint*> endpoints_;
   HealthCheck health_;
   MetricsText metrics_;
-  std::optional<StaticSite> site_;  // none: headless
+  std::optional<StaticSite> site_;                  // none: headless
   codec::Result<void, codec::Failure> tls_loaded_;  // why not, for the constructor's exception
   mg_context* context_ = nullptr;
   int port_ = 0;

@@ -16,9 +16,9 @@ codec::Result<void, codec::Failure> load_openssl_for_civetweb() {
   // Never closed: CivetWeb keeps using it until the process exits.
   if (!dlopen(shim.c_str(), RTLD_NOW | RTLD_LOCAL)) {
     const char* reason = dlerror();
-    return codec::Failure{"cannot load " + shim.string() +
-                          " (built beside chatd; CivetWeb needs it for TLS with OpenSSL 3): " +
-                          (reason ? reason : "unknown error")};
+    return codec::Failure{
+        "cannot load " + shim.string() +
+        " (built beside chatd; CivetWeb needs it for TLS with OpenSSL 3): " + (reason ? reason : "unknown error")};
   }
   return {};
 }

@@ -4,7 +4,6 @@
 
 namespace chatd::transport {
 
-
 PollingConnection::PollingConnection(std::size_t max_buffered_bytes) : max_buffered_bytes_(max_buffered_bytes) {}
 
 void PollingConnection::set_on_closed(std::function<void()> on_closed) {

@@ -87,11 +87,8 @@ WebSocketConnection::take_frame(int opcode, bool final_fragment, std::string_vie
       fragments_.assign(payload);
       fragments_binary_ = opcode == MG_WEBSOCKET_OPCODE_BINARY;
       break;
-    case MG_WEBSOCKET_OPCODE_CONTINUATION:
-      fragments_.append(payload);
-      break;
-    default:
-      return Violation{eio::close_code::kProtocolError, "unknown WebSocket opcode"};
+    case MG_WEBSOCKET_OPCODE_CONTINUATION: fragments_.append(payload); break;
+    default: return Violation{eio::close_code::kProtocolError, "unknown WebSocket opcode"};
   }
   if (fragments_.size() > max_message_bytes_) {
     fragments_.clear();

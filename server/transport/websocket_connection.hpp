@@ -21,8 +21,7 @@ struct mg_connection;
 
 namespace chatd::transport {
 
-class WebSocketConnection final : public eio::FrameSink,
-                                  public std::enable_shared_from_this<WebSocketConnection> {
+class WebSocketConnection final : public eio::FrameSink, public std::enable_shared_from_this<WebSocketConnection> {
  public:
   // `max_message_bytes`: a fragmented message growing beyond it is refused
   // (Engine.IO's maxPayload).
@@ -39,7 +38,7 @@ class WebSocketConnection final : public eio::FrameSink,
   // CivetWeb's close callback: no write may touch the connection after this.
   void detach();
 
-  std::shared_ptr<eio::Session> session;  // set right after the handshake, or when an upgrade completes
+  std::shared_ptr<eio::Session> session;    // set right after the handshake, or when an upgrade completes
   std::shared_ptr<eio::Session> upgrading;  // a long-polling session probing this WebSocket
 
   // A whole message: one unfragmented frame (its bytes stay where the frame

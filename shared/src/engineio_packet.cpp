@@ -46,8 +46,7 @@ std::string encode_text_frame(PacketType type, std::string_view data) {
 std::string encode_open(const Handshake& handshake) {
   nlohmann::json open = {
       {"sid", handshake.sid},
-      {"upgrades", handshake.can_upgrade_to_websocket ? nlohmann::json::array({"websocket"})
-                                                      : nlohmann::json::array()},
+      {"upgrades", handshake.can_upgrade_to_websocket ? nlohmann::json::array({"websocket"}) : nlohmann::json::array()},
       {"pingInterval", handshake.ping_interval_ms},
       {"pingTimeout", handshake.ping_timeout_ms},
       {"maxPayload", handshake.max_payload},
@@ -63,8 +62,8 @@ Result<Handshake> decode_open(std::string_view json_text) {
   const auto sid = json.find("sid");
   const auto interval = json.find("pingInterval");
   const auto timeout = json.find("pingTimeout");
-  if (sid == json.end() || !sid->is_string() || interval == json.end() ||
-      !interval->is_number_unsigned() || timeout == json.end() || !timeout->is_number_unsigned()) {
+  if (sid == json.end() || !sid->is_string() || interval == json.end() || !interval->is_number_unsigned() ||
+      timeout == json.end() || !timeout->is_number_unsigned()) {
     return make_error(CodecErrorKind::Malformed, "open packet lacks sid, pingInterval or pingTimeout");
   }
   Handshake handshake;

@@ -3,16 +3,13 @@
 #include <algorithm>
 #include <charconv>
 
-
 namespace codec::sio {
 
 namespace {
 
 using nlohmann::json;
 
-CodecError malformed(std::string reason) {
-  return make_error(CodecErrorKind::Malformed, std::move(reason));
-}
+CodecError malformed(std::string reason) { return make_error(CodecErrorKind::Malformed, std::move(reason)); }
 
 // Checks the payload shape each packet type allows.
 Result<void> check_payload(PacketType type, const json& data) {
@@ -51,9 +48,7 @@ std::optional<std::string> string_member(const json& object, const char* key) {
   return it->get<std::string>();
 }
 
-bool is_binary(PacketType type) {
-  return type == PacketType::BinaryEvent || type == PacketType::BinaryAck;
-}
+bool is_binary(PacketType type) { return type == PacketType::BinaryEvent || type == PacketType::BinaryAck; }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -66,8 +61,10 @@ std::size_t json_depth(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {

@@ -17,18 +17,23 @@ std::string refusal(const Result<void>& checked) {
 
 TEST_CASE("Nicknames: 1..32 characters after trimming, no control or bidi characters") {
   CHECK(rules::trim("  bob \t") == "bob");
-  CHECK(rules::trim("\xE3\x80\x80" "bob" "\xE3\x80\x80") == "bob");  // ideographic spaces
+  CHECK(rules::trim("\xE3\x80\x80"
+                    "bob"
+                    "\xE3\x80\x80") == "bob");  // ideographic spaces
   CHECK(rules::trim("   ").empty());
   CHECK(rules::validate_nickname("bob"));
   CHECK(rules::validate_nickname("张伟"));
   CHECK(rules::validate_nickname(std::string(32, 'a')));
   CHECK(refusal(rules::validate_nickname(std::string(33, 'a'))) == "Nickname is longer than 32 characters");
   CHECK(refusal(rules::validate_nickname("")) == "Nickname is empty");
-  CHECK(refusal(rules::validate_nickname("bo\x01" "b")) == "Nickname contains control characters");
+  CHECK(refusal(rules::validate_nickname("bo\x01"
+                                         "b")) == "Nickname contains control characters");
   CHECK(refusal(rules::validate_nickname("bo\nb")) == "Nickname contains control characters");
-  CHECK(refusal(rules::validate_nickname("\xE2\x80\xAE" "bob")) ==  // U+202E right-to-left override
+  CHECK(refusal(rules::validate_nickname("\xE2\x80\xAE"
+                                         "bob")) ==  // U+202E right-to-left override
         "Nickname contains invisible or direction-changing characters");
-  CHECK(refusal(rules::validate_nickname("a\xE2\x80\x8B" "b")) ==  // zero-width space
+  CHECK(refusal(rules::validate_nickname("a\xE2\x80\x8B"
+                                         "b")) ==  // zero-width space
         "Nickname contains invisible or direction-changing characters");
   CHECK(refusal(rules::validate_nickname("\xFF")) == "Nickname is not valid UTF-8");
 }

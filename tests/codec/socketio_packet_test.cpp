@@ -50,9 +50,10 @@ TEST_CASE("Socket.IO packets from the specification decode") {
 }
 
 TEST_CASE("Socket.IO packets round-trip through encode") {
-  for (const char* text : {"0", "0/admin,{\"token\":\"123\"}", "2[\"foo\"]", "2/admin,456[\"project:delete\",123]",
-                           "3/admin,456[]", "4{\"message\":\"Not authorized\"}", "1",
-                           "51-[\"hello\",{\"_placeholder\":true,\"num\":0}]", "61-/admin,456[{\"_placeholder\":true,\"num\":0}]"}) {
+  for (const char* text :
+       {"0", "0/admin,{\"token\":\"123\"}", "2[\"foo\"]", "2/admin,456[\"project:delete\",123]", "3/admin,456[]",
+        "4{\"message\":\"Not authorized\"}", "1", "51-[\"hello\",{\"_placeholder\":true,\"num\":0}]",
+        "61-/admin,456[{\"_placeholder\":true,\"num\":0}]"}) {
     auto packet = sio::decode(text);
     INFO(text);
     REQUIRE(packet);

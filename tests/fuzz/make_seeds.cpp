@@ -59,32 +59,40 @@ const std::vector<std::string> kTexts = {
     "",
     "   ",
     " padded  ",
-    "你好，世界",                      // Chinese
-    "\xF0\x9F\x98\x80 emoji",          // U+1F600, a surrogate pair in JSON/UTF-16
+    "你好，世界",              // Chinese
+    "\xF0\x9F\x98\x80 emoji",  // U+1F600, a surrogate pair in JSON/UTF-16
     "tab\there\nnewline",
-    "\xE2\x80\xAE" "reversed",         // U+202E RIGHT-TO-LEFT OVERRIDE
-    "zero\xE2\x80\x8Bwidth",           // U+200B
+    "\xE2\x80\xAE"
+    "reversed",                                  // U+202E RIGHT-TO-LEFT OVERRIDE
+    "zero\xE2\x80\x8Bwidth",                     // U+200B
     "\xE3\x80\x80\xC2\xA0 spaces \xE3\x80\x80",  // ideographic / no-break spaces
     "quote \" backslash \\ slash /",
     std::string(32, 'n'),
     std::string(33, 'n'),
     std::string(2000, 'm'),
     std::string(2001, 'm'),
-    [] { std::string s; for (int i = 0; i < 32; ++i) s += "字"; return s; }(),
-    [] { std::string s; for (int i = 0; i < 33; ++i) s += "字"; return s; }(),
+    [] {
+      std::string s;
+      for (int i = 0; i < 32; ++i) s += "字";
+      return s;
+    }(),
+    [] {
+      std::string s;
+      for (int i = 0; i < 33; ++i) s += "字";
+      return s;
+    }(),
 };
 
 // JSON text with escapes the encoder never writes: surrogates, lone or paired.
 const std::vector<std::string> kJsonStrings = {
-    R"("\ud83d\ude00")",   // paired surrogates: U+1F600
-    R"("\ud800")",         // lone high surrogate
-    R"("\udc00")",         // lone low surrogate
-    R"("\ud800\u0041")",   // high surrogate followed by a non-surrogate
-    R"("\u4f60\u597d")",   // 你好
-    R"("\u0000")",
-    R"("\u202e")",
-    "\"\xED\xA0\x80\"",    // a surrogate encoded directly in UTF-8 (invalid)
-    "\"\xC0\xAF\"",        // overlong '/'
+    R"("\ud83d\ude00")",  // paired surrogates: U+1F600
+    R"("\ud800")",        // lone high surrogate
+    R"("\udc00")",        // lone low surrogate
+    R"("\ud800\u0041")",  // high surrogate followed by a non-surrogate
+    R"("\u4f60\u597d")",  // 你好
+    R"("\u0000")",       R"("\u202e")",
+    "\"\xED\xA0\x80\"",  // a surrogate encoded directly in UTF-8 (invalid)
+    "\"\xC0\xAF\"",      // overlong '/'
 };
 
 std::string sio_text(const sio::Packet& packet) { return sio::encode(packet); }
@@ -116,16 +124,16 @@ std::vector<std::string> socketio_packets() {
   add(sio::Packet{sio::PacketType::BinaryAck, "/chat", 5, json::array({placeholder}), 1});
   add(sio::Packet{sio::PacketType::BinaryEvent, "/", std::nullopt, json::array({"many"}), 10});
   // Near the limits, and beyond them (written by hand: the encoder does not refuse).
-  out.push_back("511-[\"too many\"]");                                         // 11 attachments
-  out.push_back("2" + std::to_string(sio::kMaxAckId + 1) + "[\"x\"]");         // ack id 2^53
-  out.push_back("218446744073709551616[\"x\"]");                               // > 2^64
-  out.push_back("0/" + std::string(255, 'n') + ",");                           // namespace of 256
-  out.push_back("0/" + std::string(256, 'n') + ",");                           // namespace of 257
-  out.push_back("2/chat,[\"x\"");                                              // truncated JSON
-  out.push_back("2[\"x\",1e400]");                                             // number overflow
-  out.push_back("2" + std::string(200, '[') + std::string(200, ']'));          // deep nesting
-  out.push_back("3[]");                                                        // ACK without an id
-  out.push_back("17");                                                         // DISCONNECT with an id
+  out.push_back("511-[\"too many\"]");                                  // 11 attachments
+  out.push_back("2" + std::to_string(sio::kMaxAckId + 1) + "[\"x\"]");  // ack id 2^53
+  out.push_back("218446744073709551616[\"x\"]");                        // > 2^64
+  out.push_back("0/" + std::string(255, 'n') + ",");                    // namespace of 256
+  out.push_back("0/" + std::string(256, 'n') + ",");                    // namespace of 257
+  out.push_back("2/chat,[\"x\"");                                       // truncated JSON
+  out.push_back("2[\"x\",1e400]");                                      // number overflow
+  out.push_back("2" + std::string(200, '[') + std::string(200, ']'));   // deep nesting
+  out.push_back("3[]");                                                 // ACK without an id
+  out.push_back("17");                                                  // DISCONNECT with an id
   out.push_back("7");
   out.push_back("5-[\"x\"]");
   for (const auto& s : kJsonStrings) out.push_back("2[" + s + "]");
@@ -231,12 +239,12 @@ std::vector<std::string> engineio_inputs(const std::vector<std::string>& socketi
   out.push_back(eio::encode_payload({frames[0], frames[1], frames[2]}));
   out.push_back(eio::encode_payload({"2", "3", "6", frames[8]}));
   out.push_back(eio::encode_payload({frames[8], "bAQIDBA==", "bAA", "b"}));
-  out.push_back(eio::encode_payload({"4hello", ""}));  // trailing separator
-  out.push_back(eio::encode_payload({"bA", "4x"}));    // base64 of length 1 mod 4
-  out.push_back(eio::encode_payload({"b=A==", "4x"})); // '=' inside
-  out.push_back("4\xE4\xBD\xA0\xE5\xA5\xBD");          // 4你好
-  out.push_back("4\xED\xA0\x80");                      // UTF-8-encoded surrogate
-  out.push_back("4\xF4\x90\x80\x80");                  // beyond U+10FFFF
+  out.push_back(eio::encode_payload({"4hello", ""}));   // trailing separator
+  out.push_back(eio::encode_payload({"bA", "4x"}));     // base64 of length 1 mod 4
+  out.push_back(eio::encode_payload({"b=A==", "4x"}));  // '=' inside
+  out.push_back("4\xE4\xBD\xA0\xE5\xA5\xBD");           // 4你好
+  out.push_back("4\xED\xA0\x80");                       // UTF-8-encoded surrogate
+  out.push_back("4\xF4\x90\x80\x80");                   // beyond U+10FFFF
   out.push_back("9");
   return out;
 }
@@ -252,7 +260,7 @@ std::vector<std::string> utf8_inputs() {
   out.push_back("\xF4\x90\x80\x80");  // U+110000
   out.push_back("\xF8\x88\x80\x80\x80");
   out.push_back("\xFE\xFF");
-  out.push_back("a\xE4\xBD");         // truncated 你
+  out.push_back("a\xE4\xBD");                     // truncated 你
   out.push_back(" \xE3\x80\x80 x \xEF\xBB\xBF");  // ideographic space, BOM
   out.push_back("\xC2\x85\xC2\xA0\xE1\x9A\x80\xE2\x80\x8A\xE2\x80\xA8\xE2\x80\xAF\xE2\x81\x9F");
   return out;

@@ -145,15 +145,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       check_offset(*packet);
       if (const auto event = events::decode_server_event(*packet)) check_server_event(*event);
       break;
-    case sio::PacketType::Connect:
-      check_connect_answer(*packet);
-      break;
-    case sio::PacketType::Ack:
-      check_acks(*packet);
-      break;
-    case sio::PacketType::ConnectError:
-      check_connect_error(*packet);
-      break;
+    case sio::PacketType::Connect: check_connect_answer(*packet); break;
+    case sio::PacketType::Ack: check_acks(*packet); break;
+    case sio::PacketType::ConnectError: check_connect_error(*packet); break;
     default:
       // Decoded but not for the chat: still must not throw.
       (void)events::decode_server_event(*packet);

@@ -89,8 +89,10 @@ void check_utf8(std::string_view text, const std::optional<std::vector<char32_t>
     FUZZ_CHECK(pos > before && pos <= before + 4 && pos <= text.size());
     decoded.push_back(*cp);
   }
-  if (reference) FUZZ_CHECK(decoded == *reference);
-  else FUZZ_CHECK(pos < text.size());
+  if (reference)
+    FUZZ_CHECK(decoded == *reference);
+  else
+    FUZZ_CHECK(pos < text.size());
 }
 
 void check_trim(std::string_view text, bool valid) {
@@ -111,7 +113,8 @@ void check_rules(std::string_view text, const std::optional<std::vector<char32_t
   const auto nickname = rules::validate_nickname(text);
   const auto message = rules::validate_message(text);
   // Every refusal by a rule is Invalid: what the server answers with its reason.
-  if (!nickname) FUZZ_CHECK(nickname.error().kind == codec::CodecErrorKind::Invalid && !nickname.error().reason.empty());
+  if (!nickname)
+    FUZZ_CHECK(nickname.error().kind == codec::CodecErrorKind::Invalid && !nickname.error().reason.empty());
   if (!message) FUZZ_CHECK(message.error().kind == codec::CodecErrorKind::Invalid && !message.error().reason.empty());
   if (!reference) {
     FUZZ_CHECK(!nickname && !message);

@@ -64,8 +64,7 @@ TEST_CASE("a connection beyond --max-connections is closed with 1013 and the oth
   REQUIRE(chat.stop({&carol}) == 0);
 }
 
-TEST_CASE("sessions beyond --max-connections-per-address are refused on both transports, with a reason",
-          "[limits]") {
+TEST_CASE("sessions beyond --max-connections-per-address are refused on both transports, with a reason", "[limits]") {
   // Every test client comes from 127.0.0.1: the cap applies to all of them.
   chat_it::AliceAndBob chat({"--max-connections-per-address", "2"});
   auto& [server, alice, bob] = chat;

@@ -125,8 +125,8 @@ TEST_CASE("a client's close frame is answered with a close frame carrying its co
 
 TEST_CASE("a WebSocket handshake with a missing or wrong EIO is declined with Engine.IO's error", "[handshake]") {
   ChatdProcess server;
-  for (const std::string query : {"transport=websocket", "EIO=&transport=websocket", "EIO=5&transport=websocket",
-                                  "EIO=4x&transport=websocket"}) {
+  for (const std::string query :
+       {"transport=websocket", "EIO=&transport=websocket", "EIO=5&transport=websocket", "EIO=4x&transport=websocket"}) {
     INFO(query);
     SocketIoTestClient client(server.port());
     CHECK_FALSE(client.try_open_websocket("/socket.io/?" + query));

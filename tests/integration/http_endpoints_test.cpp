@@ -10,8 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "codec/engineio_packet.hpp"
 #include "chatd_process.hpp"
+#include "codec/engineio_packet.hpp"
 #include "http_test_client.hpp"
 #include "socketio_test_client.hpp"
 #include "test_support.hpp"

@@ -89,7 +89,10 @@ std::string raw_exchange(std::uint16_t port, const std::string& bytes) {
     });
   };
   stream.async_connect(net::ip::tcp::endpoint(net::ip::address_v4::loopback(), port), [&](beast::error_code error) {
-    if (error) { failure = error; return; }
+    if (error) {
+      failure = error;
+      return;
+    }
     net::async_write(stream, net::buffer(bytes), [&](beast::error_code write_error, std::size_t) {
       if (write_error && write_error != net::error::connection_reset) failure = write_error;
     });
@@ -149,7 +152,8 @@ TEST_CASE("the exact chat error for a packet that is not Socket.IO", "[malformed
   SocketIoTestClient mallory(server.port());
   mallory.join("mallory");
   mallory.send_text("4garbage");
-  CHECK(mallory.next_frame() == R"(42["chat error",{"event":"","reason":"invalid packet: unknown Socket.IO packet type"}])");
+  CHECK(mallory.next_frame() ==
+        R"(42["chat error",{"event":"","reason":"invalid packet: unknown Socket.IO packet type"}])");
   mallory.send_text(R"(42["typing"])");
   CHECK(mallory.next_frame() == R"(42["chat error",{"event":"typing","reason":"unknown event \"typing\""}])");
   REQUIRE(chat_it::stop_server(server, {&mallory}) == 0);
@@ -329,7 +333,9 @@ TEST_CASE_METHOD(MalloryAmongOthers, "garbage namespaces are refused with a reas
   mallory.send_text("40/" + std::string(500, 'x') + ",");
   CHECK(mallory.next_frame() == R"(44{"message":"invalid packet: namespace name too long"})");
   mallory.send_text("40/\xE5\x90\x8D\t,");
-  CHECK(mallory.next_frame() == "44/\xE5\x90\x8D\t," R"({"message":"Invalid namespace"})");
+  CHECK(mallory.next_frame() ==
+        "44/\xE5\x90\x8D\t,"
+        R"({"message":"Invalid namespace"})");
   // Without the leading slash, what follows is read as the JSON payload.
   mallory.send_text("40nope,");
   CHECK(mallory.next_frame() == R"(44{"message":"invalid packet: payload is not valid JSON"})");

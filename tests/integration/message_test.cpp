@@ -146,7 +146,6 @@ TEST_CASE_METHOD(chat_it::AliceAndBob, "a message without an ack id is delivered
 
 TEST_CASE_METHOD(chat_it::AliceAndBob, "messages up to 2000 characters are accepted, longer ones refused",
                  "[message]") {
-
   SECTION("2001 ASCII characters") {
     const auto id = alice.emit(events::kUserMessage, json::array({std::string(2001, 'a')}));
     CHECK(alice.next_frame() == "43" + std::to_string(id) + R"([{"error":"Message is longer than 2000 characters"}])");

@@ -85,12 +85,26 @@ TEST_CASE("invalid nicknames are refused with a reason and the connection stays 
       {"empty", "", "empty"},
       {"only spaces", "   \t  ", "empty"},
       {"33 characters", std::string(33, 'x'), "longer than 32"},
-      {"33 CJK characters", [] { std::string s; for (int i = 0; i < 33; ++i) s += "\xE5\x90\x8D"; return s; }(),
+      {"33 CJK characters",
+       [] {
+         std::string s;
+         for (int i = 0; i < 33; ++i) s += "\xE5\x90\x8D";
+         return s;
+       }(),
        "longer than 32"},
-      {"control character", "ali\x01" "ce", "control"},
+      {"control character",
+       "ali\x01"
+       "ce",
+       "control"},
       {"escape character", "ali\x1b[31mce", "control"},
-      {"right-to-left override", "ali\xE2\x80\xAE" "ecila", "direction"},
-      {"zero-width space", "ali\xE2\x80\x8B" "ce", "invisible"},
+      {"right-to-left override",
+       "ali\xE2\x80\xAE"
+       "ecila",
+       "direction"},
+      {"zero-width space",
+       "ali\xE2\x80\x8B"
+       "ce",
+       "invisible"},
   };
   ChatdProcess server;
   SocketIoTestClient client(server.port());

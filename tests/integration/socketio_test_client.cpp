@@ -21,8 +21,8 @@ namespace {
 
 std::string printable(const std::string& frame) {
   constexpr std::size_t kMax = 160;
-  std::string out = frame.size() > kMax ? frame.substr(0, kMax) + "...(" + std::to_string(frame.size()) + " bytes)"
-                                        : frame;
+  std::string out =
+      frame.size() > kMax ? frame.substr(0, kMax) + "...(" + std::to_string(frame.size()) + " bytes)" : frame;
   return "'" + out + "'";
 }
 
@@ -72,13 +72,18 @@ bool SocketIoTestClient::try_open_websocket(const std::string& target, Duration 
   bool done = false;
   beast::error_code error;
   beast::get_lowest_layer(ws_).async_connect(tcp::endpoint(net::ip::address_v4::loopback(), port_),
-                                             [&](beast::error_code e) { error = e; done = true; });
+                                             [&](beast::error_code e) {
+                                               error = e;
+                                               done = true;
+                                             });
   await(done, deadline, "TCP connect");
   if (error) throw std::runtime_error("TCP connect to port " + std::to_string(port_) + " failed: " + error.message());
 
   done = false;
-  ws_.async_handshake(upgrade_response_, "127.0.0.1:" + std::to_string(port_), target,
-                      [&](beast::error_code e) { error = e; done = true; });
+  ws_.async_handshake(upgrade_response_, "127.0.0.1:" + std::to_string(port_), target, [&](beast::error_code e) {
+    error = e;
+    done = true;
+  });
   await(done, deadline, "WebSocket upgrade");
   if (error == websocket::error::upgrade_declined) return false;
   if (error) throw std::runtime_error("WebSocket upgrade failed: " + error.message());
@@ -89,8 +94,8 @@ bool SocketIoTestClient::try_open_websocket(const std::string& target, Duration 
 
 void SocketIoTestClient::open_websocket(const std::string& target, Duration timeout) {
   if (!try_open_websocket(target, timeout)) {
-    throw std::runtime_error("WebSocket upgrade declined with HTTP " +
-                             std::to_string(upgrade_response_.result_int()) + ": " + upgrade_response_.body());
+    throw std::runtime_error("WebSocket upgrade declined with HTTP " + std::to_string(upgrade_response_.result_int()) +
+                             ": " + upgrade_response_.body());
   }
 }
 
@@ -101,7 +106,8 @@ void SocketIoTestClient::connect(Duration timeout) {
     throw std::runtime_error("expected the Engine.IO open packet, got " + printable(open_frame_));
   }
   auto handshake = codec::eio::decode_open(std::string_view(open_frame_).substr(1));
-  if (!handshake) throw std::runtime_error("bad open packet " + printable(open_frame_) + ": " + handshake.error().reason);
+  if (!handshake)
+    throw std::runtime_error("bad open packet " + printable(open_frame_) + ": " + handshake.error().reason);
   handshake_ = *handshake;
 
   send_text("40", timeout);
@@ -230,15 +236,16 @@ void SocketIoTestClient::mark_closed(beast::error_code error) {
   end_error_ = error;
   if (error == websocket::error::closed) {
     const auto& reason = ws_.reason();
-    close_frame_ = CloseFrame{static_cast<std::uint16_t>(reason.code), std::string(reason.reason.data(), reason.reason.size())};
+    close_frame_ =
+        CloseFrame{static_cast<std::uint16_t>(reason.code), std::string(reason.reason.data(), reason.reason.size())};
   }
 }
 
 std::string SocketIoTestClient::next_frame(Duration timeout) {
   run_until([&] { return !inbox_.empty() || closed_; }, Clock::now() + timeout);
   if (inbox_.empty()) {
-    throw std::runtime_error(std::string(closed_ ? "connection ended" : "timed out") +
-                             " while waiting for a frame; " + describe());
+    throw std::runtime_error(std::string(closed_ ? "connection ended" : "timed out") + " while waiting for a frame; " +
+                             describe());
   }
   std::string frame = std::move(inbox_.front());
   inbox_.pop_front();
@@ -257,7 +264,8 @@ codec::sio::Packet SocketIoTestClient::decode_message(const std::string& frame) 
     throw std::runtime_error("expected an Engine.IO message packet, got " + printable(frame));
   }
   auto packet = codec::sio::decode(std::string_view(frame).substr(1));
-  if (!packet) throw std::runtime_error("undecodable Socket.IO packet " + printable(frame) + ": " + packet.error().reason);
+  if (!packet)
+    throw std::runtime_error("undecodable Socket.IO packet " + printable(frame) + ": " + packet.error().reason);
   return std::move(*packet);
 }
 
@@ -288,7 +296,8 @@ codec::sio::Packet SocketIoTestClient::wait_for_ack(std::uint64_t id, Duration t
   const auto deadline = Clock::now() + timeout;
   for (;;) {
     const auto left = std::chrono::duration_cast<Duration>(deadline - Clock::now());
-    if (left.count() <= 0) throw std::runtime_error("timed out waiting for ack " + std::to_string(id) + "; " + describe());
+    if (left.count() <= 0)
+      throw std::runtime_error("timed out waiting for ack " + std::to_string(id) + "; " + describe());
     std::string frame;
     try {
       frame = next_frame(left);

@@ -66,9 +66,9 @@ class SocketIoTestClient {
   // expects [false] and the "nicknames" list that names us.
   void join(const std::string& nickname, Duration timeout = kTimeout);
 
-  const std::string& open_frame() const { return open_frame_; }        // raw "0{...}"
+  const std::string& open_frame() const { return open_frame_; }          // raw "0{...}"
   const codec::eio::Handshake& handshake() const { return handshake_; }  // decoded open packet
-  const std::string& connect_frame() const { return connect_frame_; }  // raw "40{...}"
+  const std::string& connect_frame() const { return connect_frame_; }    // raw "40{...}"
   const std::string& socket_id() const { return socket_id_; }
 
   // ---- sending --------------------------------------------------------------

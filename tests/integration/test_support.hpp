@@ -16,8 +16,8 @@
 
 #include <thread>
 
-#include "codec/chat_events.hpp"
 #include "chatd_process.hpp"
+#include "codec/chat_events.hpp"
 #include "socketio_test_client.hpp"
 
 namespace chat_it {
@@ -63,8 +63,8 @@ inline bool is_event_frame(const std::string& frame, std::string_view name) {
 
 // The raw frame the server sends for a message ack, as the protocol spells it.
 inline std::string message_ack_frame(std::uint64_t ack_id, const codec::events::MessageMeta& meta) {
-  return "43" + std::to_string(ack_id) + "[{\"id\":" + std::to_string(meta.id) + ",\"ts\":" +
-         std::to_string(meta.ts) + "}]";
+  return "43" + std::to_string(ack_id) + "[{\"id\":" + std::to_string(meta.id) + ",\"ts\":" + std::to_string(meta.ts) +
+         "}]";
 }
 
 // Reads until the nicknames list has `count` names, so that a test starts
@@ -81,16 +81,19 @@ inline void wait_for_announcement(SocketIoTestClient& client, const std::string&
                                   std::chrono::milliseconds timeout = SocketIoTestClient::kTimeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    const auto packet = client.wait_for_event(codec::events::kAnnouncement, std::max(left, std::chrono::milliseconds(1)));
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto packet =
+        client.wait_for_event(codec::events::kAnnouncement, std::max(left, std::chrono::milliseconds(1)));
     if (packet.data.size() > 1 && packet.data[1] == text) return;
   }
 }
 
 // Reads on several clients in turn (each answering its pings) for up to
 // `duration`, or until `done` holds. Returns whether `done` held.
-inline bool pump_together(std::initializer_list<SocketIoTestClient*> clients, std::chrono::milliseconds duration,
-                          const std::function<bool()>& done = [] { return false; }) {
+inline bool pump_together(
+    std::initializer_list<SocketIoTestClient*> clients, std::chrono::milliseconds duration,
+    const std::function<bool()>& done = [] { return false; }) {
   const auto deadline = std::chrono::steady_clock::now() + duration;
   while (std::chrono::steady_clock::now() < deadline) {
     for (auto* client : clients) {

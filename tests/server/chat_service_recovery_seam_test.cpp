@@ -28,8 +28,8 @@ namespace {
 
 class ScriptedRecovery final : public chatd::chat::Recovery {
  public:
-  Strings calls;                          // what the service asked, in order
-  Strings kept;                           // "packet skipping author"
+  Strings calls;                           // what the service asked, in order
+  Strings kept;                            // "packet skipping author"
   std::optional<ResumedMember> resumable;  // what resume() gives, once
 
   std::optional<MemberKeys> welcome() override {

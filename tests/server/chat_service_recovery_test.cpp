@@ -18,8 +18,8 @@
 
 using chatd::chat::ChatConfig;
 using chatd::chat::ChatService;
-using chatd::chat::LocalRecovery;
 using chatd::chat::ClientId;
+using chatd::chat::LocalRecovery;
 using chatd::chat::ResumeRequest;
 using codec::events::NicknameRequest;
 using codec::events::UserMessageRequest;
@@ -66,7 +66,8 @@ std::vector<json> receive(ChatRun& run, ClientId id, Client& client) {
 
 Client join(ChatRun& run, ClientId id, const std::string& nickname) {
   Client client;
-  run.chat.connect(id, std::nullopt, [&](const std::optional<std::string>& token) { client.recovery_token = token.value(); });
+  run.chat.connect(id, std::nullopt,
+                   [&](const std::optional<std::string>& token) { client.recovery_token = token.value(); });
   run.chat.on_nickname(id, NicknameRequest{nickname, 1});
   receive(run, id, client);
   return client;
@@ -169,8 +170,7 @@ TEST_CASE("Recovery: across a restart, from the stored messages") {
   say(second, 5, "missed 3");
   REQUIRE(resume(second, 7, alice));
   CHECK(texts(receive(second, 7, alice)) == Texts{"missed 3"});
-  CHECK(texts(receive(second, 5, dave)) ==
-        Texts{"* alice connected", "* alice disconnected", "* alice connected"});
+  CHECK(texts(receive(second, 5, dave)) == Texts{"* alice connected", "* alice disconnected", "* alice connected"});
 }
 
 TEST_CASE("Recovery: refused resumes join afresh") {
@@ -202,9 +202,7 @@ TEST_CASE("Recovery: refused resumes join afresh") {
     join(run, 3, "Alice");
     CHECK_FALSE(resume(run, 4, alice));
   }
-  SECTION("a member that is still connected") {
-    CHECK_FALSE(resume(run, 3, alice));
-  }
+  SECTION("a member that is still connected") { CHECK_FALSE(resume(run, 3, alice)); }
 }
 
 TEST_CASE("Recovery: a departed member expires after the window") {
@@ -244,7 +242,7 @@ TEST_CASE("Recovery: beyond the cap on kept members, the oldest cannot resume") 
   bob.offset = last_offset(2);
   chat.disconnect(1);
   std::this_thread::sleep_for(std::chrono::milliseconds(5));  // "oldest" is by the millisecond
-  chat.disconnect(2);  // alice's kept member makes room for bob's
+  chat.disconnect(2);                                         // alice's kept member makes room for bob's
 
   CHECK_FALSE(chat.connect(4, ResumeRequest{alice.recovery_token, alice.offset}, [](const auto&) {}));
   CHECK(chat.connect(5, ResumeRequest{bob.recovery_token, bob.offset}, [](const auto&) {}));

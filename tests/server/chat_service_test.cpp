@@ -39,9 +39,7 @@ struct ChatFixture {
   }
 };
 
-nlohmann::json payload(const std::string& packet) {
-  return nlohmann::json::parse(packet.substr(packet.find('[')));
-}
+nlohmann::json payload(const std::string& packet) { return nlohmann::json::parse(packet.substr(packet.find('['))); }
 
 }  // namespace
 
@@ -65,9 +63,13 @@ TEST_CASE("Refused nicknames get a reason and change nothing") {
   CHECK(f.outbox.take(2) == Inbox{R"(31[true,"Nickname already in use"])"});
   f.chat.on_nickname(2, NicknameRequest{"   ", 2});
   CHECK(f.outbox.take(2) == Inbox{R"(32[true,"Nickname is empty"])"});
-  f.chat.on_nickname(2, NicknameRequest{"\xE2\x80\xAE" "evil", std::nullopt});  // no ack: a chat error event
-  CHECK(f.outbox.take(2) ==
-        Inbox{R"(2["chat error",{"event":"nickname","reason":"Nickname contains invisible or direction-changing characters"}])"});
+  f.chat.on_nickname(2, NicknameRequest{"\xE2\x80\xAE"
+                                        "evil",
+                                        std::nullopt});  // no ack: a chat error event
+  CHECK(
+      f.outbox.take(2) ==
+      Inbox{
+          R"(2["chat error",{"event":"nickname","reason":"Nickname contains invisible or direction-changing characters"}])"});
   CHECK(f.outbox.take(1).empty());  // alice saw nothing of it
 
   f.chat.on_nickname(1, NicknameRequest{"alice2", 3});
@@ -184,8 +186,7 @@ TEST_CASE("Leaving announces it and updates the list, unnamed clients leave sile
   f.chat.disconnect(3);
   CHECK(f.outbox.take(1).empty());
   f.chat.disconnect(2);
-  CHECK(f.outbox.take(1) ==
-        Inbox{R"(2["announcement","bob disconnected"])", R"(2["nicknames",{"alice":"alice"}])"});
+  CHECK(f.outbox.take(1) == Inbox{R"(2["announcement","bob disconnected"])", R"(2["nicknames",{"alice":"alice"}])"});
   f.join(4, "bob");  // the name is free again
   CHECK(f.outbox.take(4).front() == "31[false]");
 }

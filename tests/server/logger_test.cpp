@@ -25,12 +25,12 @@ TEST_CASE("A log line is logfmt: timestamp, level, message, then the fields", "[
 
 TEST_CASE("Values that could forge a field or a line are quoted and escaped", "[log]") {
   const auto line = logging::format_line(kTime, logging::Level::debug, "m",
-                                     {{"nick", "a b"},
-                                      {"evil", "x\nts=now level=error msg=forged"},
-                                      {"quote", "say \"hi\" \\o/"},
-                                      {"eq", "k=v"},
-                                      {"empty", ""},
-                                      {"bell", "\x07"}});
+                                         {{"nick", "a b"},
+                                          {"evil", "x\nts=now level=error msg=forged"},
+                                          {"quote", "say \"hi\" \\o/"},
+                                          {"eq", "k=v"},
+                                          {"empty", ""},
+                                          {"bell", "\x07"}});
   CHECK(line ==
         "ts=2021-01-02T03:04:05.678Z level=debug msg=m nick=\"a b\" "
         "evil=\"x\\nts=now level=error msg=forged\" quote=\"say \\\"hi\\\" \\\\o/\" eq=\"k=v\" empty=\"\" "

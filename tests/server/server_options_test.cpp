@@ -94,10 +94,10 @@ TEST_CASE("Bad options are refused with a message") {
 
 TEST_CASE("--help lists every setting with its environment variable") {
   const auto help = chatd::help_text();
-  for (const char* name : {"--port", "PORT", "--db", "CHATD_DB", "--history", "--headless", "--www",
-                           "--max-connections", "CHATD_MAX_CONNECTIONS", "--ping-interval", "--max-payload",
-                           "--max-connections-per-address", "CHATD_MAX_CONNECTIONS_PER_ADDRESS", "--rate-limit",
-                           "CHATD_RATE_LIMIT", "--rate-burst", "CHATD_RATE_BURST"}) {
+  for (const char* name :
+       {"--port", "PORT", "--db", "CHATD_DB", "--history", "--headless", "--www", "--max-connections",
+        "CHATD_MAX_CONNECTIONS", "--ping-interval", "--max-payload", "--max-connections-per-address",
+        "CHATD_MAX_CONNECTIONS_PER_ADDRESS", "--rate-limit", "CHATD_RATE_LIMIT", "--rate-burst", "CHATD_RATE_BURST"}) {
     CHECK_THAT(help, Catch::Contains(name));
   }
 }
@@ -142,13 +142,13 @@ TEST_CASE("TLS takes --cert and --key together, from flags or the environment") 
 TEST_CASE("The request timeout bounds the wait for request headers") {
   environment.clear();
   CHECK(options_of({}).request_timeout == std::chrono::milliseconds(15000));
-  CHECK(options_of({"--request-timeout", "2500"}).request_timeout ==
-        std::chrono::milliseconds(2500));
+  CHECK(options_of({"--request-timeout", "2500"}).request_timeout == std::chrono::milliseconds(2500));
   environment = {{"CHATD_REQUEST_TIMEOUT", "0"}};
   CHECK(refusal_of({}) == "CHATD_REQUEST_TIMEOUT expects milliseconds from 1 to 3600000");
   environment.clear();
   const auto help = chatd::help_text();
-  for (const char* name : {"--cert", "CHATD_CERT", "--key", "CHATD_KEY", "--request-timeout", "CHATD_REQUEST_TIMEOUT"}) {
+  for (const char* name :
+       {"--cert", "CHATD_CERT", "--key", "CHATD_KEY", "--request-timeout", "CHATD_REQUEST_TIMEOUT"}) {
     CHECK_THAT(help, Catch::Contains(name));
   }
 }

@@ -10,8 +10,7 @@ using test_support::ClientFixture;
 TEST_CASE("history and live messages are told apart", "[messages]") {
   ClientFixture f;
   f.join_as("bob");
-  f.transport.receive(
-      R"(42["user message","alice","old news",{"id":7,"ts":1600000000000,"history":true}])");
+  f.transport.receive(R"(42["user message","alice","old news",{"id":7,"ts":1600000000000,"history":true}])");
   f.transport.receive(R"(42["nicknames",{"alice":"alice","bob":"bob"}])");
   f.transport.receive(R"(42["user message","alice","fresh",{"id":8,"ts":1700000000500}])");
 
@@ -83,7 +82,7 @@ TEST_CASE("a refused message is marked failed with the reason", "[messages]") {
 
 TEST_CASE("acks are matched by id, in any order", "[messages]") {
   ClientFixture f;
-  f.join_as("bob");  // used ack id 1
+  f.join_as("bob");                 // used ack id 1
   f.client.send_message("first");   // 2
   f.client.send_message("second");  // 3
   f.transport.receive(R"(433[{"id":11,"ts":2}])");

@@ -34,10 +34,10 @@ TEST_CASE("the model counts down to the scheduled reconnect", "[countdown][model
 TEST_CASE("the disconnect line and the countdown say the same", "[countdown][reconnect]") {
   ClientFixture f;
   f.join_as("bob");
-  f.transport.drop();                       // first delay: 1 s
+  f.transport.drop();  // first delay: 1 s
   f.now_ms += 1000;
   f.client.tick();
-  f.transport.drop();                       // second: 2 s
+  f.transport.drop();  // second: 2 s
   REQUIRE_FALSE(f.model.lines().empty());
   const auto& line = f.model.lines().back();
   CHECK(line.kind == LineKind::System);
@@ -46,6 +46,6 @@ TEST_CASE("the disconnect line and the countdown say the same", "[countdown][rec
   f.now_ms += 1500;
   CHECK(f.model.reconnect_countdown(f.now_ms) == "1s");
   f.now_ms += 500;
-  f.client.tick();                          // reconnecting: nothing to count down to
+  f.client.tick();  // reconnecting: nothing to count down to
   CHECK_FALSE(f.model.reconnect_countdown(f.now_ms));
 }

@@ -20,8 +20,8 @@ class FakeTransport final : public chat_client::Transport {
   void close() override;
 
   // Server side.
-  void accept();                         // the socket opens
-  void receive(std::string_view frame);  // a frame from the server
+  void accept();                                // the socket opens
+  void receive(std::string_view frame);         // a frame from the server
   void drop(std::string_view reason = "gone");  // the server goes away
 
   bool is_open() const { return open_; }

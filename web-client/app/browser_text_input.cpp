@@ -7,7 +7,7 @@
 // The page (www/app.js) defines window.chatTextBridge; these calls do nothing
 // if it is missing, so the canvas still works with keyboard input alone.
 EM_JS(void, chat_bridge_set_active, (int active), {
-  if (window.chatTextBridge) window.chatTextBridge.setActive(active !== 0);
+  if (window.chatTextBridge) window.chatTextBridge.setActive(active != = 0);
 });
 
 EM_JS(void, chat_bridge_set_caret, (int x, int y), {
@@ -43,8 +43,6 @@ void BrowserTextInput::install() {
   io.ImeSetInputScreenPosFn = set_ime_position;
 }
 
-void BrowserTextInput::update(bool wants_text) {
-  chat_bridge_set_active(wants_text ? 1 : 0);
-}
+void BrowserTextInput::update(bool wants_text) { chat_bridge_set_active(wants_text ? 1 : 0); }
 
 }  // namespace chat_web

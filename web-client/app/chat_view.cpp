@@ -225,9 +225,12 @@ void ChatView::draw_log(const chat_client::ChatModel& model) {
       ImVec4 color = kTextColor;
       switch (line.kind) {
         case LineKind::Message:
-          if (line.status == DeliveryStatus::Failed) color = kErrorColor;
-          else if (line.status == DeliveryStatus::Pending) color = kPendingTextColor;
-          else if (line.history) color = kHistoryTextColor;
+          if (line.status == DeliveryStatus::Failed)
+            color = kErrorColor;
+          else if (line.status == DeliveryStatus::Pending)
+            color = kPendingTextColor;
+          else if (line.history)
+            color = kHistoryTextColor;
           break;
         case LineKind::Announcement: color = kAnnouncementColor; break;
         case LineKind::System: color = kSystemColor; break;
@@ -264,8 +267,8 @@ void ChatView::draw_input(chat_client::ChatClient& client, FontAtlas& fonts) {
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - button_width - style.ItemSpacing.x);
   // The message line owns the keyboard unless something else is being used.
   if (joined && !ImGui::IsAnyItemActive()) ImGui::SetKeyboardFocusHere();
-  bool submit = ImGui::InputTextWithHint("##message", "Type a message, Enter to send", message_.data(),
-                                         message_.size(), ImGuiInputTextFlags_EnterReturnsTrue);
+  bool submit = ImGui::InputTextWithHint("##message", "Type a message, Enter to send", message_.data(), message_.size(),
+                                         ImGuiInputTextFlags_EnterReturnsTrue);
   if (ImGui::IsItemEdited()) fonts.request_glyphs(message_.data());
   ImGui::SameLine();
   submit = ImGui::Button("Send") || submit;

@@ -38,11 +38,11 @@ void FontAtlas::build(float scale) {
   builder.AddRanges(atlas->GetGlyphRangesDefault());
   builder.AddRanges(atlas->GetGlyphRangesChineseSimplifiedCommon());
   builder.AddRanges(atlas->GetGlyphRangesCyrillic());
-  static const ImWchar kMore[] = {0x0100, 0x024F,   // Latin Extended-A/B
-                                  0x0370, 0x03FF,   // Greek
-                                  0x2000, 0x206F,   // punctuation: … – “ ”
-                                  0x2190, 0x21FF,   // arrows
-                                  0x25A0, 0x25FF,   // geometric shapes
+  static const ImWchar kMore[] = {0x0100, 0x024F,  // Latin Extended-A/B
+                                  0x0370, 0x03FF,  // Greek
+                                  0x2000, 0x206F,  // punctuation: … – “ ”
+                                  0x2190, 0x21FF,  // arrows
+                                  0x25A0, 0x25FF,  // geometric shapes
                                   0};
   builder.AddRanges(kMore);
   for (ImWchar c : extra_) builder.AddChar(c);

@@ -30,7 +30,7 @@
 
 // Strings from the page's location (malloc'd UTF-8, freed by the caller).
 EM_JS(char*, chat_page_location_part, (int which), {
-  var value = which === 0 ? location.protocol : location.host;
+  var value = which == = 0 ? location.protocol : location.host;
   var size = lengthBytesUTF8(value) + 1;
   var pointer = _malloc(size);
   stringToUTF8(value, pointer, size);

@@ -54,9 +54,9 @@ sio::Packet encode(const UserMessageRequest& request);
 // ---- server -> client -------------------------------------------------------
 
 struct MessageMeta {
-  std::int64_t id = 0;        // history row id: increases with every stored message
-  std::int64_t ts = 0;        // server time of receipt, milliseconds since the epoch
-  bool history = false;       // replayed from history on join
+  std::int64_t id = 0;   // history row id: increases with every stored message
+  std::int64_t ts = 0;   // server time of receipt, milliseconds since the epoch
+  bool history = false;  // replayed from history on join
 };
 
 struct Announcement {
@@ -74,7 +74,7 @@ struct UserMessage {
 };
 
 struct ChatError {
-  std::string event;   // the event that was refused
+  std::string event;  // the event that was refused
   std::string reason;
 };
 

@@ -44,12 +44,10 @@ inline constexpr std::size_t kDefaultMaxPayload = 1'000'000;
 
 // Decodes one WebSocket text frame. Rejects empty frames, unknown types,
 // invalid UTF-8 and frames longer than `max_payload`.
-Result<Packet> decode_text_frame(std::string_view frame,
-                                 std::size_t max_payload = kDefaultMaxPayload);
+Result<Packet> decode_text_frame(std::string_view frame, std::size_t max_payload = kDefaultMaxPayload);
 
 // Wraps the bytes of one WebSocket binary frame as a binary message packet.
-Result<Packet> decode_binary_frame(std::string_view frame,
-                                   std::size_t max_payload = kDefaultMaxPayload);
+Result<Packet> decode_binary_frame(std::string_view frame, std::size_t max_payload = kDefaultMaxPayload);
 
 // "<id><data>": the text frame for a packet.
 std::string encode_text_frame(PacketType type, std::string_view data = {});

@@ -18,15 +18,15 @@
 namespace codec {
 
 enum class CodecErrorKind {
-  Empty,            // nothing to decode
-  UnknownType,      // packet type outside the protocol's table
-  Malformed,        // structure does not follow the protocol
-  InvalidJson,      // payload is not valid JSON (includes invalid UTF-8 inside strings)
-  InvalidUtf8,      // text is not valid UTF-8
-  TooLarge,         // payload exceeds a configured limit
-  WrongType,        // a JSON value has the wrong type for its role
-  UnknownEvent,     // event name the chat protocol does not define
-  Invalid,          // value breaks a chat rule (nickname, message length, ...)
+  Empty,         // nothing to decode
+  UnknownType,   // packet type outside the protocol's table
+  Malformed,     // structure does not follow the protocol
+  InvalidJson,   // payload is not valid JSON (includes invalid UTF-8 inside strings)
+  InvalidUtf8,   // text is not valid UTF-8
+  TooLarge,      // payload exceeds a configured limit
+  WrongType,     // a JSON value has the wrong type for its role
+  UnknownEvent,  // event name the chat protocol does not define
+  Invalid,       // value breaks a chat rule (nickname, message length, ...)
 };
 
 struct CodecError {
@@ -66,8 +66,8 @@ class Result {
 template <typename E>
 class Result<void, E> {
  public:
-  Result() = default;                                     // done
-  Result(E error) : error_(std::move(error)) {}           // NOLINT: implicit by design
+  Result() = default;                            // done
+  Result(E error) : error_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return !error_.has_value(); }
   explicit operator bool() const { return ok(); }
@@ -77,8 +77,6 @@ class Result<void, E> {
   std::optional<E> error_;
 };
 
-inline CodecError make_error(CodecErrorKind kind, std::string reason) {
-  return CodecError{kind, std::move(reason)};
-}
+inline CodecError make_error(CodecErrorKind kind, std::string reason) { return CodecError{kind, std::move(reason)}; }
 
 }  // namespace codec

@@ -39,8 +39,8 @@ struct Packet {
   PacketType type = PacketType::Event;
   std::string nsp = "/";
   std::optional<std::uint64_t> ack_id;
-  nlohmann::json data;               // null when the packet carries no payload
-  std::size_t attachments = 0;       // binary packets only
+  nlohmann::json data;          // null when the packet carries no payload
+  std::size_t attachments = 0;  // binary packets only
 };
 
 struct DecodeLimits {

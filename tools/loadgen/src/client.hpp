@@ -46,8 +46,8 @@ class Client {
   ClientState state = ClientState::Waiting;
   const int idx;  // -1: not one of the run's clients (the storm's pre-filler)
   const std::string nick;
-  bool counted = false;       // counted as ready or failed in the connect phase
-  bool reading = true;        // false: stalled (a slow consumer that never reads)
+  bool counted = false;  // counted as ready or failed in the connect phase
+  bool reading = true;   // false: stalled (a slow consumer that never reads)
   bool read_pending = false;
   bool stalled = false;
   std::int64_t ready_ns = 0;

@@ -18,7 +18,8 @@ void ConnectPhase::start(int concurrency, std::function<void()> done) {
   last_progress_ns_ = start_ns_;
   cpu_start_ = self_cpu_seconds();
   run_.log("connecting " + std::to_string(target_) + " clients, " + std::to_string(concurrency) + " at a time");
-  for (int i = 0; i < concurrency && next_ < target_; ++i) start_client(*run_.clients[static_cast<std::size_t>(next_++)]);
+  for (int i = 0; i < concurrency && next_ < target_; ++i)
+    start_client(*run_.clients[static_cast<std::size_t>(next_++)]);
   tick();
 }
 

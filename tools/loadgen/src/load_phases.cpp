@@ -21,7 +21,8 @@ void LoadPhases::pump(Client& c) {
   const Options& o = run_.options;
   if (!sending_ || o.rate > 0 || c.idx >= o.senders || c.state != ClientState::Joined) return;
   for (;;) {
-    const std::uint64_t done = (o.probe && c.probe_alive && probe_of(c.idx) >= 0) ? std::min(c.acked, c.probed) : c.acked;
+    const std::uint64_t done =
+        (o.probe && c.probe_alive && probe_of(c.idx) >= 0) ? std::min(c.acked, c.probed) : c.acked;
     if (c.sent - done >= static_cast<std::uint64_t>(o.window)) break;
     run_.send_message(c, now_ns());
   }
@@ -155,7 +156,8 @@ void LoadPhases::sample_server() {
   if (!run_.options.server_pid) return;
   const auto rss = process_rss_kib(*run_.options.server_pid);
   if (rss) {
-    rss_series_.push_back({seconds_between(send_start_ns_ ? send_start_ns_ : run_.run_start_ns, last_sample_ns_), *rss});
+    rss_series_.push_back(
+        {seconds_between(send_start_ns_ ? send_start_ns_ : run_.run_start_ns, last_sample_ns_), *rss});
   }
 }
 
@@ -170,7 +172,8 @@ void LoadPhases::start_stall_check() {
   stall_check_end_ns_ = now_ns() + static_cast<std::int64_t>(std::max(1.0, run_.options.drain) * 1e9);
   for (Client* c : stalled) {
     c->reading = false;  // still count drained bytes
-    if (c->state != ClientState::Closed && !c->read_pending) c->drain([this] { return now_ns() < stall_check_end_ns_; });
+    if (c->state != ClientState::Closed && !c->read_pending)
+      c->drain([this] { return now_ns() < stall_check_end_ns_; });
   }
   ticker_.expires_after(std::chrono::milliseconds(200));
   stall_tick();

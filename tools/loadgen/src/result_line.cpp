@@ -18,13 +18,14 @@ std::string ResultLine::text() const {
   const char* mode = o.mode == Mode::Load ? "load" : o.mode == Mode::Idle ? "idle" : "storm";
   const int ready = connect_.ready_count();
   j << "{\"mode\":\"" << mode << "\",\"label\":" << json_string(o.label)
-    << ",\"phase\":" << json_string(o.mode == Mode::Load ? load_.label() : std::string(mode)) << ",\"clients\":" << o.clients
-    << ",\"ready\":" << ready << ",\"failed\":" << connect_.failed_count() << ",\"closed_by_server\":" << tally.closed_by_server
-    << ",\"timed_out\":" << (run_.timed_out ? "true" : "false") << ",\"nofile_limit\":" << run_.nofile_limit
-    << ",\"first_error\":" << json_string(tally.first_error) << ",\"first_close\":" << json_string(tally.first_close)
-    << ",\"chat_errors\":" << tally.chat_errors << ",\"first_chat_error\":" << json_string(tally.first_chat_error)
-    << ",\"refused\":" << tally.refused << ",\"first_refusal\":" << json_string(tally.first_refusal)
-    << ",\"nicknames_events\":" << tally.nicknames_events << ",\"announcements\":" << tally.announcements
+    << ",\"phase\":" << json_string(o.mode == Mode::Load ? load_.label() : std::string(mode))
+    << ",\"clients\":" << o.clients << ",\"ready\":" << ready << ",\"failed\":" << connect_.failed_count()
+    << ",\"closed_by_server\":" << tally.closed_by_server << ",\"timed_out\":" << (run_.timed_out ? "true" : "false")
+    << ",\"nofile_limit\":" << run_.nofile_limit << ",\"first_error\":" << json_string(tally.first_error)
+    << ",\"first_close\":" << json_string(tally.first_close) << ",\"chat_errors\":" << tally.chat_errors
+    << ",\"first_chat_error\":" << json_string(tally.first_chat_error) << ",\"refused\":" << tally.refused
+    << ",\"first_refusal\":" << json_string(tally.first_refusal) << ",\"nicknames_events\":" << tally.nicknames_events
+    << ",\"announcements\":" << tally.announcements
     << ",\"run_seconds\":" << fixed(seconds_between(run_.run_start_ns, end));
   const double connect_s = connect_.seconds();
   j << ",\"connect_seconds\":" << fixed(connect_s)
@@ -85,10 +86,9 @@ std::string ResultLine::text() const {
       last = std::max(last, t);
     }
     j << ",\"prefill\":" << o.prefill << ",\"history_deliveries\":" << tally.history_deliveries
-      << ",\"incomplete\":" << incomplete
-      << ",\"storm_seconds\":" << fixed(last ? seconds_between(start, last) : 0)
-      << ",\"per_client_ms\":{\"p50\":" << ms(per_client.quantile(0.5))
-      << ",\"p99\":" << ms(per_client.quantile(0.99)) << "}";
+      << ",\"incomplete\":" << incomplete << ",\"storm_seconds\":" << fixed(last ? seconds_between(start, last) : 0)
+      << ",\"per_client_ms\":{\"p50\":" << ms(per_client.quantile(0.5)) << ",\"p99\":" << ms(per_client.quantile(0.99))
+      << "}";
   }
   if (o.server_pid) {
     const std::int64_t rss_before = run_.server_rss_before;

@@ -28,7 +28,12 @@ bool parse_int(std::string_view& s, T& out) {
 }  // namespace
 
 Run::Run(Options options, net::io_context& io)
-    : run_(std::move(options), io, *this), watchdog_(io), connect_(run_), load_(run_), idle_(run_), storm_(run_, connect_) {
+    : run_(std::move(options), io, *this),
+      watchdog_(io),
+      connect_(run_),
+      load_(run_),
+      idle_(run_),
+      storm_(run_, connect_) {
   run_.report = [this] { report(); };
   run_.finish = [this] { finish(); };
 }
@@ -40,7 +45,8 @@ void Run::start() {
   const auto results = resolver.resolve(o.host == "localhost" ? "127.0.0.1" : o.host, std::to_string(o.port));
   run_.endpoint = results.begin()->endpoint();
   const auto address = run_.endpoint.address();
-  run_.host_header = (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" + std::to_string(o.port);
+  run_.host_header =
+      (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" + std::to_string(o.port);
   run_.run_start_ns = now_ns();
   run_.cpu_run_start = self_cpu_seconds();
   watchdog_.expires_after(std::chrono::milliseconds(static_cast<std::int64_t>(o.max_seconds * 1000)));
@@ -72,7 +78,8 @@ void Run::start() {
 
 void Run::make_clients(int count) {
   run_.clients.reserve(static_cast<std::size_t>(count));
-  for (int i = 0; i < count; ++i) run_.clients.push_back(run_.make_client(i, run_.options.nick_prefix + std::to_string(i)));
+  for (int i = 0; i < count; ++i)
+    run_.clients.push_back(run_.make_client(i, run_.options.nick_prefix + std::to_string(i)));
 }
 
 bool Run::wants_nickname() const { return run_.options.mode != Mode::Idle || run_.options.join; }
@@ -104,11 +111,8 @@ void Run::on_frame(Client& c, std::string_view msg) {
       break;
     case '1':  // Engine.IO close
       break;
-    case '4':
-      on_socketio(c, msg.substr(1));
-      break;
-    default:
-      break;
+    case '4': on_socketio(c, msg.substr(1)); break;
+    default: break;
   }
 }
 
@@ -156,8 +160,7 @@ void Run::on_socketio(Client& c, std::string_view p) {
       }
       break;
     }
-    default:
-      break;
+    default: break;
   }
 }
 

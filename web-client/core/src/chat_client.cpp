@@ -115,9 +115,7 @@ void ChatClient::on_transport_text(std::string_view frame) {
   }
   last_server_activity_ms_ = clock_();
   switch (packet->type) {
-    case eio::PacketType::Open:
-      handle_engine_open(packet->data);
-      return;
+    case eio::PacketType::Open: handle_engine_open(packet->data); return;
     case eio::PacketType::Ping:
       // Echo the payload ("2probe" -> "3probe"), as Engine.IO does.
       transport_.send_text(eio::encode_text_frame(eio::PacketType::Pong, packet->data));
@@ -135,8 +133,7 @@ void ChatClient::on_transport_text(std::string_view frame) {
       return;
     case eio::PacketType::Pong:
     case eio::PacketType::Upgrade:
-    case eio::PacketType::Noop:
-      return;
+    case eio::PacketType::Noop: return;
   }
 }
 
@@ -182,9 +179,7 @@ void ChatClient::handle_socket_packet(std::string_view text) {
   }
   const std::int64_t now = clock_();
   switch (packet->type) {
-    case sio::PacketType::Connect:
-      handle_namespace_connect(*packet);
-      return;
+    case sio::PacketType::Connect: handle_namespace_connect(*packet); return;
     case sio::PacketType::ConnectError: {
       const auto refusal = sio::decode_connect_error(*packet);
       const std::string reason = refusal ? refusal->message : "connection refused";
@@ -200,12 +195,9 @@ void ChatClient::handle_socket_packet(std::string_view text) {
     case sio::PacketType::Ack:
       if (packet->ack_id) handle_ack(*packet->ack_id, *packet);
       return;
-    case sio::PacketType::Event:
-      break;
+    case sio::PacketType::Event: break;
     case sio::PacketType::BinaryEvent:
-    case sio::PacketType::BinaryAck:
-      ignore_frame();
-      return;
+    case sio::PacketType::BinaryAck: ignore_frame(); return;
   }
 
   if (!is_session_open(state())) {

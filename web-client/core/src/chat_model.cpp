@@ -20,8 +20,8 @@ ChatLine& ChatModel::push(ChatLine line) {
   return lines_.back();
 }
 
-bool ChatModel::add_user_message(std::string from, std::string text, std::int64_t server_id,
-                                 std::int64_t ts_ms, bool history) {
+bool ChatModel::add_user_message(std::string from, std::string text, std::int64_t server_id, std::int64_t ts_ms,
+                                 bool history) {
   if (server_id != 0 && !seen_ids_.insert(server_id).second) return false;
   ChatLine line;
   line.kind = LineKind::Message;

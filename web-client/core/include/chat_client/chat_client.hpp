@@ -11,20 +11,20 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "codec/result.hpp"
-#include "codec/socketio_packet.hpp"
 #include "chat_client/chat_model.hpp"
 #include "chat_client/connection_state.hpp"
 #include "chat_client/reconnect_backoff.hpp"
 #include "chat_client/transport.hpp"
+#include "codec/result.hpp"
+#include "codec/socketio_packet.hpp"
 
 namespace chat_client {
 
 struct ClientConfig {
-  std::string url;                      // ws(s)://host/socket.io/?EIO=4&transport=websocket
+  std::string url;  // ws(s)://host/socket.io/?EIO=4&transport=websocket
   BackoffPolicy backoff;
   std::int64_t connect_timeout_ms = 10000;  // from open() to the Socket.IO CONNECT answer
-  std::function<double()> random01;     // jitter source; a fixed 0.5 when empty
+  std::function<double()> random01;         // jitter source; a fixed 0.5 when empty
 };
 
 class ChatClient final : public TransportEvents {
@@ -94,7 +94,7 @@ class ChatClient final : public TransportEvents {
   std::optional<std::uint64_t> nickname_ack_id_;
   std::string requested_nickname_;
   std::string accepted_nickname_;  // re-sent automatically after a reconnect
-  bool auto_rejoin_ = false;  // the nickname in flight is the reconnect's, not the user's
+  bool auto_rejoin_ = false;       // the nickname in flight is the reconnect's, not the user's
   std::unordered_map<std::uint64_t, std::uint64_t> pending_messages_;  // ack id -> line seq
 
   // Connection state recovery (Socket.IO 4.6+): the private session id the

@@ -30,8 +30,7 @@ class ChatModel {
 
   // A message from the server. Returns false when it was already shown
   // (same server id), which happens when history is replayed on re-join.
-  bool add_user_message(std::string from, std::string text, std::int64_t server_id,
-                        std::int64_t ts_ms, bool history);
+  bool add_user_message(std::string from, std::string text, std::int64_t server_id, std::int64_t ts_ms, bool history);
   void add_announcement(std::string text, std::int64_t now_ms);
   void add_system(std::string text, std::int64_t now_ms);
   void add_error(std::string text, std::int64_t now_ms);
@@ -71,7 +70,10 @@ class ChatModel {
 
   // Frames from the server that could not be understood (kept for diagnostics).
   std::uint64_t ignored_frames() const { return ignored_frames_; }
-  void count_ignored_frame() { ++ignored_frames_; ++revision_; }
+  void count_ignored_frame() {
+    ++ignored_frames_;
+    ++revision_;
+  }
 
  private:
   ChatLine& push(ChatLine line);
