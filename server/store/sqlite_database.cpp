@@ -2,12 +2,22 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "store/sqlite_schema.hpp"
 
 namespace chatd::store {
+
+namespace {
+
+// A writer briefly holding the lock delays the others instead of failing them.
+constexpr int kBusyTimeoutMs = 5000;
+constexpr int kBusyRetryMs = 10;
+
+}  // namespace
 
 void SqliteClose::operator()(sqlite3* db) const { sqlite3_close(db); }
 
@@ -22,7 +32,7 @@ SqliteConnection open_sqlite_database(const std::filesystem::path& path, SqliteA
     throw std::runtime_error("cannot open database " + path.string() + ": " +
                              (db ? sqlite3_errmsg(db.get()) : "out of memory"));
   }
-  sqlite3_busy_timeout(db.get(), 5000);
+  sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
   if (!writes) return db;
   // SQLite falls back to read-only when the file cannot be opened for
   // writing; chatd would then refuse every message, so it says so at once.
@@ -30,8 +40,17 @@ SqliteConnection open_sqlite_database(const std::filesystem::path& path, SqliteA
     throw std::runtime_error("database " + path.string() + " is read-only; chatd needs to write to it");
   }
   // WAL lets readers run beside the one writer. A property of the file: the
-  // first connection sets it, later ones find it set.
-  exec_sqlite(db.get(), "PRAGMA journal_mode = WAL");
+  // first connection sets it, later ones find it set. Switching needs the
+  // file to itself, and SQLite answers "locked" at once, without the busy
+  // handler, while another connection opens it: retry for the busy timeout.
+  for (int attempt = 0;; ++attempt) {
+    const auto switched = try_exec_sqlite(db.get(), "PRAGMA journal_mode = WAL");
+    if (switched) break;
+    if (sqlite3_errcode(db.get()) != SQLITE_BUSY || attempt >= kBusyTimeoutMs / kBusyRetryMs) {
+      throw std::runtime_error("SQLite: " + switched.error().reason + " in: PRAGMA journal_mode = WAL");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(kBusyRetryMs));
+  }
   migrate_sqlite_schema(db.get());
   return db;
 }

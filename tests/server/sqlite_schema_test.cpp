@@ -104,7 +104,10 @@ TEST_CASE("Connections opening a new database at the same time migrate it once")
       });
     }
     for (auto& thread : threads) thread.join();
-    for (const auto& error : errors) CHECK(error.empty());
+    for (const auto& error : errors) {
+      INFO(error);
+      CHECK(error.empty());
+    }
     CHECK(opened == kConnections);
     const auto db = open_raw(path);
     CHECK(single_number(db.get(), "PRAGMA user_version") == chatd::store::kSchemaVersion);
