@@ -3,23 +3,19 @@
 namespace chatd {
 
 chat::ChatConfig chat_config(const ServerOptions& options) {
-  chat::ChatConfig config;
-  config.history_on_join = options.history;
-  config.rate_limit = options.rate_limit;
-  config.rate_burst = options.rate_burst;
-  config.recovery_window = options.recovery_window;
-  return config;
+  return {.history_on_join = options.history,
+          .rate_limit = options.rate_limit,
+          .rate_burst = options.rate_burst,
+          .recovery_window = options.recovery_window};
 }
 
 eio::EngineIoConfig engine_config(const ServerOptions& options) {
-  eio::EngineIoConfig config;
-  config.ping_interval = options.ping_interval;
-  config.ping_timeout = options.ping_timeout;
-  config.max_payload = options.max_payload;
-  config.max_sessions = options.max_connections;
-  config.max_sessions_per_address = options.max_connections_per_address;
-  config.establish_timeout = options.connect_timeout;
-  return config;
+  return {.ping_interval = options.ping_interval,
+          .ping_timeout = options.ping_timeout,
+          .max_payload = options.max_payload,
+          .max_sessions = options.max_connections,
+          .max_sessions_per_address = options.max_connections_per_address,
+          .establish_timeout = options.connect_timeout};
 }
 
 transport::HttpConfig http_config(const ServerOptions& options, std::optional<std::filesystem::path> www) {

@@ -21,8 +21,8 @@ class DeferredScheduling {
  public:
   DeferredScheduling();
   ~DeferredScheduling();
-  DeferredScheduling(const DeferredScheduling&) = delete;
-  DeferredScheduling& operator=(const DeferredScheduling&) = delete;
+  // A scope: neither copied nor moved (no move also means no copy).
+  DeferredScheduling(DeferredScheduling&&) = delete;
 
   // For SendPool::schedule: when a scope is alive on this thread, keeps the
   // sessions (moved out) for its end and returns true.

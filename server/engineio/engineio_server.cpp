@@ -11,15 +11,12 @@ namespace chatd::eio {
 
 EngineIoServer::EngineIoServer(EngineIoConfig config, SessionHandler& handler, metrics::Metrics* metrics)
     : config_(config), handler_(handler), metrics_(metrics), send_pool_(config.send_threads) {
-  heartbeat_ = std::thread([this] { run_heartbeat(); });
+  heartbeat_ = std::jthread([this](std::stop_token stop) { run_heartbeat(stop); });
 }
 
 EngineIoServer::~EngineIoServer() {
-  {
-    std::lock_guard lock(heartbeat_mutex_);
-    stopping_ = true;
-  }
-  heartbeat_wakeup_.notify_all();
+  // The heartbeat first: it queues pings on the send threads.
+  heartbeat_.request_stop();
   heartbeat_.join();
   send_pool_.stop();
 }
@@ -193,7 +190,7 @@ metrics::ConnectionCounts EngineIoServer::connection_counts() const {
   return counts;
 }
 
-void EngineIoServer::run_heartbeat() {
+void EngineIoServer::run_heartbeat(std::stop_token stop) {
   // Wake at the earliest deadline, and at least this often for new sessions.
   const auto max_sleep = std::min<std::chrono::milliseconds>(std::min(config_.ping_interval, config_.ping_timeout) / 4,
                                                              std::chrono::milliseconds(1000));
@@ -202,8 +199,8 @@ void EngineIoServer::run_heartbeat() {
   auto wake_at = Session::Clock::now() + max_sleep;
   std::unique_lock wait_lock(heartbeat_mutex_);
   for (;;) {
-    heartbeat_wakeup_.wait_until(wait_lock, wake_at, [this] { return stopping_ || rescan_; });
-    if (stopping_) return;
+    heartbeat_wakeup_.wait_until(wait_lock, stop, wake_at, [this] { return rescan_; });
+    if (stop.stop_requested()) return;
     rescan_ = false;
     wait_lock.unlock();
     {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -92,7 +93,7 @@ class EngineIoServer {
   bool pong_overdue(const Session& session) const;
 
  private:
-  void run_heartbeat();
+  void run_heartbeat(std::stop_token stop);
 
   const EngineIoConfig config_;
   SessionHandler& handler_;
@@ -107,10 +108,9 @@ class EngineIoServer {
   std::unordered_map<std::string, std::size_t> sessions_per_address_;  // admitted sessions only
 
   std::mutex heartbeat_mutex_;
-  std::condition_variable heartbeat_wakeup_;
-  bool stopping_ = false;
-  bool rescan_ = false;  // a session opened: its deadlines may come first
-  std::thread heartbeat_;
+  std::condition_variable_any heartbeat_wakeup_;  // also woken when the heartbeat is asked to stop
+  bool rescan_ = false;                           // a session opened: its deadlines may come first
+  std::jthread heartbeat_;
 };
 
 }  // namespace chatd::eio

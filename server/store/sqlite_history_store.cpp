@@ -63,8 +63,7 @@ std::vector<StoredMessage> read_messages(SqliteStatement& statement) {
 
 SqliteHistoryStore::SqliteHistoryStore(const std::filesystem::path& path, std::size_t max_batch,
                                        std::uint64_t max_size_bytes, ReportScope report_scope)
-    : max_batch_(max_batch == 0 ? 1 : max_batch),
-      report_scope_(std::move(report_scope)),
+    : report_scope_(std::move(report_scope)),
       writer_db_(open_writer(path, max_size_bytes)),
       reader_db_(open_sqlite_database(path, SqliteAccess::read_only)),
       probe_db_(open_sqlite_database(path, SqliteAccess::read_write)),
@@ -78,38 +77,19 @@ SqliteHistoryStore::SqliteHistoryStore(const std::filesystem::path& path, std::s
       select_range_(reader_db_.get(),
                     "SELECT id, sender, body, ts, author FROM messages "
                     "WHERE id > ?1 AND id <= ?2 ORDER BY id ASC LIMIT ?3",
-                    SqliteStatement::Lifetime::persistent) {
-  writer_ = std::thread([this] { run_writer(); });
-}
+                    SqliteStatement::Lifetime::persistent),
+      writer_(max_batch, [this](std::vector<Pending>& batch) { commit_batch(batch); }) {}
 
-SqliteHistoryStore::~SqliteHistoryStore() {
-  {
-    std::lock_guard lock(queue_mutex_);
-    stopping_ = true;
-  }
-  queue_ready_.notify_all();
-  writer_.join();
-}
+SqliteHistoryStore::~SqliteHistoryStore() = default;
 
 void SqliteHistoryStore::append(NewMessage message, AppendCallback done) {
-  {
-    std::lock_guard lock(queue_mutex_);
-    if (!stopping_) {
-      queue_.push_back(Pending{std::move(message), std::move(done)});
-      done = nullptr;
-    }
+  Pending pending{std::move(message), std::move(done)};
+  if (!writer_.push(std::move(pending))) {
+    pending.done(::codec::Failure{"the message could not be stored: the server is shutting down"});
   }
-  if (done) {
-    done(::codec::Failure{"the message could not be stored: the server is shutting down"});
-    return;
-  }
-  queue_ready_.notify_one();
 }
 
-void SqliteHistoryStore::flush() {
-  std::unique_lock lock(queue_mutex_);
-  queue_drained_.wait(lock, [this] { return queue_.empty() && in_flight_ == 0; });
-}
+void SqliteHistoryStore::flush() { writer_.flush(); }
 
 std::vector<StoredMessage> SqliteHistoryStore::recent(std::size_t limit) {
   std::lock_guard lock(reader_mutex_);
@@ -139,29 +119,6 @@ std::vector<StoredMessage> SqliteHistoryStore::range(std::int64_t after, std::in
     }
   }
   return {};
-}
-
-void SqliteHistoryStore::run_writer() {
-  std::vector<Pending> batch;
-  for (;;) {
-    {
-      std::unique_lock lock(queue_mutex_);
-      queue_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and nothing left to write
-      const std::size_t count = std::min(queue_.size(), max_batch_);
-      batch.assign(std::make_move_iterator(queue_.begin()),
-                   std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(count)));
-      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(count));
-      in_flight_ = count;
-    }
-    commit_batch(batch);
-    batch.clear();
-    {
-      std::lock_guard lock(queue_mutex_);
-      in_flight_ = 0;
-    }
-    queue_drained_.notify_all();
-  }
 }
 
 void SqliteHistoryStore::commit_batch(std::vector<Pending>& batch) {

@@ -12,10 +12,12 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "store/batch_writer.hpp"
 #include "store/history_store.hpp"
 #include "store/sqlite_database.hpp"
 #include "store/sqlite_statement.hpp"
@@ -51,7 +53,6 @@ class SqliteHistoryStore final : public HistoryStore {
     AppendCallback done;
   };
 
-  void run_writer();
   void commit_batch(std::vector<Pending>& batch);
   // Inserts batch[first, last) in one transaction and sets their results; on
   // failure rolls it back and returns the reason.
@@ -59,7 +60,6 @@ class SqliteHistoryStore final : public HistoryStore {
                                                      std::vector<std::optional<AppendResult>>& results);
   void note_write_outcome(std::size_t refused, const std::string& reason);
 
-  const std::size_t max_batch_;
   const ReportScope report_scope_;
   // Connections before statements: statements are finalized first.
   SqliteConnection writer_db_;  // the writer thread's
@@ -71,19 +71,16 @@ class SqliteHistoryStore final : public HistoryStore {
   SqliteStatement select_recent_;  // on reader_db_
   SqliteStatement select_range_;   // on reader_db_
 
-  std::mutex queue_mutex_;
-  std::condition_variable queue_ready_;
-  std::condition_variable queue_drained_;
-  std::deque<Pending> queue_;
-  std::size_t in_flight_ = 0;
-  bool stopping_ = false;
-  std::thread writer_;
   std::size_t refused_in_a_row_ = 0;  // writer thread only: for the log
 
   std::mutex reader_mutex_;
   // A plain mutex: TSan (clang 14) does not see timed_mutex::try_lock_for
   // take the lock (pthread_mutex_clocklock) and reports its unlock.
   std::mutex probe_mutex_;
+
+  // Last, so that it is destroyed first: it finishes the queue and joins
+  // before the connections and statements it uses go.
+  BatchWriter<Pending> writer_;
 };
 
 }  // namespace chatd::store

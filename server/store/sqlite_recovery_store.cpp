@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <limits>
 #include <stdexcept>
 
 #include "log/logger.hpp"
@@ -11,34 +12,22 @@
 namespace chatd::store {
 
 SqliteRecoveryStore::SqliteRecoveryStore(const std::filesystem::path& path)
-    : db_(open_sqlite_database(path, SqliteAccess::read_write)) {
-  writer_ = std::thread([this] { run_writer(); });
-}
+    : db_(open_sqlite_database(path, SqliteAccess::read_write)),
+      // Everything queued goes in one transaction: a join storm or a shutdown
+      // writes thousands of members at once.
+      writer_(std::numeric_limits<std::size_t>::max(), [this](std::vector<Write>& batch) { write_batch(batch); }) {}
 
-SqliteRecoveryStore::~SqliteRecoveryStore() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  ready_.notify_all();
-  writer_.join();
-}
+SqliteRecoveryStore::~SqliteRecoveryStore() = default;
 
-void SqliteRecoveryStore::save(SavedMember member) { enqueue(std::move(member)); }
+void SqliteRecoveryStore::save(SavedMember member) { writer_.push(std::move(member)); }
 
-void SqliteRecoveryStore::forget(std::string recovery_token) { enqueue(Forget{std::move(recovery_token)}); }
-
-void SqliteRecoveryStore::enqueue(Write write) {
-  {
-    std::lock_guard lock(mutex_);
-    queue_.push_back(std::move(write));
-  }
-  ready_.notify_one();
-}
+void SqliteRecoveryStore::forget(std::string recovery_token) { writer_.push(Forget{std::move(recovery_token)}); }
 
 std::vector<SavedMember> SqliteRecoveryStore::load(std::int64_t since, std::int64_t now) {
-  flush();
-  std::lock_guard lock(mutex_);  // keeps the writer thread off the connection
+  return writer_.exclusive([&] { return load_now(since, now); });
+}
+
+std::vector<SavedMember> SqliteRecoveryStore::load_now(std::int64_t since, std::int64_t now) {
   {
     SqliteStatement crashed(db_.get(), "UPDATE resumable_members SET left_at = ?1 WHERE left_at IS NULL");
     crashed.bind(1, now);
@@ -61,32 +50,9 @@ std::vector<SavedMember> SqliteRecoveryStore::load(std::int64_t since, std::int6
   return members;
 }
 
-void SqliteRecoveryStore::flush() {
-  std::unique_lock lock(mutex_);
-  drained_.wait(lock, [this] { return queue_.empty() && !busy_; });
-}
+void SqliteRecoveryStore::flush() { writer_.flush(); }
 
-void SqliteRecoveryStore::run_writer() {
-  std::deque<Write> batch;
-  for (;;) {
-    {
-      std::unique_lock lock(mutex_);
-      ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and nothing left to write
-      batch.swap(queue_);
-      busy_ = true;
-    }
-    write_batch(batch);
-    batch.clear();
-    {
-      std::lock_guard lock(mutex_);
-      busy_ = false;
-    }
-    drained_.notify_all();
-  }
-}
-
-void SqliteRecoveryStore::write_batch(const std::deque<Write>& batch) {
+void SqliteRecoveryStore::write_batch(const std::vector<Write>& batch) {
   // One transaction, and one preparation of each statement, for everything
   // queued: a join storm or a shutdown writes thousands of members at once.
   try {

@@ -8,9 +8,11 @@
 #include <deque>
 #include <filesystem>
 #include <mutex>
+#include <stop_token>
 #include <thread>
 #include <variant>
 
+#include "store/batch_writer.hpp"
 #include "store/recovery_store.hpp"
 #include "store/sqlite_database.hpp"
 #include "store/sqlite_statement.hpp"
@@ -36,19 +38,14 @@ class SqliteRecoveryStore final : public RecoveryStore {
   };
   using Write = std::variant<SavedMember, Forget>;
 
-  void enqueue(Write write);
-  void run_writer();
-  void write_batch(const std::deque<Write>& batch);
+  std::vector<SavedMember> load_now(std::int64_t since, std::int64_t now);
+  void write_batch(const std::vector<Write>& batch);
   static void apply(const Write& write, SqliteStatement& upsert, SqliteStatement& remove);
 
-  SqliteConnection db_;  // used by the writer thread, and by load() before any write
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::condition_variable drained_;
-  std::deque<Write> queue_;
-  bool busy_ = false;
-  bool stopping_ = false;
-  std::thread writer_;
+  SqliteConnection db_;  // used by the writer thread, and by load() with the writer held off
+  // Last, so that it is destroyed first: it finishes the queue and joins
+  // before the connection it uses closes.
+  BatchWriter<Write> writer_;
 };
 
 }  // namespace chatd::store

@@ -104,15 +104,9 @@ void ChatClient::on_transport_binary(std::string_view /*frame*/) {
 void ChatClient::ignore_frame() { model_.count_ignored_frame(); }
 
 void ChatClient::on_transport_text(std::string_view frame) {
-  if (state() == ConnectionState::Disconnected || state() == ConnectionState::Connecting) {
-    ignore_frame();
-    return;
-  }
+  if (state() == ConnectionState::Disconnected || state() == ConnectionState::Connecting) return ignore_frame();
   auto packet = eio::decode_text_frame(frame);
-  if (!packet) {
-    ignore_frame();
-    return;
-  }
+  if (!packet) return ignore_frame();
   last_server_activity_ms_ = clock_();
   switch (packet->type) {
     case eio::PacketType::Open: handle_engine_open(packet->data); return;
@@ -138,10 +132,7 @@ void ChatClient::on_transport_text(std::string_view frame) {
 }
 
 void ChatClient::handle_engine_open(std::string_view data) {
-  if (state() != ConnectionState::Handshaking) {
-    ignore_frame();
-    return;
-  }
+  if (state() != ConnectionState::Handshaking) return ignore_frame();
   auto handshake = eio::decode_open(data);
   if (!handshake) {
     ignore_frame();
@@ -173,10 +164,7 @@ void ChatClient::send_nickname(const std::string& nickname) {
 
 void ChatClient::handle_socket_packet(std::string_view text) {
   auto packet = sio::decode(text);
-  if (!packet || packet->nsp != "/") {
-    ignore_frame();
-    return;
-  }
+  if (!packet || packet->nsp != "/") return ignore_frame();
   const std::int64_t now = clock_();
   switch (packet->type) {
     case sio::PacketType::Connect: handle_namespace_connect(*packet); return;
@@ -200,10 +188,7 @@ void ChatClient::handle_socket_packet(std::string_view text) {
     case sio::PacketType::BinaryAck: ignore_frame(); return;
   }
 
-  if (!is_session_open(state())) {
-    ignore_frame();
-    return;
-  }
+  if (!is_session_open(state())) return ignore_frame();
   // With recovery on, every broadcast ends with its offset (a string); the
   // other events end with something else, as socket.io-client assumes too.
   if (!recovery_pid_.empty()) {
@@ -235,15 +220,9 @@ void ChatClient::handle_socket_packet(std::string_view text) {
 }
 
 void ChatClient::handle_namespace_connect(const sio::Packet& packet) {
-  if (state() != ConnectionState::NamespaceConnecting) {
-    ignore_frame();
-    return;
-  }
+  if (state() != ConnectionState::NamespaceConnecting) return ignore_frame();
   auto answer = sio::decode_connect_answer(packet);
-  if (!answer) {
-    ignore_frame();
-    return;
-  }
+  if (!answer) return ignore_frame();
   const std::int64_t now = clock_();
   std::string pid = answer->pid.value_or("");  // an empty pid offers nothing to resume
   const bool resumed = !pid.empty() && pid == recovery_pid_ && !accepted_nickname_.empty();

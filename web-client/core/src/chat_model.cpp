@@ -7,6 +7,18 @@
 
 namespace chat_client {
 
+namespace {
+
+ChatLine text_line(LineKind kind, std::string text, std::int64_t ts_ms) {
+  ChatLine line;
+  line.kind = kind;
+  line.text = std::move(text);
+  line.ts_ms = ts_ms;
+  return line;
+}
+
+}  // namespace
+
 ChatModel::ChatModel(std::size_t max_lines) : max_lines_(std::max<std::size_t>(max_lines, 1)) {}
 
 ChatLine& ChatModel::push(ChatLine line) {
@@ -23,12 +35,9 @@ ChatLine& ChatModel::push(ChatLine line) {
 bool ChatModel::add_user_message(std::string from, std::string text, std::int64_t server_id, std::int64_t ts_ms,
                                  bool history) {
   if (server_id != 0 && !seen_ids_.insert(server_id).second) return false;
-  ChatLine line;
-  line.kind = LineKind::Message;
+  ChatLine line = text_line(LineKind::Message, std::move(text), ts_ms);
   line.from = std::move(from);
-  line.text = std::move(text);
   line.server_id = server_id;
-  line.ts_ms = ts_ms;
   line.history = history;
   push(std::move(line));
   return true;
@@ -47,19 +56,12 @@ void ChatModel::add_error(std::string text, std::int64_t now_ms) {
 }
 
 void ChatModel::add_text_line(LineKind kind, std::string text, std::int64_t now_ms) {
-  ChatLine line;
-  line.kind = kind;
-  line.text = std::move(text);
-  line.ts_ms = now_ms;
-  push(std::move(line));
+  push(text_line(kind, std::move(text), now_ms));
 }
 
 std::uint64_t ChatModel::add_own_message(std::string from, std::string text, std::int64_t now_ms) {
-  ChatLine line;
-  line.kind = LineKind::Message;
+  ChatLine line = text_line(LineKind::Message, std::move(text), now_ms);
   line.from = std::move(from);
-  line.text = std::move(text);
-  line.ts_ms = now_ms;
   line.own = true;
   line.status = DeliveryStatus::Pending;
   return push(std::move(line)).seq;
