@@ -89,7 +89,7 @@ class BatchWriter {
   std::condition_variable_any ready_;  // also woken when the thread is asked to stop
   std::condition_variable drained_;
   std::deque<Item> queue_;
-  bool busy_ = false;  // a batch is being written
+  bool busy_ = false;    // a batch is being written
   std::jthread thread_;  // last: stopped and joined before the rest goes
 };
 

@@ -16,38 +16,35 @@
 #include "store/sqlite_history_store.hpp"
 #include "temporary_directory.hpp"
 
-using chatd::chat::ChatService;
-using chatd::chat::MemberKeys;
-using chatd::chat::ResumedMember;
-using chatd::chat::ResumeRequest;
-using codec::events::NicknameRequest;
-using codec::events::UserMessageRequest;
+namespace chat = chatd::chat;
+namespace events = codec::events;
 using Strings = std::vector<std::string>;
 
 namespace {
 
-class ScriptedRecovery final : public chatd::chat::Recovery {
+class ScriptedRecovery final : public chat::Recovery {
  public:
-  Strings calls;                           // what the service asked, in order
-  Strings kept;                            // "packet skipping author"
-  std::optional<ResumedMember> resumable;  // what resume() gives, once
+  Strings calls;                                 // what the service asked, in order
+  Strings kept;                                  // "packet skipping author"
+  std::optional<chat::ResumedMember> resumable;  // what resume() gives, once
 
-  std::optional<MemberKeys> welcome() override {
+  std::optional<chat::MemberKeys> welcome() override {
     ++members_;
     calls.push_back("welcome");
-    return MemberKeys{"token-" + std::to_string(members_), 100 + members_};
+    return chat::MemberKeys{"token-" + std::to_string(members_), 100 + members_};
   }
-  std::optional<ResumedMember> resume(const ResumeRequest& request, const NicknameFree& nickname_free) override {
+  std::optional<chat::ResumedMember> resume(const chat::ResumeRequest& request,
+                                            const NicknameFree& nickname_free) override {
     calls.push_back("resume " + request.recovery_token + " " + request.offset);
     if (!resumable || !nickname_free(resumable->nickname)) return std::nullopt;
     auto resumed = std::move(*resumable);
     resumable.reset();
     return resumed;
   }
-  void joined(const MemberKeys& keys, const std::string& nickname) override {
+  void joined(const chat::MemberKeys& keys, const std::string& nickname) override {
     calls.push_back("joined " + keys.recovery_token + " " + nickname);
   }
-  void left(const MemberKeys& keys, const std::string& nickname, bool resumable_left) override {
+  void left(const chat::MemberKeys& keys, const std::string& nickname, bool resumable_left) override {
     calls.push_back("left " + keys.recovery_token + " " + nickname + (resumable_left ? " resumable" : " for good"));
   }
   void forget_expired() override { calls.push_back("forget expired"); }
@@ -71,15 +68,15 @@ TEST_CASE("The chat service leaves tokens, offsets and the kept broadcasts to it
   chatd::store::SqliteHistoryStore store(dir.path() / "chat.db");
   ScriptedRecovery recovery;
   RecordingOutbox outbox;
-  ChatService chat({.history_on_join = 3, .rate_limit = 0}, store, recovery, outbox);
+  chat::ChatService chat({.history_on_join = 3, .rate_limit = 0}, store, recovery, outbox);
 
   std::optional<std::string> handed;
   CHECK_FALSE(chat.connect(1, std::nullopt, [&](const auto& token) { handed = token; }));
   CHECK(handed == "token-1");
-  chat.on_nickname(1, NicknameRequest{"alice", 1});
+  chat.on_nickname(1, events::NicknameRequest{"alice", 1});
   chat.connect(2);
-  chat.on_nickname(2, NicknameRequest{"bob", 1});
-  chat.on_user_message(2, UserMessageRequest{"hi", std::nullopt});
+  chat.on_nickname(2, events::NicknameRequest{"bob", 1});
+  chat.on_user_message(2, events::UserMessageRequest{"hi", std::nullopt});
   store.flush();
   const auto ts = std::to_string(store.recent(1).at(0).ts);
   CHECK(outbox.take(1) == Strings{"31[false]", R"(2["nicknames",{"alice":"alice"},"now"])",
@@ -96,17 +93,18 @@ TEST_CASE("The chat service leaves tokens, offsets and the kept broadcasts to it
   CHECK(recovery.kept.back() == R"(2["announcement","alice disconnected","offset-4-0"] skipping 101)");
 
   // Resumed: the service replays what Recovery says was missed, then alice is back.
-  recovery.resumable = ResumedMember{MemberKeys{"token-1", 101}, "alice", {"missed 1", "missed 2"}};
+  recovery.resumable = chat::ResumedMember{chat::MemberKeys{"token-1", 101}, "alice", {"missed 1", "missed 2"}};
   handed.reset();
-  CHECK(chat.connect(3, ResumeRequest{"token-1", "offset-2-1"}, [&](const auto& token) { handed = token; }));
+  CHECK(chat.connect(3, chat::ResumeRequest{"token-1", "offset-2-1"}, [&](const auto& token) { handed = token; }));
   CHECK(handed == "token-1");
   CHECK(outbox.take(3) == Strings{"missed 1", "missed 2", R"(2["nicknames",{"alice":"alice","bob":"bob"},"now"])"});
   CHECK(recovery.kept.back() == R"(2["announcement","alice connected","offset-5-0"] skipping 101)");
 
   // Refused when the nickname was taken meanwhile: a fresh member instead.
   chat.disconnect(2, /*resumable=*/false);
-  recovery.resumable = ResumedMember{MemberKeys{"token-2", 102}, "ALICE", {"missed"}};
-  CHECK_FALSE(chat.connect(4, ResumeRequest{"token-2", "offset-4-1"}, [&](const auto& token) { handed = token; }));
+  recovery.resumable = chat::ResumedMember{chat::MemberKeys{"token-2", 102}, "ALICE", {"missed"}};
+  CHECK_FALSE(
+      chat.connect(4, chat::ResumeRequest{"token-2", "offset-4-1"}, [&](const auto& token) { handed = token; }));
   CHECK(handed == "token-3");
   CHECK(outbox.take(4).empty());
 

@@ -73,6 +73,14 @@ Client join(ChatRun& run, ClientId id, const std::string& nickname) {
   return client;
 }
 
+// Alice joins as connection 1, then Bob as 2; Alice has read his arrival.
+Client alice_and_bob(ChatRun& run) {
+  auto alice = join(run, 1, "alice");
+  join(run, 2, "bob");
+  receive(run, 1, alice);
+  return alice;
+}
+
 void say(ChatRun& run, ClientId id, const std::string& text) {
   run.chat.on_user_message(id, UserMessageRequest{text, std::nullopt});
   run.store.flush();
@@ -134,9 +142,7 @@ TEST_CASE("Recovery: a dropped client resumes with exactly the broadcasts it mis
 TEST_CASE("Recovery: the client's own messages are not replayed to it") {
   TemporaryDirectory dir;
   ChatRun run(dir.path() / "chat.db", kWindow);
-  auto alice = join(run, 1, "alice");
-  join(run, 2, "bob");
-  receive(run, 1, alice);
+  auto alice = alice_and_bob(run);
   say(run, 1, "mine");  // stored and broadcast, but her ack is lost with the connection
   run.chat.disconnect(1);
   say(run, 2, "theirs");
@@ -176,9 +182,7 @@ TEST_CASE("Recovery: across a restart, from the stored messages") {
 TEST_CASE("Recovery: refused resumes join afresh") {
   TemporaryDirectory dir;
   ChatRun run(dir.path() / "chat.db", kWindow);
-  auto alice = join(run, 1, "alice");
-  join(run, 2, "bob");
-  receive(run, 1, alice);
+  auto alice = alice_and_bob(run);
 
   SECTION("an unknown token") {
     run.chat.disconnect(1);
@@ -208,9 +212,7 @@ TEST_CASE("Recovery: refused resumes join afresh") {
 TEST_CASE("Recovery: a departed member expires after the window") {
   TemporaryDirectory dir;
   ChatRun run(dir.path() / "chat.db", std::chrono::milliseconds(20));
-  auto alice = join(run, 1, "alice");
-  join(run, 2, "bob");
-  receive(run, 1, alice);
+  auto alice = alice_and_bob(run);
   run.chat.disconnect(1);
   std::this_thread::sleep_for(std::chrono::milliseconds(60));
   CHECK_FALSE(resume(run, 3, alice));

@@ -18,25 +18,19 @@
 #include "store/sqlite_statement.hpp"
 #include "temporary_directory.hpp"
 
-using chatd::store::AppendResult;
-using chatd::store::NewMessage;
-using chatd::store::SavedMember;
-using chatd::store::SqliteAccess;
-using chatd::store::SqliteHistoryStore;
-using chatd::store::SqliteRecoveryStore;
-using chatd::store::SqliteStatement;
+namespace store = chatd::store;
 
 namespace {
 
 // A connection of the test's own, beside the stores.
-chatd::store::SqliteConnection open_raw(const std::filesystem::path& path) {
+store::SqliteConnection open_raw(const std::filesystem::path& path) {
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  return chatd::store::SqliteConnection(db);
+  return store::SqliteConnection(db);
 }
 
 std::int64_t single_number(sqlite3* db, const char* sql) {
-  SqliteStatement statement(db, sql);
+  store::SqliteStatement statement(db, sql);
   REQUIRE(statement.next_row());
   return statement.column_int64(0);
 }
@@ -44,7 +38,7 @@ std::int64_t single_number(sqlite3* db, const char* sql) {
 // "name type" of each column of `table`, in order.
 std::vector<std::string> columns(sqlite3* db, const std::string& table) {
   const std::string sql = "SELECT name, type FROM pragma_table_info('" + table + "') ORDER BY cid";
-  SqliteStatement statement(db, sql.c_str());
+  store::SqliteStatement statement(db, sql.c_str());
   std::vector<std::string> out;
   while (statement.next_row()) out.push_back(statement.column_text(0) + " " + statement.column_text(1));
   return out;
@@ -55,13 +49,14 @@ std::vector<std::string> columns(sqlite3* db, const std::string& table) {
 TEST_CASE("The recovery store may open a new database first, then the history store, and both work") {
   TemporaryDirectory dir;
   const auto path = dir.path() / "new" / "chat.db";  // the folder is created too
-  SqliteRecoveryStore members(path);
-  members.save(SavedMember{"token-a", 42, "alice", std::int64_t{1000}});
+  store::SqliteRecoveryStore members(path);
+  members.save(store::SavedMember{"token-a", 42, "alice", std::int64_t{1000}});
   members.flush();
 
-  SqliteHistoryStore history(path);
-  std::optional<AppendResult> appended;
-  history.append(NewMessage{"alice", "hello", 5, 42}, [&](AppendResult result) { appended = std::move(result); });
+  store::SqliteHistoryStore history(path);
+  std::optional<store::AppendResult> appended;
+  history.append(store::NewMessage{"alice", "hello", 5, 42},
+                 [&](store::AppendResult result) { appended = std::move(result); });
   history.flush();
   REQUIRE(appended);
   REQUIRE(appended->ok());
@@ -79,7 +74,7 @@ TEST_CASE("The recovery store may open a new database first, then the history st
   CHECK(loaded[0].left_at == 1000);
 
   const auto db = open_raw(path);
-  CHECK(single_number(db.get(), "PRAGMA user_version") == chatd::store::kSchemaVersion);
+  CHECK(single_number(db.get(), "PRAGMA user_version") == store::kSchemaVersion);
 }
 
 TEST_CASE("Connections opening a new database at the same time migrate it once") {
@@ -96,7 +91,7 @@ TEST_CASE("Connections opening a new database at the same time migrate it once")
         ++ready;
         while (ready < kConnections) std::this_thread::yield();  // start together
         try {
-          auto db = chatd::store::open_sqlite_database(path, SqliteAccess::read_write);
+          auto db = store::open_sqlite_database(path, store::SqliteAccess::read_write);
           ++opened;
         } catch (const std::exception& error) {
           errors[static_cast<std::size_t>(i)] = error.what();
@@ -110,7 +105,7 @@ TEST_CASE("Connections opening a new database at the same time migrate it once")
     }
     CHECK(opened == kConnections);
     const auto db = open_raw(path);
-    CHECK(single_number(db.get(), "PRAGMA user_version") == chatd::store::kSchemaVersion);
+    CHECK(single_number(db.get(), "PRAGMA user_version") == store::kSchemaVersion);
     CHECK(columns(db.get(), "messages") ==
           std::vector<std::string>{"id INTEGER", "sender TEXT", "body TEXT", "ts INTEGER", "author INTEGER"});
   }
@@ -141,8 +136,8 @@ TEST_CASE("A database of schema version 2 migrates with its rows kept") {
     }
   }
 
-  SqliteHistoryStore history(path);
-  SqliteRecoveryStore members(path);
+  store::SqliteHistoryStore history(path);
+  store::SqliteRecoveryStore members(path);
   const auto recent = history.recent(10);
   REQUIRE(recent.size() == 2);
   CHECK(recent[0].id == 1);
@@ -165,7 +160,7 @@ TEST_CASE("A database of schema version 2 migrates with its rows kept") {
   CHECK(loaded[1].left_at == 3000);
 
   const auto db = open_raw(path);
-  CHECK(single_number(db.get(), "PRAGMA user_version") == chatd::store::kSchemaVersion);
+  CHECK(single_number(db.get(), "PRAGMA user_version") == store::kSchemaVersion);
   CHECK(columns(db.get(), "messages") ==
         std::vector<std::string>{"id INTEGER", "sender TEXT", "body TEXT", "ts INTEGER", "author INTEGER"});
   CHECK(columns(db.get(), "resumable_members") ==
@@ -175,9 +170,9 @@ TEST_CASE("A database of schema version 2 migrates with its rows kept") {
 
 TEST_CASE("A statement binds, steps and reads columns, and says why it failed") {
   TemporaryDirectory dir;
-  const auto db = chatd::store::open_sqlite_database(dir.path() / "chat.db", SqliteAccess::read_write);
-  chatd::store::exec_sqlite(db.get(), "CREATE TABLE t (k TEXT PRIMARY KEY, n INTEGER)");
-  SqliteStatement insert(db.get(), "INSERT INTO t (k, n) VALUES (?1, ?2)");
+  const auto db = store::open_sqlite_database(dir.path() / "chat.db", store::SqliteAccess::read_write);
+  store::exec_sqlite(db.get(), "CREATE TABLE t (k TEXT PRIMARY KEY, n INTEGER)");
+  store::SqliteStatement insert(db.get(), "INSERT INTO t (k, n) VALUES (?1, ?2)");
   const std::string a = "a", b = "b";
   insert.bind(1, a);
   insert.bind(2, std::int64_t{1});
@@ -190,7 +185,7 @@ TEST_CASE("A statement binds, steps and reads columns, and says why it failed") 
   REQUIRE_FALSE(refused.ok());
   CHECK_THAT(refused.error().reason, Catch::Contains("UNIQUE constraint failed"));
 
-  SqliteStatement select(db.get(), "SELECT k, n FROM t ORDER BY k");
+  store::SqliteStatement select(db.get(), "SELECT k, n FROM t ORDER BY k");
   REQUIRE(select.next_row());
   CHECK(select.column_text(0) == "a");
   CHECK(select.column_int64(1) == 1);
@@ -199,7 +194,7 @@ TEST_CASE("A statement binds, steps and reads columns, and says why it failed") 
   CHECK(select.column_text(1).empty());  // NULL
   CHECK_FALSE(select.next_row());
 
-  CHECK_THROWS_WITH(SqliteStatement(db.get(), "SELECT x FROM nowhere"),
+  CHECK_THROWS_WITH(store::SqliteStatement(db.get(), "SELECT x FROM nowhere"),
                     Catch::Contains("no such table: nowhere") && Catch::Contains("in: SELECT x FROM nowhere"));
-  CHECK_FALSE(chatd::store::try_exec_sqlite(db.get(), "INSERT INTO nowhere VALUES (1)").ok());
+  CHECK_FALSE(store::try_exec_sqlite(db.get(), "INSERT INTO nowhere VALUES (1)").ok());
 }

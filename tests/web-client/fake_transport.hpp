@@ -50,6 +50,9 @@ struct ClientFixture {
   void connect_to_prompt();
   // ... and on through an accepted nickname.
   void join_as(const std::string& nickname);
+  // The connection drops; after the first backoff delay (1 s) the client
+  // opens a new one and the server answers the Engine.IO handshake.
+  void drop_and_reopen();
 
   std::int64_t now_ms = 1'700'000'000'000;
   FakeTransport transport;

@@ -55,7 +55,6 @@ void ChatClient::tick() {
     case ConnectionState::Handshaking:
     case ConnectionState::NamespaceConnecting:
       if (now - connect_started_ms_ > config_.connect_timeout_ms) {
-        transport_.close();
         drop_connection("connection timed out");
       }
       return;
@@ -63,7 +62,6 @@ void ChatClient::tick() {
     case ConnectionState::Joining:
     case ConnectionState::Joined:
       if (now - last_server_activity_ms_ > ping_interval_ms_ + ping_timeout_ms_) {
-        transport_.close();
         drop_connection("server stopped answering");
       }
       return;
@@ -71,6 +69,11 @@ void ChatClient::tick() {
 }
 
 void ChatClient::drop_connection(std::string_view reason) {
+  transport_.close();
+  connection_lost(reason);
+}
+
+void ChatClient::connection_lost(std::string_view reason) {
   last_disconnect_reason_ = std::string(reason);  // the user-facing line stays short
   const std::int64_t now = clock_();
   // Messages whose ack is lost may or may not have been stored; say so
@@ -93,7 +96,7 @@ void ChatClient::on_transport_open() {
 
 void ChatClient::on_transport_closed(std::string_view reason) {
   if (state() == ConnectionState::Disconnected) return;  // already handled
-  drop_connection(reason);
+  connection_lost(reason);
 }
 
 void ChatClient::on_transport_binary(std::string_view /*frame*/) {
@@ -114,10 +117,7 @@ void ChatClient::on_transport_text(std::string_view frame) {
       // Echo the payload ("2probe" -> "3probe"), as Engine.IO does.
       transport_.send_text(eio::encode_text_frame(eio::PacketType::Pong, packet->data));
       return;
-    case eio::PacketType::Close:
-      transport_.close();
-      drop_connection("server closed the session");
-      return;
+    case eio::PacketType::Close: drop_connection("server closed the session"); return;
     case eio::PacketType::Message:
       if (state() == ConnectionState::Handshaking) {
         ignore_frame();  // no Socket.IO traffic before the Engine.IO handshake
@@ -136,7 +136,6 @@ void ChatClient::handle_engine_open(std::string_view data) {
   auto handshake = eio::decode_open(data);
   if (!handshake) {
     ignore_frame();
-    transport_.close();
     drop_connection("bad handshake");
     return;
   }
@@ -172,14 +171,10 @@ void ChatClient::handle_socket_packet(std::string_view text) {
       const auto refusal = sio::decode_connect_error(*packet);
       const std::string reason = refusal ? refusal->message : "connection refused";
       model_.add_error("Server refused the connection: " + reason, now);
-      transport_.close();
       drop_connection(reason);
       return;
     }
-    case sio::PacketType::Disconnect:
-      transport_.close();
-      drop_connection("server ended the session");
-      return;
+    case sio::PacketType::Disconnect: drop_connection("server ended the session"); return;
     case sio::PacketType::Ack:
       if (packet->ack_id) handle_ack(*packet->ack_id, *packet);
       return;

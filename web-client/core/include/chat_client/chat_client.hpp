@@ -64,7 +64,10 @@ class ChatClient final : public TransportEvents {
  private:
   void set_state(ConnectionState state);
   void connect();
-  void drop_connection(std::string_view reason);  // close + schedule reconnect
+  // Closes the connection, then as connection_lost().
+  void drop_connection(std::string_view reason);
+  // Fails the unacknowledged messages and schedules a reconnect.
+  void connection_lost(std::string_view reason);
   void send_packet_text(std::string_view sio_text);
   void send_nickname(const std::string& nickname);
   void handle_engine_open(std::string_view data);
