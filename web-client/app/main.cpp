@@ -29,18 +29,22 @@
 #include "web_socket_transport.hpp"
 
 // Strings from the page's location (malloc'd UTF-8, freed by the caller).
+// clang-format off
 EM_JS(char*, chat_page_location_part, (int which), {
-  var value = which == = 0 ? location.protocol : location.host;
+  var value = which === 0 ? location.protocol : location.host;
   var size = lengthBytesUTF8(value) + 1;
   var pointer = _malloc(size);
   stringToUTF8(value, pointer, size);
   return pointer;
 });
+// clang-format on
 
 // Hides the page's "Loading…" note once the first frame is on screen.
+// clang-format off
 EM_JS(void, chat_page_ready, (), {
   if (window.chatPage) window.chatPage.ready();
 });
+// clang-format on
 
 namespace {
 
