@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "chat/client_id.hpp"
+#include "codec/socketio_packet.hpp"
 
 namespace chatd::chat {
 
@@ -22,6 +23,11 @@ class ChatOutbox {
   // A snapshot of state (the online list): a recipient still waiting for an
   // earlier snapshot gets only the latest, after the events queued before it.
   virtual void broadcast_snapshot(const std::vector<ClientId>& to, const std::string& packet) = 0;
+  // A packet with binary attachments (a BINARY_EVENT whose placeholders
+  // number them): in a cluster, what a Node.js node broadcasts may hold
+  // binary (docs/cluster.md).
+  virtual void broadcast_binary(const std::vector<ClientId>& to, const ::codec::sio::Packet& packet,
+                                const std::vector<std::string>& attachments) = 0;
 };
 
 }  // namespace chatd::chat

@@ -41,6 +41,11 @@ bool ChatService::connect(ClientId client, const std::optional<ResumeRequest>& r
   return false;
 }
 
+void ChatService::open(ClientId client, const std::string&, const std::optional<ResumeRequest>& resume,
+                       Answer answer) {
+  connect(client, resume, [&answer](const std::optional<std::string>& token) { answer(token, std::nullopt); });
+}
+
 bool ChatService::resume(ClientId client, const ResumeRequest& request, const Welcome& welcome) {
   auto resumed = recovery_.resume(
       request, [this](const std::string& nickname) { return !by_nickname_.count(fold_case(nickname)); });

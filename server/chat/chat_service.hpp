@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "chat/chat_config.hpp"
+#include "chat/chat_handler.hpp"
 #include "chat/chat_outbox.hpp"
 #include "chat/client_id.hpp"
 #include "chat/member_keys.hpp"
@@ -29,7 +30,7 @@
 
 namespace chatd::chat {
 
-class ChatService {
+class ChatService final : public ChatHandler {
  public:
   // Receives the recovery token to hand the client (none when recovery is
   // off), before anything else is sent to it.
@@ -51,12 +52,15 @@ class ChatService {
   // `resumable`: the connection was lost rather than closed on purpose.
   void disconnect(ClientId client, bool resumable = true);
 
-  void on_nickname(ClientId client, const ::codec::events::NicknameRequest& request);
-  void on_user_message(ClientId client, const ::codec::events::UserMessageRequest& request);
-
-  // An event the protocol layer could not decode: answer with the reason,
-  // through the ack when there is one, else with a "chat error" event.
-  void refuse(ClientId client, std::string_view event, std::optional<std::uint64_t> ack_id, const std::string& reason);
+  // ChatHandler: one process has no use for the socket id, and its answers
+  // are never deferred.
+  void open(ClientId client, const std::string& sid, const std::optional<ResumeRequest>& resume,
+            Answer answer) override;
+  void close(ClientId client, bool resumable) override { disconnect(client, resumable); }
+  void on_nickname(ClientId client, const ::codec::events::NicknameRequest& request) override;
+  void on_user_message(ClientId client, const ::codec::events::UserMessageRequest& request) override;
+  void refuse(ClientId client, std::string_view event, std::optional<std::uint64_t> ack_id,
+              const std::string& reason) override;
 
  private:
   struct Member {

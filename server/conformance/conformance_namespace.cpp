@@ -7,8 +7,9 @@ namespace chatd::conformance {
 
 using nlohmann::json;
 
-void ConformanceNamespace::on_connect(sio::SocketId socket, const json& auth, const Accept& accept) {
-  accept(std::nullopt);
+void ConformanceNamespace::on_connect(sio::SocketId socket, const std::string&, const json& auth,
+                                      const Accept& accept) {
+  accept(std::nullopt, std::nullopt);
   // The suite's client registers its next listener only after handling the
   // CONNECT reply, and loses a frame that arrives in the same TCP read. Node's
   // server never coalesces them (it waits for each write's callback); give the

@@ -11,14 +11,15 @@ namespace chatd::sio {
 
 namespace events = ::codec::events;
 
-void ChatNamespace::on_connect(SocketId socket, const nlohmann::json& auth, const Accept& accept) {
+void ChatNamespace::on_connect(SocketId socket, const std::string& sid, const nlohmann::json& auth,
+                               const Accept& accept) {
   // socket.io-client 4.6+ sends back the `pid` and the last offset it saw.
   // Auth that is not a resume request joins afresh, like none at all.
   std::optional<chat::ResumeRequest> resume;
   if (auto request = ::codec::sio::decode_resume_auth(auth)) {
     resume = chat::ResumeRequest{std::move(request->pid), std::move(request->offset)};
   }
-  chat_->connect(socket, resume, accept);
+  chat_->open(socket, sid, resume, accept);
 }
 
 void ChatNamespace::on_event(SocketId socket, const ::codec::sio::Packet& packet,
@@ -46,7 +47,7 @@ void ChatNamespace::on_event(SocketId socket, const ::codec::sio::Packet& packet
       *event);
 }
 
-void ChatNamespace::on_disconnect(SocketId socket, bool resumable) { chat_->disconnect(socket, resumable); }
+void ChatNamespace::on_disconnect(SocketId socket, bool resumable) { chat_->close(socket, resumable); }
 
 void ChatNamespace::on_invalid_packet(SocketId socket, const std::string& reason) {
   chat_->refuse(socket, "", std::nullopt, reason);
@@ -60,6 +61,11 @@ void ChatNamespace::broadcast(const std::vector<chat::ClientId>& to, const std::
 
 void ChatNamespace::broadcast_snapshot(const std::vector<chat::ClientId>& to, const std::string& packet) {
   server_.broadcast_snapshot(to, packet);
+}
+
+void ChatNamespace::broadcast_binary(const std::vector<chat::ClientId>& to, const ::codec::sio::Packet& packet,
+                                     const std::vector<std::string>& attachments) {
+  for (const auto client : to) server_.send(client, packet, attachments);
 }
 
 }  // namespace chatd::sio

@@ -3,7 +3,7 @@
 // ChatService and is its ChatOutbox, sending through the Socket.IO server.
 
 #include "chat/chat_outbox.hpp"
-#include "chat/chat_service.hpp"
+#include "chat/chat_handler.hpp"
 #include "socketio/namespace_handler.hpp"
 #include "socketio/socketio_server.hpp"
 
@@ -14,10 +14,10 @@ class ChatNamespace final : public NamespaceHandler, public chat::ChatOutbox {
   explicit ChatNamespace(SocketIoServer& server) : server_(server) {}
 
   // Set once, before the first client connects (the service needs the outbox).
-  void set_chat_service(chat::ChatService& service) { chat_ = &service; }
+  void set_chat_service(chat::ChatHandler& service) { chat_ = &service; }
 
   // NamespaceHandler
-  void on_connect(SocketId socket, const nlohmann::json& auth, const Accept& accept) override;
+  void on_connect(SocketId socket, const std::string& sid, const nlohmann::json& auth, const Accept& accept) override;
   void on_event(SocketId socket, const ::codec::sio::Packet& event, std::vector<std::string> attachments) override;
   void on_disconnect(SocketId socket, bool resumable) override;
   void on_invalid_packet(SocketId socket, const std::string& reason) override;
@@ -26,10 +26,12 @@ class ChatNamespace final : public NamespaceHandler, public chat::ChatOutbox {
   void send(chat::ClientId to, const std::string& packet) override;
   void broadcast(const std::vector<chat::ClientId>& to, const std::string& packet) override;
   void broadcast_snapshot(const std::vector<chat::ClientId>& to, const std::string& packet) override;
+  void broadcast_binary(const std::vector<chat::ClientId>& to, const ::codec::sio::Packet& packet,
+                        const std::vector<std::string>& attachments) override;
 
  private:
   SocketIoServer& server_;
-  chat::ChatService* chat_ = nullptr;
+  chat::ChatHandler* chat_ = nullptr;
 };
 
 }  // namespace chatd::sio

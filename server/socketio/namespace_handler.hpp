@@ -21,12 +21,18 @@ class NamespaceHandler {
   virtual ~NamespaceHandler() = default;
   // Queues the CONNECT answer; `pid`: the private session id that lets the
   // client resume this session (codec/connection_recovery.hpp), none when the
-  // namespace offers no recovery.
-  using Accept = std::function<void(const std::optional<std::string>& pid)>;
+  // namespace offers no recovery; `sid`: the socket id of the session it
+  // resumes, none to keep the one the server chose. Only the first call
+  // counts. It may be kept and called later, from any thread (a cluster
+  // node asks Redis first); the socket is connected to the namespace
+  // meanwhile.
+  using Accept = std::function<void(const std::optional<std::string>& pid, const std::optional<std::string>& sid)>;
 
-  // A socket joined; `auth` is {} when none was sent. The handler calls
-  // `accept` before sending anything (the server accepts plainly if not).
-  virtual void on_connect(SocketId socket, const nlohmann::json& auth, const Accept& accept) = 0;
+  // A socket joined, with the socket id `sid` the server chose; `auth` is {}
+  // when none was sent. The handler calls `accept` once, before sending
+  // anything.
+  virtual void on_connect(SocketId socket, const std::string& sid, const nlohmann::json& auth,
+                          const Accept& accept) = 0;
   // An EVENT, with its binary attachments (empty for a plain EVENT).
   virtual void on_event(SocketId socket, const ::codec::sio::Packet& event, std::vector<std::string> attachments) = 0;
   // `resumable`: the connection was lost (Socket.IO's recoverable reasons),

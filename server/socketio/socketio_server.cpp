@@ -1,5 +1,8 @@
 #include "socketio/socketio_server.hpp"
 
+#include <mutex>
+#include <optional>
+
 #include "codec/engineio_packet.hpp"
 #include "engineio/deferred_scheduling.hpp"
 #include "engineio/session_id.hpp"
@@ -11,8 +14,14 @@ using nlohmann::json;
 // Per-session Socket.IO state, kept in the Engine.IO session. Touched only by
 // the thread that reads that session's frames.
 struct SocketIoServer::Socket {
+  // A namespace's CONNECT answer, which its handler may give later, from
+  // another thread.
+  struct Answer {
+    std::mutex mutex;
+    std::optional<codec::sio::ConnectAnswer> sent;  // none until given
+  };
   SocketId id = 0;
-  std::map<std::string, codec::sio::ConnectAnswer> connected;  // namespace -> its CONNECT answer
+  std::map<std::string, std::shared_ptr<Answer>> connected;  // namespace -> its CONNECT answer
   // A binary packet waiting for its attachments.
   std::optional<codec::sio::Packet> pending;
   std::vector<std::string> attachments;
@@ -123,22 +132,24 @@ void SocketIoServer::handle_packet(eio::Session& session, Socket& socket, codec:
       session.mark_established();
       if (connected) {
         // A second CONNECT changes nothing, but gets the first one's answer (the
-        // same sid), so that a client waiting for an answer is not left hanging.
-        session.send(to_frames(codec::sio::encode_connect_answer(p.nsp, socket.connected.at(p.nsp)), {}));
+        // same sid), so that a client waiting for an answer is not left hanging;
+        // while the first is not answered yet, its answer will do.
+        auto& answer = *socket.connected.at(p.nsp);
+        std::lock_guard lock(answer.mutex);
+        if (answer.sent) session.send(to_frames(codec::sio::encode_connect_answer(p.nsp, *answer.sent), {}));
         return;
       }
       const auto sid = eio::generate_session_id();
-      socket.connected.emplace(p.nsp, codec::sio::ConnectAnswer{sid, std::nullopt});
-      bool accepted = false;
-      const auto accept = [&](const std::optional<std::string>& pid) {
-        if (accepted) return;
-        accepted = true;
-        auto& answer = socket.connected[p.nsp];
-        answer.pid = pid;
-        session.send(to_frames(codec::sio::encode_connect_answer(p.nsp, answer), {}));
+      auto answer = std::make_shared<Socket::Answer>();
+      socket.connected.emplace(p.nsp, answer);
+      const auto accept = [answer, nsp = p.nsp, sid, weak = session.weak_from_this()](
+                              const std::optional<std::string>& pid, const std::optional<std::string>& resumed_sid) {
+        std::lock_guard lock(answer->mutex);
+        if (answer->sent) return;
+        answer->sent = codec::sio::ConnectAnswer{resumed_sid.value_or(sid), pid};
+        if (auto owner = weak.lock()) owner->send(to_frames(codec::sio::encode_connect_answer(nsp, *answer->sent), {}));
       };
-      handler->on_connect(socket.id, p.data.is_object() ? p.data : json::object(), accept);
-      accept(std::nullopt);
+      handler->on_connect(socket.id, sid, p.data.is_object() ? p.data : json::object(), accept);
       return;
     }
     case codec::sio::PacketType::Disconnect:

@@ -249,10 +249,13 @@ int EngineIoEndpoint::open_polling_session(mg_connection* conn) {
   polling->set_on_closed([this, weak = std::weak_ptr<eio::Session>(session)] {
     if (auto owned = weak.lock()) engine_.on_transport_closed(*owned);
   });
-  return poll(conn, *polling);
+  // What Node's engine.io sends with `cookie: true` (its defaults: path /,
+  // HttpOnly, SameSite=Lax).
+  const std::string cookie = sid_cookie_ && session ? "io=" + session->sid() + "; Path=/; HttpOnly; SameSite=Lax" : "";
+  return poll(conn, *polling, cookie);
 }
 
-int EngineIoEndpoint::poll(mg_connection* conn, PollingConnection& polling) {
+int EngineIoEndpoint::poll(mg_connection* conn, PollingConnection& polling, const std::string& set_cookie) {
   // Pings arrive every pingInterval, so a GET normally ends with data before this.
   const auto wait = engine_.config().ping_interval + engine_.config().ping_timeout;
   auto result = polling.poll(wait, kUpgradeGrace);
@@ -265,7 +268,7 @@ int EngineIoEndpoint::poll(mg_connection* conn, PollingConnection& polling) {
     case PollingConnection::PollResult::Outcome::Upgraded: return refuse(conn, {400, kBadRequest});
     case PollingConnection::PollResult::Outcome::Payload: break;
   }
-  send_text(conn, result.payload);
+  send_text(conn, result.payload, set_cookie);
   return 200;
 }
 

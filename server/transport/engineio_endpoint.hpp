@@ -19,8 +19,11 @@ class WebSocketConnection;
 
 class EngineIoEndpoint {
  public:
-  EngineIoEndpoint(std::string path, eio::EngineIoServer& engine, OriginPolicy origins)
-      : path_(std::move(path)), engine_(engine), origins_(std::move(origins)) {}
+  // `sid_cookie`: the long-polling handshake sets Socket.IO's `io` cookie to
+  // the session id (Node's engine.io with `cookie: true`), so that a load
+  // balancer can keep a session's requests on one node.
+  EngineIoEndpoint(std::string path, eio::EngineIoServer& engine, OriginPolicy origins, bool sid_cookie = false)
+      : path_(std::move(path)), engine_(engine), origins_(std::move(origins)), sid_cookie_(sid_cookie) {}
   EngineIoEndpoint(const EngineIoEndpoint&) = delete;
   EngineIoEndpoint& operator=(const EngineIoEndpoint&) = delete;
 
@@ -41,12 +44,13 @@ class EngineIoEndpoint {
   static void continue_upgrade(WebSocketConnection& connection, std::string_view frame);
   void deliver_message(WebSocketConnection& connection, bool binary, std::string_view message);
   int open_polling_session(mg_connection* conn);
-  int poll(mg_connection* conn, PollingConnection& polling);
+  int poll(mg_connection* conn, PollingConnection& polling, const std::string& set_cookie = {});
   int receive_payload(mg_connection* conn, eio::Session& session, PollingConnection& polling);
 
   const std::string path_;
   eio::EngineIoServer& engine_;
   const OriginPolicy origins_;
+  const bool sid_cookie_;
 };
 
 }  // namespace chatd::transport

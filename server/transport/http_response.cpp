@@ -10,12 +10,14 @@ namespace chatd::transport {
 
 // Through CivetWeb's response API, so that it knows the length and can keep
 // the connection alive for the client's next request (long-polling reuses it).
-void send_body(mg_connection* conn, int status, const char* content_type, const std::string& body) {
+void send_body(mg_connection* conn, int status, const char* content_type, const std::string& body,
+               const std::string& set_cookie) {
   const std::string length = std::to_string(body.size());
   mg_response_header_start(conn, status);
   mg_response_header_add(conn, "Content-Type", content_type, -1);
   mg_response_header_add(conn, "Content-Length", length.c_str(), -1);
   for (const auto& header : kApiHeaders) mg_response_header_add(conn, header.name, header.value, -1);
+  if (!set_cookie.empty()) mg_response_header_add(conn, "Set-Cookie", set_cookie.c_str(), -1);
   mg_response_header_send(conn);
   mg_write(conn, body.data(), body.size());
 }
@@ -24,8 +26,8 @@ void send_json(mg_connection* conn, int status, const std::string& body) {
   send_body(conn, status, "application/json", body);
 }
 
-void send_text(mg_connection* conn, const std::string& body) {
-  send_body(conn, 200, "text/plain; charset=UTF-8", body);
+void send_text(mg_connection* conn, const std::string& body, const std::string& set_cookie) {
+  send_body(conn, 200, "text/plain; charset=UTF-8", body, set_cookie);
 }
 
 void reject_websocket_handshake(mg_connection* conn, int status, const std::string& body) {

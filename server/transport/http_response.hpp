@@ -8,8 +8,10 @@ struct mg_connection;
 namespace chatd::transport {
 
 void send_json(mg_connection* conn, int status, const std::string& body);
-void send_text(mg_connection* conn, const std::string& body);  // 200, text/plain
-void send_body(mg_connection* conn, int status, const char* content_type, const std::string& body);
+// 200, text/plain; `set_cookie`, when not empty, is sent as a Set-Cookie header.
+void send_text(mg_connection* conn, const std::string& body, const std::string& set_cookie = {});
+void send_body(mg_connection* conn, int status, const char* content_type, const std::string& body,
+               const std::string& set_cookie = {});
 
 // An error answer (JSON) to a WebSocket handshake, from CivetWeb's connect
 // callback (where its response API is not available), closing the connection.

@@ -16,3 +16,8 @@ std::vector<std::string> RecordingOutbox::take(chatd::chat::ClientId client) {
   inboxes_.erase(client);
   return inbox;
 }
+
+void RecordingOutbox::broadcast_binary(const std::vector<chatd::chat::ClientId>& to, const ::codec::sio::Packet& packet,
+                                       const std::vector<std::string>&) {
+  broadcast(to, ::codec::sio::encode(packet));
+}

@@ -17,6 +17,9 @@ class RecordingOutbox final : public chatd::chat::ChatOutbox {
   void broadcast_snapshot(const std::vector<chatd::chat::ClientId>& to, const std::string& packet) override {
     broadcast(to, packet);
   }
+  // Recorded as the packet's text, without its attachments.
+  void broadcast_binary(const std::vector<chatd::chat::ClientId>& to, const ::codec::sio::Packet& packet,
+                        const std::vector<std::string>&) override;
 
   // Everything `client` received, as Socket.IO packet text, then forgets it.
   std::vector<std::string> take(chatd::chat::ClientId client);
