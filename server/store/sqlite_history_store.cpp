@@ -185,6 +185,58 @@ void SqliteHistoryStore::commit_batch(std::vector<Pending>& batch) {
   return {};
 }
 
+std::optional<std::string> SqliteHistoryStore::cluster_state(const std::string& key) {
+  std::lock_guard lock(reader_mutex_);
+  SqliteStatement select(reader_db_.get(), "SELECT value FROM cluster_state WHERE key = ?1");
+  select.bind(1, key);
+  if (!select.next_row()) return std::nullopt;
+  return select.column_text(0);
+}
+
+::codec::Result<void, ::codec::Failure> SqliteHistoryStore::set_cluster_state(const std::string& key,
+                                                                             const std::string& value) {
+  return writer_.exclusive([&]() -> ::codec::Result<void, ::codec::Failure> {
+    sqlite3* db = writer_db_.get();
+    SqliteStatement replace(db, "REPLACE INTO cluster_state (key, value) VALUES (?1, ?2)");
+    replace.bind(1, key);
+    replace.bind(2, value);
+    if (replace.step() != SQLITE_DONE) return ::codec::Failure{write_failure(db)};
+    return {};
+  });
+}
+
+::codec::Result<void, ::codec::Failure> SqliteHistoryStore::apply_replicated(const std::vector<StoredMessage>& messages,
+                                                                            const std::string& cursor) {
+  return writer_.exclusive([&]() -> ::codec::Result<void, ::codec::Failure> {
+    sqlite3* db = writer_db_.get();
+    if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    const auto roll_back = [db](std::string reason) -> ::codec::Result<void, ::codec::Failure> {
+      sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+      return ::codec::Failure{std::move(reason)};
+    };
+    if (!try_exec_sqlite(db, "BEGIN IMMEDIATE")) return roll_back(write_failure(db));
+    SqliteStatement insert(db, "INSERT INTO messages (id, sender, body, ts, author) VALUES (?1, ?2, ?3, ?4, ?5)");
+    for (const auto& message : messages) {
+      insert.bind(1, message.id);
+      insert.bind(2, message.from);
+      insert.bind(3, message.text);
+      insert.bind(4, message.ts);
+      insert.bind(5, message.author);
+      if (insert.step() != SQLITE_DONE) {
+        const auto reason = write_failure(db);
+        insert.reset();
+        return roll_back(reason);
+      }
+      insert.reset();
+    }
+    SqliteStatement set_cursor(db, "REPLACE INTO cluster_state (key, value) VALUES ('cursor', ?1)");
+    set_cursor.bind(1, cursor);
+    if (set_cursor.step() != SQLITE_DONE) return roll_back(write_failure(db));
+    if (!try_exec_sqlite(db, "COMMIT")) return roll_back(write_failure(db));
+    return {};
+  });
+}
+
 // The operator hears when storing starts to fail and when it works again,
 // not once per refused message.
 void SqliteHistoryStore::note_write_outcome(std::size_t refused, const std::string& reason) {

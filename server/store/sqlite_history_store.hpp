@@ -47,6 +47,16 @@ class SqliteHistoryStore final : public HistoryStore {
   void flush() override;
   ::codec::Result<void, ::codec::Failure> check_writable(std::chrono::milliseconds timeout) override;
 
+  // Cluster mode (docs/cluster.md), where the history is a replica of the
+  // cluster's stream and append() is not used.
+  // A value of the cluster_state table ("cluster_id", "cursor"); none when unset.
+  std::optional<std::string> cluster_state(const std::string& key);
+  ::codec::Result<void, ::codec::Failure> set_cluster_state(const std::string& key, const std::string& value);
+  // Stores `messages` with the ids they have and sets the cursor to `cursor`,
+  // in one transaction: each entry of the stream is applied once.
+  ::codec::Result<void, ::codec::Failure> apply_replicated(const std::vector<StoredMessage>& messages,
+                                                           const std::string& cursor);
+
  private:
   struct Pending {
     NewMessage message;

@@ -40,6 +40,9 @@ constexpr const char* kMigrations[] = {
     "ALTER TABLE resumable_members RENAME COLUMN token TO recovery_token;"
     "ALTER TABLE resumable_members RENAME COLUMN session TO author;"
     "CREATE TABLE IF NOT EXISTS health_probe (id INTEGER PRIMARY KEY, checked_at INTEGER NOT NULL);",
+    // version 4: cluster mode (docs/cluster.md): which cluster this history
+    // belongs to, and the id of the last stream entry applied to it.
+    "CREATE TABLE cluster_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 
