@@ -45,6 +45,16 @@ inline constexpr std::size_t kMaxPayload = 1'000'000;
 // Ample for a slow link's request headers and TLS handshake, short enough
 // that connections sending nothing do not hold CivetWeb's threads for long.
 inline constexpr std::chrono::milliseconds kRequestTimeout{15000};
+// Cluster mode (docs/cluster.md). The stream holds the cluster's recent past:
+// what a node that was down catches up on, and what a new node rebuilds its
+// history from. A million entries is about 300 MB of Redis memory for chat
+// messages, and days of a busy chat.
+inline constexpr std::uint64_t kRedisStreamMaxlen = 1'000'000;
+// A node silent this long is dead: long enough for a pause of the process
+// (a slow disk, a full garbage of pages), short enough that its members'
+// departures are announced soon after it died.
+inline constexpr std::chrono::milliseconds kClusterNodeTimeout{10000};
+
 // Starts, stops, refused connections and failures, without per-client noise.
 inline constexpr log::Level kLogLevel = log::Level::info;
 

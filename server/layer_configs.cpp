@@ -9,6 +9,12 @@ chat::ChatConfig chat_config(const ServerOptions& options) {
           .recovery_window = options.recovery_window};
 }
 
+cluster::ClusterConfig cluster_config(const ServerOptions& options) {
+  return {.redis = options.redis.value_or(cluster::RedisEndpoint{}),
+          .stream_maxlen = options.redis_stream_maxlen,
+          .node_timeout = options.cluster_node_timeout};
+}
+
 eio::EngineIoConfig engine_config(const ServerOptions& options) {
   return {.ping_interval = options.ping_interval,
           .ping_timeout = options.ping_timeout,

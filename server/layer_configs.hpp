@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "chat/chat_config.hpp"
+#include "cluster/cluster_config.hpp"
 #include "engineio/engineio_server.hpp"
 #include "server_options.hpp"
 #include "transport/http_server.hpp"
@@ -14,6 +15,8 @@
 namespace chatd {
 
 chat::ChatConfig chat_config(const ServerOptions& options);
+// Only with --redis.
+cluster::ClusterConfig cluster_config(const ServerOptions& options);
 eio::EngineIoConfig engine_config(const ServerOptions& options);
 // `www`: the page's folder; none: headless.
 transport::HttpConfig http_config(const ServerOptions& options, std::optional<std::filesystem::path> www);

@@ -4,6 +4,7 @@
 #include <civetweb.h>
 #include <signal.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -12,6 +13,7 @@
 
 #include "chat/chat_service.hpp"
 #include "chat/local_recovery.hpp"
+#include "cluster/cluster_chat_service.hpp"
 #include "conformance/conformance_namespace.hpp"
 #include "conformance/engineio_echo.hpp"
 #include "engineio/engineio_server.hpp"
@@ -84,16 +86,39 @@ int run_chat(const ServerOptions& options, const sigset_t& signals) {
     eio::DeferredScheduling scope;
     report();
   });
-  store::SqliteRecoveryStore resumable_members(options.db);
   sio::SocketIoServer socketio({}, &metrics);
   sio::ChatNamespace chat_namespace(socketio);
   const auto chat_settings = chat_config(options);
-  chat::LocalRecovery recovery(chat_settings, history, resumable_members);
-  chat::ChatService chat_service(chat_settings, history, recovery, chat_namespace, &metrics);
-  chat_namespace.set_chat_service(chat_service);
+  // Either the chat of this one process, or that of a node of a cluster
+  // (docs/cluster.md); nothing of the other is created.
+  std::optional<store::SqliteRecoveryStore> resumable_members;
+  std::optional<chat::LocalRecovery> recovery;
+  std::optional<chat::ChatService> chat_service;
+  std::optional<cluster::ClusterChatService> cluster_chat;
+  // Set below, before any client connects; cleared before the engine goes.
+  std::atomic<eio::EngineIoServer*> engine_of_node = nullptr;
+  if (options.redis) {
+    cluster_chat.emplace(
+        chat_settings, cluster_config(options), history, chat_namespace, &metrics,
+        [](const std::function<void()>& report) {
+          eio::DeferredScheduling scope;
+          report();
+        },
+        [&engine_of_node] {
+          if (auto* engine = engine_of_node.load()) engine->close_all("cluster membership lost");
+        });
+    chat_namespace.set_chat_service(*cluster_chat);
+  } else {
+    resumable_members.emplace(options.db);
+    recovery.emplace(chat_settings, history, *resumable_members);
+    chat_service.emplace(chat_settings, history, *recovery, chat_namespace, &metrics);
+    chat_namespace.set_chat_service(*chat_service);
+  }
   socketio.add_namespace("/", chat_namespace);
   eio::EngineIoServer engine(engine_config(options), socketio, &metrics);
-  transport::EngineIoEndpoint endpoint("/socket.io/", engine, transport::OriginPolicy(options.allowed_origins));
+  engine_of_node = &engine;
+  transport::EngineIoEndpoint endpoint("/socket.io/", engine, transport::OriginPolicy(options.allowed_origins),
+                                       /*sid_cookie=*/options.redis.has_value());
   const auto database_writable = [&history]() -> codec::Result<void, codec::Failure> {
     const auto writable = history.check_writable(kHealthCheckTimeout);
     if (writable) return {};
@@ -105,9 +130,11 @@ int run_chat(const ServerOptions& options, const sigset_t& signals) {
                              [&] { return metrics::render_prometheus(metrics, engine.connection_counts()); });
 
   serve(signals, http, {&engine},
-        std::string(options.headless ? " (headless)" : "") + ", history in " + options.db.string());
-  history.flush();            // every accepted message is committed before exit
-  resumable_members.flush();  // and every client can resume after the restart
+        std::string(options.headless ? " (headless)" : "") + ", history in " + options.db.string() +
+            (cluster_chat ? ", cluster node " + cluster_chat->node_id() + " on " + options.redis->describe() : ""));
+  engine_of_node = nullptr;
+  history.flush();  // every accepted message is committed before exit
+  if (resumable_members) resumable_members->flush();  // and every client can resume after the restart
   return 0;
 }
 

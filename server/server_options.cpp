@@ -195,6 +195,30 @@ const std::vector<Setting>& settings() {
        "", "none", path_setting(&ServerOptions::tls_cert)},
       {"--key", "CHATD_KEY", "PATH", "the TLS certificate's private key (PEM, unencrypted); needs --cert", "", nullptr,
        path_setting(&ServerOptions::tls_key)},
+      {"--redis", "CHATD_REDIS", "URL",
+       "run as a node of a cluster sharing one chat through Redis 7 (docs/cluster.md): "
+       "redis://[[user]:password@]host[:port][/db][?prefix=P]",
+       "", "none: a single chatd", [](ServerOptions& o, const std::string& v) -> Applied {
+         auto endpoint = cluster::parse_redis_url(v);
+         if (!endpoint) return endpoint.error();
+         o.redis = std::move(*endpoint);
+         return {};
+       }},
+      {"--redis-prefix", "CHATD_REDIS_PREFIX", "PREFIX",
+       "prefix of every Redis key of the cluster (over the URL's ?prefix=)", "", "none",
+       [](ServerOptions& o, const std::string& v) -> Applied {
+         o.redis_prefix = v;
+         return {};
+       }},
+      {"--redis-stream-maxlen", "CHATD_REDIS_STREAM_MAXLEN", "N",
+       "entries the cluster's stream keeps (MAXLEN ~): what a node that was down catches up on and a new node "
+       "rebuilds its history from; the same on every node",
+       std::to_string(d::kRedisStreamMaxlen), nullptr,
+       number_setting<std::uint64_t>(&ServerOptions::redis_stream_maxlen, 1000, 1'000'000'000)},
+      {"--cluster-node-timeout", "CHATD_CLUSTER_NODE_TIMEOUT", "MS",
+       "a node of the cluster silent this long is dead: its members leave and keep their nicknames for their "
+       "recovery window",
+       millis_text(d::kClusterNodeTimeout), nullptr, millis_setting(&ServerOptions::cluster_node_timeout)},
   };
   return table;
 }
@@ -247,6 +271,7 @@ ParseResult parse_options(int argc, const char* const* argv, const char* (*geten
       return codec::Failure{arg + " " + applied.error().reason};
     }
   }
+  if (options.redis && options.redis_prefix) options.redis->prefix = *options.redis_prefix;
   if (options.tls_cert.empty() != options.tls_key.empty()) {
     return codec::Failure{"--cert and --key (CHATD_CERT, CHATD_KEY) go together: give both, or neither for plain http"};
   }

@@ -7,9 +7,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "cluster/redis_endpoint.hpp"
 #include "codec/result.hpp"
 #include "defaults.hpp"
 #include "log/logger.hpp"
@@ -39,6 +41,11 @@ struct ServerOptions {
   std::filesystem::path tls_cert;  // with tls_key: serve https and wss instead of http and ws
   std::filesystem::path tls_key;
   std::chrono::milliseconds request_timeout = defaults::kRequestTimeout;  // a request's headers must arrive within this
+  // Cluster mode (docs/cluster.md): none, a single chatd.
+  std::optional<cluster::RedisEndpoint> redis;
+  std::optional<std::string> redis_prefix;  // --redis-prefix, over the URL's ?prefix=
+  std::uint64_t redis_stream_maxlen = defaults::kRedisStreamMaxlen;
+  std::chrono::milliseconds cluster_node_timeout = defaults::kClusterNodeTimeout;
 
   bool operator==(const ServerOptions&) const = default;
 };

@@ -229,7 +229,8 @@ end)
 -- chat_leave P maxlen conn folded resumable session
 -- The member on `conn` left: when `resumable` is "1" (its connection was
 -- lost) it stays away for its window and its session is saved with that
--- time to live; otherwise (it left on purpose) it and its session go.
+-- time to live (`session` empty: the one saved before is kept); otherwise
+-- (it left on purpose) it and its session go.
 -- Announces "<nick> disconnected". Nothing happens when `conn` no longer
 -- holds the nickname (the member resumed elsewhere, or its node was reaped).
 -- Reply: {"ok", entry id} or {"stale"}.
@@ -241,7 +242,13 @@ redis.register_function('chat_leave', function(_, a)
   if not m or m.conn ~= conn or m.away ~= 0 then return { 'stale' } end
   if resumable == '1' and m.pid ~= '' and m.window > 0 then
     set_away(k, folded, m, now, false)
-    redis.call('SET', session_key(k, m.pid), session, 'PX', m.window)
+    -- Without a value, the session saved at the join or the resume stays,
+    -- with the window as its time to live.
+    if session ~= '' then
+      redis.call('SET', session_key(k, m.pid), session, 'PX', m.window)
+    else
+      redis.call('PEXPIRE', session_key(k, m.pid), m.window)
+    end
   else
     redis.call('SREM', node_members_key(k, m.node), folded)
     redis.call('HDEL', k.nicks, folded)
