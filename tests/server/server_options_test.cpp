@@ -173,7 +173,7 @@ TEST_CASE("--help shows each setting's real default: given as the value, it chan
     CHECK(options_of({flag.c_str(), value.c_str()}) == defaults);
     ++shown;
   }
-  CHECK(shown == 15);  // every setting with a value of its own by default
+  CHECK(shown == 17);  // every setting with a value of its own by default
   CHECK_THAT(help, Catch::Contains("(default " + std::to_string(chatd::defaults::kRateLimit) + ")"));
   CHECK_THAT(help, Catch::Contains("(default " + std::to_string(chatd::defaults::kMaxConnectionsPerAddress) + ")"));
   CHECK_THAT(help, Catch::Contains("(default 0: no limit)"));
@@ -221,4 +221,26 @@ TEST_CASE("The layers' configs follow the options") {
   const auto http = chatd::http_config(options, std::nullopt);
   CHECK(http.port == 0);
   CHECK(http.idle_timeout_ms == 1000 + 500 + 5000);  // beyond the heartbeat's own timeout
+}
+
+TEST_CASE("Cluster mode: --redis takes a redis:// URL, --redis-prefix wins over its ?prefix=") {
+  environment.clear();
+  CHECK_FALSE(options_of({}).redis);
+  auto options = options_of({"--redis", "redis://:pw@127.0.0.1:6390/1?prefix=a:"});
+  REQUIRE(options.redis);
+  CHECK(options.redis->port == 6390);
+  CHECK(options.redis->db == 1);
+  CHECK(options.redis->password == "pw");
+  CHECK(options.redis->prefix == "a:");
+  environment["CHATD_REDIS_PREFIX"] = "b:";
+  environment["CHATD_REDIS"] = "redis://h";
+  options = options_of({"--redis-stream-maxlen", "5000", "--cluster-node-timeout", "3000"});
+  REQUIRE(options.redis);
+  CHECK(options.redis->host == "h");
+  CHECK(options.redis->prefix == "b:");
+  CHECK(options.redis_stream_maxlen == 5000);
+  CHECK(options.cluster_node_timeout == std::chrono::milliseconds(3000));
+  environment.clear();
+  CHECK_THAT(refusal_of({"--redis", "localhost:6379"}), Catch::Contains("redis://"));
+  CHECK_THAT(refusal_of({"--redis-stream-maxlen", "10"}), Catch::Contains("1000"));
 }
