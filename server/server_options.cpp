@@ -218,7 +218,15 @@ const std::vector<Setting>& settings() {
       {"--cluster-node-timeout", "CHATD_CLUSTER_NODE_TIMEOUT", "MS",
        "a node of the cluster silent this long is dead: its members leave and keep their nicknames for their "
        "recovery window",
-       millis_text(d::kClusterNodeTimeout), nullptr, millis_setting(&ServerOptions::cluster_node_timeout)},
+       millis_text(d::kClusterNodeTimeout), nullptr,
+       [](ServerOptions& o, const std::string& v) -> Applied {
+         // Well above the most the cluster's clock advances at once (1 s,
+         // docs/cluster.md), so that an outage of Redis never reaps a node.
+         auto value = parse_number<long>(v, 3000, 3'600'000);
+         if (!value) return codec::Failure{"expects milliseconds from 3000 to 3600000"};
+         o.cluster_node_timeout = std::chrono::milliseconds(*value);
+         return {};
+       }},
   };
   return table;
 }

@@ -243,4 +243,5 @@ TEST_CASE("Cluster mode: --redis takes a redis:// URL, --redis-prefix wins over 
   environment.clear();
   CHECK_THAT(refusal_of({"--redis", "localhost:6379"}), Catch::Contains("redis://"));
   CHECK_THAT(refusal_of({"--redis-stream-maxlen", "10"}), Catch::Contains("1000"));
+  CHECK_THAT(refusal_of({"--cluster-node-timeout", "2000"}), Catch::Contains("3000"));
 }

@@ -22,8 +22,9 @@ Conventions:
 
 -- A tick advances the cluster's logical clock by the time since the last
 -- tick, but never by more than this: when Redis itself was stopped or down,
--- its wall clock jumps, and no node may count that as its silence.
-local MAX_CLOCK_STEP_MS = 2000
+-- its wall clock jumps, and no node may count that as its silence. Node
+-- timeouts must be well above it (chatd: at least 3 s).
+local MAX_CLOCK_STEP_MS = 1000
 -- Expired away members removed per tick (the rest go on later ticks).
 local MAX_EXPIRED_PER_TICK = 100
 -- The `uid` of every entry these functions write: never a Socket.IO
