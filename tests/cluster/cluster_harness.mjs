@@ -1,0 +1,116 @@
+// What the cluster tests share: chatd nodes on one real Redis, stock
+// socket.io-client clients, a TCP "load balancer" in front of nodes, and
+// reading a node's SQLite history (with the sqlite3 command-line tool).
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import net from 'node:net';
+import { join as joinPath } from 'node:path';
+import { io } from 'socket.io-client';
+import { ChatdProcess } from '../support/chatd_process.mjs';
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// A started chatd node of the cluster on `redis`.
+export async function startNode(redis, args = []) {
+  return new ChatdProcess({
+    args: ['--redis', redis.url, '--rate-limit', '0', '--cluster-node-timeout', '3000', ...args],
+    forwardStderr: false,
+  }).start();
+}
+
+// SIGKILL: no departure, no flush; the node's database stays for a restart.
+export async function killNode(chatd) {
+  const child = chatd.child;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+  chatd.child = null;
+}
+
+export const next = (emitter, event, ms = 5000) =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "${event}" within ${ms} ms`)), ms);
+    emitter.once(event, (...args) => { clearTimeout(timer); resolve(args); });
+  });
+
+export async function connect(url, options = {}) {
+  const socket = io(url, { timeout: 3000, reconnection: false, ...options });
+  await next(socket, 'connect');
+  return socket;
+}
+
+// The nickname's ack: [refused, reason].
+export const askNickname = (socket, nickname) =>
+  new Promise((resolve, reject) => socket.timeout(5000).emit('nickname', nickname, (error, refused, reason) =>
+    (error ? reject(error) : resolve([refused, reason]))));
+
+export async function join(socket, nickname) {
+  assert.deepEqual(await askNickname(socket, nickname), [false, undefined]);
+}
+
+// The ack of a message: {id, ts} or {error}.
+export const say = (socket, text) => socket.timeout(5000).emitWithAck('user message', text);
+
+// Everything a client receives, by kind: messages as "from: text",
+// announcements, the last online list.
+export function record(socket) {
+  const seen = { messages: [], announcements: [], nicknames: null, lists: 0 };
+  socket.on('user message', (from, text, meta) => { if (!meta.history) seen.messages.push(`${from}: ${text}`); });
+  socket.on('announcement', (text) => seen.announcements.push(text));
+  socket.on('nicknames', (map) => { seen.nicknames = Object.keys(map).sort(); seen.lists += 1; });
+  return seen;
+}
+
+export async function until(condition, what, ms = 8000) {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+// A node's history: "id|sender|body|ts" rows, in id order.
+export function history(chatd) {
+  const out = execFileSync('sqlite3', [joinPath(chatd.dir, 'chat.db'),
+    'SELECT id, sender, body, ts FROM messages ORDER BY id'], { encoding: 'utf8' });
+  return out.split('\n').filter(Boolean);
+}
+
+export function integrity(chatd) {
+  return execFileSync('sqlite3', [joinPath(chatd.dir, 'chat.db'), 'PRAGMA integrity_check'], { encoding: 'utf8' }).trim();
+}
+
+// A TCP proxy in front of nodes, as a load balancer without stickiness:
+// each new connection goes to the first node of `targets()` that accepts it.
+export async function startBalancer(targets) {
+  const open = new Set();
+  const server = net.createServer((client) => {
+    open.add(client);
+    client.pause();
+    const ports = targets();
+    const attempt = (i) => {
+      if (i >= ports.length) { client.destroy(); return; }
+      const upstream = net.connect(ports[i], '127.0.0.1');
+      upstream.once('error', () => attempt(i + 1));
+      upstream.once('connect', () => {
+        open.add(upstream);
+        upstream.removeAllListeners('error');
+        const end = () => { client.destroy(); upstream.destroy(); open.delete(client); open.delete(upstream); };
+        client.on('error', end); upstream.on('error', end); client.on('close', end); upstream.on('close', end);
+        client.pipe(upstream); upstream.pipe(client);
+        client.resume();
+      });
+    };
+    attempt(0);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    // Cuts every connection, as a node's death does.
+    cut() { for (const socket of open) socket.destroy(); open.clear(); },
+    close() { this.cut(); return new Promise((resolve) => server.close(resolve)); },
+  };
+}
+
+export const portOf = (chatd) => chatd.port;
