@@ -198,6 +198,7 @@ end)
 -- nickname. The session is consumed (one shot, as the adapter does). When
 -- the member was still online on another connection (a node that died, a
 -- connection not yet timed out), that one is announced as gone first.
+-- `session`, the session to keep for the new connection, is SET unless empty.
 -- Reply: {"ok", entry id}, {"no session"}, {"offset not found"},
 -- {"taken"} or {"unregistered"}.
 redis.register_function('chat_resume', function(_, a)
@@ -222,7 +223,7 @@ redis.register_function('chat_resume', function(_, a)
     announce(k, maxlen, 'leave', old, ' disconnected')
   end
   take_nickname(k, folded, node, conn, nick, sid, pid, window)
-  redis.call('SET', key, session, 'PX', ttl)
+  if session ~= '' then redis.call('SET', key, session, 'PX', ttl) end
   local m = read_member(k, folded)
   return { 'ok', announce(k, maxlen, 'resume', m, ' connected') }
 end)
