@@ -133,7 +133,7 @@ int run_chat(const ServerOptions& options, const sigset_t& signals) {
         std::string(options.headless ? " (headless)" : "") + ", history in " + options.db.string() +
             (cluster_chat ? ", cluster node " + cluster_chat->node_id() + " on " + options.redis->describe() : ""));
   engine_of_node = nullptr;
-  history.flush();  // every accepted message is committed before exit
+  history.flush();                                    // every accepted message is committed before exit
   if (resumable_members) resumable_members->flush();  // and every client can resume after the restart
   return 0;
 }

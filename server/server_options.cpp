@@ -198,7 +198,8 @@ const std::vector<Setting>& settings() {
       {"--redis", "CHATD_REDIS", "URL",
        "run as a node of a cluster sharing one chat through Redis 7 (docs/cluster.md): "
        "redis://[[user]:password@]host[:port][/db][?prefix=P]",
-       "", "none: a single chatd", [](ServerOptions& o, const std::string& v) -> Applied {
+       "", "none: a single chatd",
+       [](ServerOptions& o, const std::string& v) -> Applied {
          auto endpoint = cluster::parse_redis_url(v);
          if (!endpoint) return endpoint.error();
          o.redis = std::move(*endpoint);

@@ -41,8 +41,7 @@ bool ChatService::connect(ClientId client, const std::optional<ResumeRequest>& r
   return false;
 }
 
-void ChatService::open(ClientId client, const std::string&, const std::optional<ResumeRequest>& resume,
-                       Answer answer) {
+void ChatService::open(ClientId client, const std::string&, const std::optional<ResumeRequest>& resume, Answer answer) {
   connect(client, resume, [&answer](const std::optional<std::string>& token) { answer(token, std::nullopt); });
 }
 

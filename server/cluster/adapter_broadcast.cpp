@@ -157,7 +157,8 @@ std::size_t depth_of(const json& value, std::size_t limit) {
     if (!except) return except.error();
     broadcast.rooms = std::move(*rooms);
     broadcast.except = std::move(*except);
-    if (const auto flags = opts->find("flags"); flags != opts->end() && flags->is_object() && flags->contains("volatile")) {
+    if (const auto flags = opts->find("flags");
+        flags != opts->end() && flags->is_object() && flags->contains("volatile")) {
       broadcast.takes_offset = false;
     }
   }
@@ -166,7 +167,8 @@ std::size_t depth_of(const json& value, std::size_t limit) {
 
 OutgoingPacket to_outgoing(const AdapterBroadcast& broadcast, const std::string& offset) {
   OutgoingPacket out;
-  out.packet.type = broadcast.attachments.empty() ? ::codec::sio::PacketType::Event : ::codec::sio::PacketType::BinaryEvent;
+  out.packet.type =
+      broadcast.attachments.empty() ? ::codec::sio::PacketType::Event : ::codec::sio::PacketType::BinaryEvent;
   out.packet.nsp = "/";
   out.packet.data = broadcast.args;
   if (broadcast.takes_offset && !offset.empty()) out.packet.data.push_back(offset);
@@ -179,10 +181,11 @@ bool should_include(const std::vector<std::string>& session_rooms, const Adapter
   const auto listed = [](const std::vector<std::string>& list, const std::string& room) {
     return std::find(list.begin(), list.end(), room) != list.end();
   };
-  const bool included = broadcast.rooms.empty() || std::any_of(session_rooms.begin(), session_rooms.end(),
-                                                               [&](const auto& r) { return listed(broadcast.rooms, r); });
-  const bool excluded =
-      std::any_of(session_rooms.begin(), session_rooms.end(), [&](const auto& r) { return listed(broadcast.except, r); });
+  const bool included =
+      broadcast.rooms.empty() || std::any_of(session_rooms.begin(), session_rooms.end(),
+                                             [&](const auto& r) { return listed(broadcast.rooms, r); });
+  const bool excluded = std::any_of(session_rooms.begin(), session_rooms.end(),
+                                    [&](const auto& r) { return listed(broadcast.except, r); });
   return included && !excluded;
 }
 

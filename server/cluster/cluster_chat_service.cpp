@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <random>
-#include <thread>
 #include <stdexcept>
+#include <thread>
 
 #include "chat/member_keys.hpp"
 #include "chat/wall_clock.hpp"
@@ -78,9 +78,8 @@ std::optional<StreamId> last_trimmed(RedisConnection& connection, const std::str
 
 }  // namespace
 
-ClusterChatService::ClusterChatService(chat::ChatConfig chat, ClusterConfig cluster,
-                                       store::SqliteHistoryStore& history, chat::ChatOutbox& outbox,
-                                       metrics::Metrics* metrics, ReportScope report_scope,
+ClusterChatService::ClusterChatService(chat::ChatConfig chat, ClusterConfig cluster, store::SqliteHistoryStore& history,
+                                       chat::ChatOutbox& outbox, metrics::Metrics* metrics, ReportScope report_scope,
                                        MembershipLost membership_lost)
     : config_(chat),
       cluster_(std::move(cluster)),
@@ -227,8 +226,7 @@ void ClusterChatService::tick(RedisConnection& connection) {
       call("chat_heartbeat", {node_, std::to_string(cluster_.node_timeout.count()), first_heartbeat_ ? "1" : "0"}));
   if (!reply) return;  // the command thread connects again
   if (reply->text_at(0) == "reaped") {
-    log::error("this node lost its membership (its lease ran out): closing its connections",
-               {{"node", node_}});
+    log::error("this node lost its membership (its lease ran out): closing its connections", {{"node", node_}});
     first_heartbeat_ = true;
     if (membership_lost_) membership_lost_();
     return;
@@ -247,8 +245,8 @@ void ClusterChatService::tick(RedisConnection& connection) {
     std::lock_guard lock(mutex_);
     for (const auto& [id, client] : clients_) {
       if (client.state == State::Member && !client.pid.empty()) {
-        refreshes.push_back({"PEXPIRE", recovery_.session_key(client.pid),
-                             std::to_string(recovery_.connected_ttl().count())});
+        refreshes.push_back(
+            {"PEXPIRE", recovery_.session_key(client.pid), std::to_string(recovery_.connected_ttl().count())});
       }
     }
   }
@@ -410,11 +408,12 @@ void ClusterChatService::apply(const Decoded& d, std::map<std::string, std::vect
       client->state = State::Member;
       client->nickname = d.nick;
       const auto id = by_conn_.at(d.conn);
-      if (client->join_ack) outbox_.send(id, events::encode_ack_text(*client->join_ack, events::NicknameAck{false, {}}));
+      if (client->join_ack)
+        outbox_.send(id, events::encode_ack_text(*client->join_ack, events::NicknameAck{false, {}}));
       log::debug("joined", {{"client", id}, {"nickname", d.nick}});
       for (const auto& message : recent_) {
-        outbox_.send(id, events::encode_text(
-                             events::UserMessage{message.from, message.text, {message.id, message.ts, true}}));
+        outbox_.send(
+            id, events::encode_text(events::UserMessage{message.from, message.text, {message.id, message.ts, true}}));
       }
     } else if (client && d.op == "resume" && client->state == State::Resuming) {
       const auto id = by_conn_.at(d.conn);
@@ -532,9 +531,17 @@ void ClusterChatService::open(chat::ClientId client, const std::string& sid,
                         resume->recovery_token.size() <= 64;
   {
     std::lock_guard lock(mutex_);
-    Client fresh{sid, conn, pid, {}, State::Connected,
-                 chat::TokenBucket(config_.rate_limit, config_.rate_burst, chat::TokenBucket::Clock::now()), {}, {}, {},
-                 {}, {}};
+    Client fresh{sid,
+                 conn,
+                 pid,
+                 {},
+                 State::Connected,
+                 chat::TokenBucket(config_.rate_limit, config_.rate_burst, chat::TokenBucket::Clock::now()),
+                 {},
+                 {},
+                 {},
+                 {},
+                 {}};
     auto [it, added] = clients_.try_emplace(client, std::move(fresh));
     if (!added) return;
     by_conn_[conn] = client;
@@ -554,37 +561,38 @@ void ClusterChatService::open(chat::ClientId client, const std::string& sid,
 
 void ClusterChatService::start_resume(chat::ClientId client, std::string pid, std::string offset) {
   // 1. The session, read (not consumed) to learn its nickname and rooms.
-  commands_->submit({"GET", recovery_.session_key(pid)}, [this, client, pid, offset](
-                                                             const RedisConnection::Reply& reply) {
-    if (!reply || reply->type != RedisReply::Type::String) return fail_resume(client);
-    auto session = decode_adapter_session(reply->text);
-    if (!session || !session->nick || session->pid != pid || session->sid.empty()) return fail_resume(client);
-    // 2. Not more missed than a resume replays.
-    const auto after = StreamId::parse(offset).value_or(StreamId{});
-    commands_->submit(recovery_.count_after(after), [this, client, pid, offset, raw = reply->text,
-                                                     session = std::move(*session)](
-                                                        const RedisConnection::Reply& counted) {
-      if (!counted || counted->is_error() || recovery_.too_many(*counted)) return fail_resume(client);
-      // 3. The resume itself: the reader completes it at its entry.
-      RedisConnection::Command resume;
-      {
-        std::lock_guard lock(mutex_);
-        auto* c = find(client);
-        if (!c || c->state != State::Resuming) return;
-        c->session = session;
-        const auto& nick = *session.nick;
-        resume = call("chat_resume", {node_, c->conn, fold_case(nick), nick, session.sid, pid,
-                                      std::to_string(recovery_.window().count()), offset, raw,
-                                      recovery_.member_session(session.sid, pid, nick),
-                                      std::to_string(recovery_.connected_ttl().count())});
-      }
-      commands_->submit(std::move(resume), [this, client](const RedisConnection::Reply& resumed) {
-        if (ok(resumed)) return;
-        log::debug("resume refused", {{"client", client}, {"reason", status_of(resumed)}});
-        fail_resume(client);
+  commands_->submit(
+      {"GET", recovery_.session_key(pid)}, [this, client, pid, offset](const RedisConnection::Reply& reply) {
+        if (!reply || reply->type != RedisReply::Type::String) return fail_resume(client);
+        auto session = decode_adapter_session(reply->text);
+        if (!session || !session->nick || session->pid != pid || session->sid.empty()) return fail_resume(client);
+        // 2. Not more missed than a resume replays.
+        const auto after = StreamId::parse(offset).value_or(StreamId{});
+        commands_->submit(recovery_.count_after(after),
+                          [this, client, pid, offset, raw = reply->text,
+                           session = std::move(*session)](const RedisConnection::Reply& counted) {
+                            if (!counted || counted->is_error() || recovery_.too_many(*counted))
+                              return fail_resume(client);
+                            // 3. The resume itself: the reader completes it at its entry.
+                            RedisConnection::Command resume;
+                            {
+                              std::lock_guard lock(mutex_);
+                              auto* c = find(client);
+                              if (!c || c->state != State::Resuming) return;
+                              c->session = session;
+                              const auto& nick = *session.nick;
+                              resume = call("chat_resume", {node_, c->conn, fold_case(nick), nick, session.sid, pid,
+                                                            std::to_string(recovery_.window().count()), offset, raw,
+                                                            recovery_.member_session(session.sid, pid, nick),
+                                                            std::to_string(recovery_.connected_ttl().count())});
+                            }
+                            commands_->submit(std::move(resume), [this, client](const RedisConnection::Reply& resumed) {
+                              if (ok(resumed)) return;
+                              log::debug("resume refused", {{"client", client}, {"reason", status_of(resumed)}});
+                              fail_resume(client);
+                            });
+                          });
       });
-    });
-  });
 }
 
 void ClusterChatService::fail_resume(chat::ClientId client) {
@@ -643,10 +651,10 @@ void ClusterChatService::on_nickname(chat::ClientId client, const events::Nickna
     c->state = State::Joining;
     c->join_ack = request.ack_id;
     c->requested = nickname;
-    join = call("chat_join", {node_, c->conn, folded, nickname, c->sid, c->pid,
-                              std::to_string(recovery_.window().count()),
-                              c->pid.empty() ? "" : recovery_.member_session(c->sid, c->pid, nickname),
-                              std::to_string(recovery_.connected_ttl().count())});
+    join =
+        call("chat_join", {node_, c->conn, folded, nickname, c->sid, c->pid, std::to_string(recovery_.window().count()),
+                           c->pid.empty() ? "" : recovery_.member_session(c->sid, c->pid, nickname),
+                           std::to_string(recovery_.connected_ttl().count())});
   }
   commands_->submit(std::move(join), [this, client, answer](const RedisConnection::Reply& reply) {
     if (ok(reply)) return;  // the reader completes the join when it reaches its entry
@@ -681,23 +689,23 @@ void ClusterChatService::on_user_message(chat::ClientId client, const events::Us
   if (!reason && !commands_->available()) reason = kUnavailable;
   if (reason) return refuse(client, events::kUserMessage, request.ack_id, *reason);
   const auto sent_at = std::chrono::steady_clock::now();
-  commands_->submit(std::move(message), [this, client, ack_id = request.ack_id,
-                                         sent_at](const RedisConnection::Reply& reply) {
-    if (metrics_) {
-      const std::chrono::duration<double> waited = std::chrono::steady_clock::now() - sent_at;
-      metrics_->append_seconds.observe(waited.count());
-    }
-    if (!ok(reply) || reply->elements.size() < 4) {
-      count(&metrics::Metrics::append_failures);
-      return refuse(client, events::kUserMessage, ack_id, kUnavailable);
-    }
-    // Acked once Redis has it (AOF, appendfsync always); the entry reaches
-    // everyone, this node's clients too, through the stream.
-    if (ack_id) {
-      const events::MessageMeta meta{reply->elements[2].integer, reply->elements[3].integer, false};
-      outbox_.send(client, events::encode_ack_text(*ack_id, events::UserMessageAck{meta, {}}));
-    }
-  });
+  commands_->submit(std::move(message),
+                    [this, client, ack_id = request.ack_id, sent_at](const RedisConnection::Reply& reply) {
+                      if (metrics_) {
+                        const std::chrono::duration<double> waited = std::chrono::steady_clock::now() - sent_at;
+                        metrics_->append_seconds.observe(waited.count());
+                      }
+                      if (!ok(reply) || reply->elements.size() < 4) {
+                        count(&metrics::Metrics::append_failures);
+                        return refuse(client, events::kUserMessage, ack_id, kUnavailable);
+                      }
+                      // Acked once Redis has it (AOF, appendfsync always); the entry reaches
+                      // everyone, this node's clients too, through the stream.
+                      if (ack_id) {
+                        const events::MessageMeta meta{reply->elements[2].integer, reply->elements[3].integer, false};
+                        outbox_.send(client, events::encode_ack_text(*ack_id, events::UserMessageAck{meta, {}}));
+                      }
+                    });
 }
 
 void ClusterChatService::refuse(chat::ClientId client, std::string_view event, std::optional<std::uint64_t> ack_id,

@@ -159,7 +159,7 @@ class ClusterChatService final : public chat::ChatHandler {
 
   // The reader thread's.
   RedisConnection reader_;
-  StreamId read_;  // the last entry read
+  StreamId read_;                 // the last entry read
   bool first_heartbeat_ = false;  // the command thread's: register again (after a reap)
   std::chrono::steady_clock::time_point next_refresh_;
 

@@ -123,7 +123,8 @@ void RedisCommandThread::run(std::stop_token stop) {
       auto& reply = replies[i];
       // Redis lost its functions (it restarted without them): load them
       // again (prepare) and run the command again.
-      const bool lost_functions = reply && reply->is_error() && reply->text.find("Function not found") != std::string::npos;
+      const bool lost_functions =
+          reply && reply->is_error() && reply->text.find("Function not found") != std::string::npos;
       if (lost_functions || (!reply && job.when_down == WhenDown::Wait)) {
         retry.push_back(std::move(job));
         continue;

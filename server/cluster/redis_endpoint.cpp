@@ -81,7 +81,8 @@ std::string RedisEndpoint::describe() const {
     url = url.substr(at + 1);
     const auto colon = credentials.find(':');
     auto user = percent_decode(credentials.substr(0, colon));
-    auto password = percent_decode(colon == std::string_view::npos ? std::string_view{} : credentials.substr(colon + 1));
+    auto password =
+        percent_decode(colon == std::string_view::npos ? std::string_view{} : credentials.substr(colon + 1));
     if (!user || !password) return fail("a broken %-escape in the credentials");
     if (colon == std::string_view::npos) {
       // redis://secret@host: a password alone, as redis-cli -u takes it.

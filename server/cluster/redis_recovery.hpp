@@ -54,8 +54,8 @@ class RedisRecovery {
   // the entries of "/" of type 3 that shouldIncludePacket keeps, each with
   // its id appended. A failure of the connection is returned as such.
   ::codec::Result<std::vector<OutgoingPacket>, ::codec::Failure> missed(RedisConnection& connection,
-                                                                       const StreamId& offset, const StreamId& until,
-                                                                       const std::vector<std::string>& rooms) const;
+                                                                        const StreamId& offset, const StreamId& until,
+                                                                        const std::vector<std::string>& rooms) const;
 
  private:
   const std::string prefix_;

@@ -2,8 +2,8 @@
 // Binds the chat to the Socket.IO namespace "/": decodes chat events for the
 // ChatService and is its ChatOutbox, sending through the Socket.IO server.
 
-#include "chat/chat_outbox.hpp"
 #include "chat/chat_handler.hpp"
+#include "chat/chat_outbox.hpp"
 #include "socketio/namespace_handler.hpp"
 #include "socketio/socketio_server.hpp"
 

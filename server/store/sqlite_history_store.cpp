@@ -194,7 +194,7 @@ std::optional<std::string> SqliteHistoryStore::cluster_state(const std::string& 
 }
 
 ::codec::Result<void, ::codec::Failure> SqliteHistoryStore::set_cluster_state(const std::string& key,
-                                                                             const std::string& value) {
+                                                                              const std::string& value) {
   return writer_.exclusive([&]() -> ::codec::Result<void, ::codec::Failure> {
     sqlite3* db = writer_db_.get();
     SqliteStatement replace(db, "REPLACE INTO cluster_state (key, value) VALUES (?1, ?2)");
@@ -206,7 +206,7 @@ std::optional<std::string> SqliteHistoryStore::cluster_state(const std::string& 
 }
 
 ::codec::Result<void, ::codec::Failure> SqliteHistoryStore::apply_replicated(const std::vector<StoredMessage>& messages,
-                                                                            const std::string& cursor) {
+                                                                             const std::string& cursor) {
   return writer_.exclusive([&]() -> ::codec::Result<void, ::codec::Failure> {
     sqlite3* db = writer_db_.get();
     if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);

@@ -41,8 +41,8 @@ TEST_CASE("sessions: a Node.js node's session decodes to its sid, pid, rooms and
 }
 
 TEST_CASE("sessions: what chatd writes is the adapter's map, byte for byte", "[cluster]") {
-  const AdapterSession session{"hVscVrMR0AU_r9YuAAAA", "1DVFJxr41Qeo-iVDAAAB", {"hVscVrMR0AU_r9YuAAAA", "room1"},
-                               "alice"};
+  const AdapterSession session{
+      "hVscVrMR0AU_r9YuAAAA", "1DVFJxr41Qeo-iVDAAAB", {"hVscVrMR0AU_r9YuAAAA", "room1"}, "alice"};
   // The same bytes as the Node.js node's value above: same keys, same order.
   CHECK(encode_adapter_session(session) ==
         "hKNzaWS0aFZzY1ZyTVIwQVVfcjlZdUFBQUGjcGlktDFEVkZKeHI0MVFlby1pVkRBQUFCpXJvb21zkrRoVnNjVnJNUjBBVV9yOVl1QUFB"
@@ -58,11 +58,11 @@ TEST_CASE("sessions: what chatd writes is the adapter's map, byte for byte", "[c
 TEST_CASE("sessions: broken values are refused with a reason, never thrown", "[cluster][bad-input]") {
   CHECK_FALSE(decode_adapter_session(""));
   CHECK_FALSE(decode_adapter_session("not base64!"));
-  CHECK_FALSE(decode_adapter_session(base64_encode("\x93\x01\x02\x03")));  // an array, not a map
-  CHECK_FALSE(decode_adapter_session(base64_encode("\x84\xa3sid")));       // cut short
-  CHECK_FALSE(decode_adapter_session(base64_encode("\x80\x80")));          // two values
+  CHECK_FALSE(decode_adapter_session(base64_encode("\x93\x01\x02\x03")));                      // an array, not a map
+  CHECK_FALSE(decode_adapter_session(base64_encode("\x84\xa3sid")));                           // cut short
+  CHECK_FALSE(decode_adapter_session(base64_encode("\x80\x80")));                              // two values
   CHECK_FALSE(decode_adapter_session(base64_encode(std::string("\xdf\xff\xff\xff\xff", 5))));  // a huge map announced
-  CHECK_FALSE(decode_adapter_session(base64_encode("\x81\xa3sid\x01")));   // sid is not a string
+  CHECK_FALSE(decode_adapter_session(base64_encode("\x81\xa3sid\x01")));                       // sid is not a string
 }
 
 TEST_CASE("broadcasts: JSON data gives the event, rooms, except and whether it takes an offset", "[cluster]") {
@@ -163,8 +163,8 @@ TEST_CASE("redis URLs: host, port, db, credentials and prefix", "[cluster]") {
   REQUIRE(password_only);
   CHECK(password_only->user.empty());
   CHECK(password_only->password == "pw");
-  for (const char* bad : {"http://h", "redis://", "redis://h:0", "redis://h:x", "redis://h/x", "redis://h?db=1",
-                          "redis://%zz@h"}) {
+  for (const char* bad :
+       {"http://h", "redis://", "redis://h:0", "redis://h:x", "redis://h/x", "redis://h?db=1", "redis://%zz@h"}) {
     INFO(bad);
     CHECK_FALSE(parse_redis_url(bad));
   }
