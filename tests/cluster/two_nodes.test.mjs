@@ -226,6 +226,7 @@ test('a node started late, and a node that was down, catch up with the stream: e
 
 test('a database of another cluster, or with single-node history, is refused at start', async () => {
   const redis = await startRedis();
+  let other = null;
   const single = new ChatdProcess({ forwardStderr: false });
   try {
     await single.start();
@@ -236,10 +237,20 @@ test('a database of another cluster, or with single-node history, is refused at 
     await single.stop({ keepDb: true });
     single.args.push('--redis', redis.url);
     await assert.rejects(single.start(), /single chatd/);
+
+    // A cluster node's database, brought to another cluster's Redis.
+    const node = await startNode(redis);
+    await node.stop({ keepDb: true });
+    other = await startRedis();
+    node.args[node.args.indexOf(redis.url)] = other.url;
+    await assert.rejects(node.start(), /another cluster/);
+    node.child = null;
+    await node.stop();
   } finally {
     single.child = null;
     await single.stop();
     await redis.stop({ keepData: false });
+    if (other) await other.stop({ keepData: false });
   }
 });
 
