@@ -122,6 +122,7 @@ RedisConnection::Command ClusterChatService::call(const char* function, std::ini
   if (loaded->is_error()) return Failure{"cannot load the chat functions: " + loaded->text};
   auto id = connection.command({"GET", cluster_.redis.prefix + "chat:cluster-id"});
   if (!id) return id.error();
+  if (id->is_error()) return Failure{id->text};  // e.g. LOADING, while Redis reads its AOF
   if (!id->is_text() || id->text != cluster_id_) {
     return Failure{"Redis holds another cluster, or lost its data (chat:cluster-id is not " + cluster_id_ + ")"};
   }
@@ -260,7 +261,10 @@ void ClusterChatService::run_reader(std::stop_token stop) {
       auto connected = reader_.connect();
       if (connected) {
         auto id = reader_.command({"GET", cluster_.redis.prefix + "chat:cluster-id"});
-        if (!id || !id->is_text() || id->text != cluster_id_) {
+        if (!id || id->is_error()) {
+          connected = Failure{id ? id->text : id.error().reason};
+          reader_.disconnect();
+        } else if (!id->is_text() || id->text != cluster_id_) {
           connected = Failure{"Redis holds another cluster, or lost its data: not applying its stream"};
           reader_.disconnect();
         }
