@@ -3,7 +3,9 @@
 // message, typed with real keys. It fails on any console warning or error
 // (a wrong MIME type, a CSP refusal, a failed request), checks that every
 // asset came compressed and with the right cache policy, and reports the
-// bytes transferred and the time to the nickname prompt.
+// bytes transferred and the time to the nickname prompt. A second visit then
+// must ask the server only to revalidate index.html (304) and take every
+// asset from the cache.
 //
 //   CHATD=build/server/chatd CHAT_SITE=build/site node --test tests/browser/first_visit.test.mjs
 
@@ -85,6 +87,29 @@ test('a first visit loads compressed, cacheable assets with a clean console, joi
   }
 
   assert.deepEqual(complaints, [], 'no console warning or error during the load, the join and a message');
+
+  // A second visit in the same browser: the page is revalidated (304), every
+  // hashed asset comes from the cache without a request to the server. The
+  // statuses are what crossed the network (responseReceivedExtraInfo), not
+  // the cached responses the page sees.
+  const again = await context.newPage();
+  const cdp = await context.newCDPSession(again);
+  await cdp.send('Network.enable');
+  const paths = new Map();
+  const fromServer = [];
+  const fromCache = [];
+  cdp.on('Network.requestWillBeSent', ({ requestId, request }) => paths.set(requestId, new URL(request.url).pathname));
+  // (CDP does not order the two events of one request: paths are looked up at the end.)
+  cdp.on('Network.responseReceivedExtraInfo', ({ requestId, statusCode }) => fromServer.push([requestId, statusCode]));
+  cdp.on('Network.responseReceived', ({ response }) => {
+    if (response.fromDiskCache || response.fromMemoryCache) fromCache.push(new URL(response.url).pathname);
+  });
+  await again.goto(`${baseUrl}/`);
+  assert.ok(await waitFor(wasmState, again, (s) => s.state === 'NeedsNickname'), 'the second visit reaches the prompt');
+  const revalidated = fromServer.map(([id, status]) => [paths.get(id), status]).filter(([p]) => !p.startsWith('/socket.io/'));
+  assert.deepEqual(revalidated, [['/', 304]], 'the second visit asks the server only to revalidate index.html');
+  assert.deepEqual(fromCache.sort(), assets.filter((asset) => asset.path !== '/').map((asset) => asset.path).sort(),
+    'every asset of the first visit came from the cache');
 
   const totalBytes = assets.reduce((sum, asset) => sum + asset.bytes, 0);
   const report = {
