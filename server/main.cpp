@@ -11,17 +11,19 @@
 #include <thread>
 
 #include "chat/chat_service.hpp"
+#include "chat/local_recovery.hpp"
 #include "conformance/conformance_namespace.hpp"
 #include "conformance/engineio_echo.hpp"
 #include "engineio/engineio_server.hpp"
 #include "engineio/send_pool.hpp"
+#include "layer_configs.hpp"
 #include "log/logger.hpp"
 #include "metrics/metrics.hpp"
 #include "server_options.hpp"
 #include "socketio/chat_namespace.hpp"
 #include "socketio/socketio_server.hpp"
 #include "store/sqlite_history_store.hpp"
-#include "store/sqlite_session_store.hpp"
+#include "store/sqlite_recovery_store.hpp"
 #include "transport/engineio_endpoint.hpp"
 #include "transport/http_server.hpp"
 #include "transport/openssl_for_civetweb.hpp"
@@ -45,29 +47,6 @@ sigset_t block_shutdown_signals() {
   // message with a reason), not kill the server.
   signal(SIGXFSZ, SIG_IGN);
   return signals;
-}
-
-eio::EngineIoConfig engine_config(const ServerOptions& options) {
-  eio::EngineIoConfig config;
-  config.ping_interval = options.ping_interval;
-  config.ping_timeout = options.ping_timeout;
-  config.max_payload = options.max_payload;
-  config.max_sessions = options.max_connections;
-  config.max_sessions_per_address = options.max_connections_per_address;
-  config.establish_timeout = options.connect_timeout;
-  return config;
-}
-
-transport::HttpConfig http_config(const ServerOptions& options, std::optional<std::filesystem::path> www) {
-  transport::HttpConfig config;
-  config.bind_address = options.bind_address;
-  config.port = options.port;
-  config.www = std::move(www);
-  config.max_connections = options.max_connections;
-  config.idle_timeout_ms = static_cast<int>((options.ping_interval + options.ping_timeout).count()) + 5000;
-  config.request_timeout_ms = static_cast<int>(options.request_timeout.count());
-  if (!options.tls_cert.empty()) config.tls = transport::TlsFiles{options.tls_cert, options.tls_key};
-  return config;
 }
 
 // Serves until SIGINT/SIGTERM, then closes every client with a reason.
@@ -105,34 +84,30 @@ int run_chat(const ServerOptions& options, const sigset_t& signals) {
     eio::DeferredScheduling scope;
     report();
   });
-  store::SqliteSessionStore sessions(options.db);
+  store::SqliteRecoveryStore resumable_members(options.db);
   sio::SocketIoServer socketio({}, &metrics);
   sio::ChatNamespace chat_namespace(socketio);
-  chatd::chat::ChatService chat_service(
-      {.history_on_join = options.history,
-       .rate_limit = options.rate_limit,
-       .rate_burst = options.rate_burst,
-       .recovery_window = options.recovery_window},
-      history, sessions,
-      chat_namespace, &metrics);
+  const auto chat_settings = chat_config(options);
+  chat::LocalRecovery recovery(chat_settings, history, resumable_members);
+  chat::ChatService chat_service(chat_settings, history, recovery, chat_namespace, &metrics);
   chat_namespace.set_chat_service(chat_service);
   socketio.add_namespace("/", chat_namespace);
   eio::EngineIoServer engine(engine_config(options), socketio, &metrics);
   transport::EngineIoEndpoint endpoint("/socket.io/", engine, transport::OriginPolicy(options.allowed_origins));
-  const auto database_writable = [&history](std::string& detail) {
-    const auto error = history.check_writable(kHealthCheckTimeout);
-    if (!error) return true;
-    detail = "database not writable: " + *error;
-    log::warn("health check failed", {{"detail", detail}});
-    return false;
+  const auto database_writable = [&history]() -> codec::Result<void, codec::Failure> {
+    const auto writable = history.check_writable(kHealthCheckTimeout);
+    if (writable) return {};
+    codec::Failure failure{"database not writable: " + writable.error().reason};
+    log::warn("health check failed", {{"detail", failure.reason}});
+    return failure;
   };
   transport::HttpServer http(http_config(options, www), {&endpoint}, database_writable,
                              [&] { return metrics::render_prometheus(metrics, engine.connection_counts()); });
 
   serve(signals, http, {&engine},
         std::string(options.headless ? " (headless)" : "") + ", history in " + options.db.string());
-  history.flush();  // every accepted message is committed before exit
-  sessions.flush();  // and every client can resume after the restart
+  history.flush();            // every accepted message is committed before exit
+  resumable_members.flush();  // and every client can resume after the restart
   return 0;
 }
 
@@ -168,23 +143,23 @@ int run_conformance(ServerOptions options, const sigset_t& signals) {
 
 int main(int argc, char** argv) {
   const auto parsed = parse_options(argc, argv, [](const char* name) -> const char* { return std::getenv(name); });
-  if (std::holds_alternative<ShowHelp>(parsed)) {
+  if (!parsed) {
+    log::error("invalid settings", {{"error", parsed.error().reason}});
+    return 2;
+  }
+  if (parsed->show_help) {
     std::cout << help_text();
     return 0;
   }
-  if (const auto* error = std::get_if<std::string>(&parsed)) {
-    log::error("invalid settings", {{"error", *error}});
-    return 2;
-  }
-  const auto& options = std::get<ServerOptions>(parsed);
+  const auto& options = parsed->options;
   log::set_level(options.log_level);
   const sigset_t signals = block_shutdown_signals();
   const bool tls = !options.tls_cert.empty();
   // With TLS, CivetWeb loads OpenSSL now, by dlopen("libssl.so") (our shim)
   // and dlopen("libcrypto.so") (on Debian, that name comes with libssl-dev).
   if (tls) {
-    if (auto error = transport::load_openssl_for_civetweb()) {
-      std::cerr << "chatd: TLS is unavailable: " << *error << "\n";
+    if (const auto loaded = transport::load_openssl_for_civetweb(); !loaded) {
+      std::cerr << "chatd: TLS is unavailable: " << loaded.error().reason << "\n";
       return 2;
     }
   }

@@ -1,7 +1,7 @@
 #pragma once
 // The recent broadcast events of this run of chatd, in order, so that a
-// client resuming its session gets exactly those it missed. Bounded in age,
-// count and bytes: a client that missed more starts a fresh session instead.
+// client resuming as the member it was gets exactly those it missed. Bounded
+// in age, count and bytes: a client that missed more joins afresh instead.
 
 #include <chrono>
 #include <cstddef>
@@ -17,10 +17,10 @@ class BroadcastLog {
  public:
   struct Entry {
     std::uint64_t seq = 0;
-    std::int64_t at = 0;            // ms since the epoch
-    std::int64_t skip_session = 0;  // the session the broadcast left out (0: none)
-    std::string packet;             // encoded, with its offset argument
-    std::size_t bytes = 0;          // about what it holds, for the byte bound
+    std::int64_t at = 0;           // ms since the epoch
+    std::int64_t skip_author = 0;  // the author the broadcast left out (0: none)
+    std::string packet;            // encoded, with its offset argument
+    std::size_t bytes = 0;         // about what it holds, for the byte bound
   };
 
   BroadcastLog(std::size_t max_entries, std::size_t max_bytes) : max_entries_(max_entries), max_bytes_(max_bytes) {}

@@ -14,7 +14,7 @@ class ChatOutbox {
  public:
   virtual ~ChatOutbox() = default;
   // `packet` is one Socket.IO packet as the codec encodes it
-  // (chat::events::encode_text and friends): encoded once by the chat
+  // (codec::events::encode_text and friends): encoded once by the chat
   // service, the same bytes go to every recipient of a broadcast and into the
   // recovery log.
   virtual void send(ClientId to, const std::string& packet) = 0;

@@ -3,14 +3,14 @@
 #include <algorithm>
 #include <chrono>
 
-#include "chat/chat_rules.hpp"
-#include "chat/session_token.hpp"
+#include "chat/wall_clock.hpp"
+#include "codec/chat_rules.hpp"
 #include "log/logger.hpp"
 
 namespace chatd::chat {
 
-namespace events = ::chat::events;
-namespace rules = ::chat::rules;
+namespace events = ::codec::events;
+namespace rules = ::codec::rules;
 
 namespace {
 
@@ -22,124 +22,40 @@ std::string fold_case(std::string_view nickname) {
   return key;
 }
 
-std::int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-// A resuming client gets at most this many stored messages from before this
-// run; one that missed more starts afresh with the history replay.
-constexpr std::size_t kMaxResumedMessages = 1000;
-// Broadcast events kept for resuming sessions in this run.
-constexpr std::size_t kMaxLoggedBroadcasts = 10'000;
-constexpr std::size_t kMaxLoggedBytes = 8 << 20;
-
-// About the memory a logged packet holds: its text and the entry around it.
-std::size_t approximate_size(const std::string& packet) { return packet.capacity() + 64; }
-
 }  // namespace
 
-ChatService::ChatService(ChatConfig config, store::HistoryStore& history, store::SessionStore& sessions,
-                         ChatOutbox& outbox, metrics::Metrics* metrics)
-    : config_(config),
-      history_(history),
-      sessions_(sessions),
-      outbox_(outbox),
-      metrics_(metrics),
-      boot_(static_cast<std::uint32_t>(generate_session_key())),
-      log_(kMaxLoggedBroadcasts, kMaxLoggedBytes) {
-  auto stored = history_.recent(std::max<std::size_t>(config_.history_on_join, 1));
-  if (!stored.empty()) boot_last_message_ = last_delivered_ = stored.back().id;
-  if (stored.size() > config_.history_on_join) stored.erase(stored.begin());
+ChatService::ChatService(ChatConfig config, store::HistoryStore& history, Recovery& recovery, ChatOutbox& outbox,
+                         metrics::Metrics* metrics)
+    : config_(config), history_(history), recovery_(recovery), outbox_(outbox), metrics_(metrics) {
+  const auto stored = history_.recent(config_.history_on_join);
   recent_.assign(stored.begin(), stored.end());
-  if (!recovery()) return;
-  const auto now = now_ms();
-  for (auto& saved : sessions_.load(now - config_.recovery_window.count(), now)) {
-    keep_departed(saved.token, Departed{saved.session, std::move(saved.nickname), *saved.left_at});
-  }
-  forget_departed(now);
 }
 
-bool ChatService::connect(ClientId client, const std::optional<ResumeRequest>& resume_request,
-                          const Welcome& welcome) {
+bool ChatService::connect(ClientId client, const std::optional<ResumeRequest>& resume_request, const Welcome& welcome) {
   std::lock_guard lock(mutex_);
-  if (!recovery()) {
-    members_.try_emplace(client, new_member({}, {}, 0));
-    welcome(std::nullopt);
-    return false;
-  }
-  forget_departed(now_ms());
-  if (resume_request && resume(client, *resume_request, welcome)) return true;
-  const auto [member, added] = members_.try_emplace(client, new_member({}, generate_session_token(), generate_session_key()));
-  welcome(member->second.token);
+  recovery_.forget_expired();
+  if (resume_request && !members_.count(client) && resume(client, *resume_request, welcome)) return true;
+  const auto keys = recovery_.welcome();
+  const auto [member, added] = members_.try_emplace(client, new_member({}, keys.value_or(MemberKeys{})));
+  welcome(keys ? std::optional(member->second.keys.recovery_token) : std::nullopt);
   return false;
 }
 
 bool ChatService::resume(ClientId client, const ResumeRequest& request, const Welcome& welcome) {
-  const auto offset = BroadcastOffset::parse(request.offset);
-  const auto departed = departed_.find(request.token);
-  if (!offset || departed == departed_.end() || members_.count(client)) return false;
-  const std::string key = fold_case(departed->second.nickname);
-  if (by_nickname_.count(key)) return false;  // someone else took the nickname meanwhile
-  auto missed = missed_since(*offset, departed->second.session);
-  if (!missed) return false;
-
-  Member member = new_member(std::move(departed->second.nickname), request.token, departed->second.session);
-  departures_.erase({departed->second.left_at, request.token});
-  departed_.erase(departed);
-  welcome(member.token);
-  for (const auto& packet : *missed) outbox_.send(client, packet);
-  sessions_.save(store::SavedSession{member.token, member.session, member.nickname, std::nullopt});
-  const std::string nickname = member.nickname;
-  const std::int64_t session = member.session;
-  members_.emplace(client, std::move(member));
-  by_nickname_.emplace(key, client);
-  publish(joined_except(client), events::encode_text(events::Announcement{nickname + " connected"}), session);
+  auto resumed = recovery_.resume(
+      request, [this](const std::string& nickname) { return !by_nickname_.count(fold_case(nickname)); });
+  if (!resumed) return false;
+  // The missed broadcasts, then the member is back: all under the mutex, so
+  // that every later broadcast comes live.
+  welcome(resumed->keys.recovery_token);
+  for (const auto& packet : resumed->missed) outbox_.send(client, packet);
+  const std::string nickname = resumed->nickname;
+  const std::int64_t author = resumed->keys.author;
+  members_.emplace(client, new_member(std::move(resumed->nickname), std::move(resumed->keys)));
+  by_nickname_.emplace(fold_case(nickname), client);
+  publish(joined_except(client), events::encode_text(events::Announcement{nickname + " connected"}), 0, author);
   publish_nicknames(joined_except(kNobody));
   return true;
-}
-
-std::optional<std::vector<std::string>> ChatService::missed_since(const BroadcastOffset& offset,
-                                                                 std::int64_t session) const {
-  std::vector<std::string> missed;
-  std::uint64_t seen = offset.seq;
-  if (offset.boot != boot_ || offset.seq == 0) {
-    // The offset predates this run: what it missed of earlier runs is the
-    // stored messages, then everything this run broadcast.
-    if (offset.message > boot_last_message_) return std::nullopt;
-    const auto stored = history_.range(offset.message, boot_last_message_, kMaxResumedMessages + 1);
-    if (stored.size() > kMaxResumedMessages) return std::nullopt;
-    for (const auto& message : stored) {
-      if (message.session == session) continue;  // its own: the sender has it
-      auto packet = events::encode_text(events::UserMessage{message.from, message.text, {message.id, message.ts, false}});
-      ::chat::sio::append_string_argument(packet, BroadcastOffset{boot_, 0, message.id}.to_string());
-      missed.push_back(std::move(packet));
-    }
-    seen = 0;
-  }
-  const auto entries = log_.after(seen);
-  if (!entries) return std::nullopt;
-  for (const auto* entry : *entries) {
-    if (entry->skip_session != session) missed.push_back(entry->packet);
-  }
-  return missed;
-}
-
-void ChatService::keep_departed(const std::string& token, Departed departed) {
-  if (const auto old = departed_.find(token); old != departed_.end()) departures_.erase({old->second.left_at, token});
-  departures_.emplace(departed.left_at, token);
-  departed_[token] = std::move(departed);
-}
-
-void ChatService::forget_departed(std::int64_t now) {
-  const auto oldest = now - config_.recovery_window.count();
-  while (!departures_.empty() &&
-         (departures_.begin()->first < oldest || departed_.size() > config_.max_resumable_sessions)) {
-    const auto& token = departures_.begin()->second;
-    departed_.erase(token);
-    sessions_.forget(token);
-    departures_.erase(departures_.begin());
-  }
 }
 
 void ChatService::disconnect(ClientId client, bool resumable) {
@@ -150,18 +66,9 @@ void ChatService::disconnect(ClientId client, bool resumable) {
   members_.erase(it);
   if (member.nickname.empty()) return;
   by_nickname_.erase(fold_case(member.nickname));
-  if (recovery()) {
-    const auto now = now_ms();
-    if (resumable) {
-      sessions_.save(store::SavedSession{member.token, member.session, member.nickname, now});
-      keep_departed(member.token, Departed{member.session, member.nickname, now});
-    } else {
-      sessions_.forget(member.token);
-    }
-    forget_departed(now);
-  }
+  recovery_.left(member.keys, member.nickname, resumable);
   const auto others = joined_except(client);
-  publish(others, events::encode_text(events::Announcement{member.nickname + " disconnected"}), member.session);
+  publish(others, events::encode_text(events::Announcement{member.nickname + " disconnected"}), 0, member.keys.author);
   publish_nicknames(others);
 }
 
@@ -179,11 +86,11 @@ void ChatService::on_nickname(ClientId client, const events::NicknameRequest& re
   std::lock_guard lock(mutex_);
   const auto member = members_.find(client);
   if (member == members_.end()) return;  // already gone
-  if (auto reason = over_rate_limit(member->second)) return answer(true, std::move(*reason));
-  if (auto reason = rules::check_nickname(nickname)) return answer(true, std::move(*reason));
+  if (auto attempt = take_attempt(member->second); !attempt) return answer(true, attempt.error().reason);
+  if (auto valid = rules::validate_nickname(nickname); !valid) return answer(true, valid.error().reason);
   if (!member->second.nickname.empty()) {
-    return answer(true, member->second.nickname == nickname ? "You already use this nickname"
-                                                            : "You already have a nickname");
+    return answer(
+        true, member->second.nickname == nickname ? "You already use this nickname" : "You already have a nickname");
   }
   const std::string key = fold_case(nickname);
   if (by_nickname_.count(key)) return answer(true, "Nickname already in use");
@@ -194,42 +101,45 @@ void ChatService::on_nickname(ClientId client, const events::NicknameRequest& re
   // (the store reports commits in id order).
   member->second.nickname = nickname;
   by_nickname_.emplace(key, client);
-  if (recovery()) {
-    sessions_.save(store::SavedSession{member->second.token, member->second.session, nickname, std::nullopt});
-  }
+  recovery_.joined(member->second.keys, nickname);
 
   answer(false, {});
   log::debug("joined", {{"client", client}, {"nickname", nickname}});
   for (const auto& message : recent_) {
-    outbox_.send(client, events::encode_text(events::UserMessage{message.from, message.text, {message.id, message.ts, true}}));
+    outbox_.send(client,
+                 events::encode_text(events::UserMessage{message.from, message.text, {message.id, message.ts, true}}));
   }
-  publish(joined_except(client), events::encode_text(events::Announcement{nickname + " connected"}), member->second.session);
+  publish(joined_except(client), events::encode_text(events::Announcement{nickname + " connected"}), 0,
+          member->second.keys.author);
   publish_nicknames(joined_except(kNobody));
 }
 
 void ChatService::on_user_message(ClientId client, const events::UserMessageRequest& request) {
   std::string from;
-  std::int64_t session = 0;
-  std::optional<std::string> reason;
+  std::int64_t author = 0;
+  ::codec::Result<void, ::codec::Failure> attempt;
   {
     std::lock_guard lock(mutex_);
     const auto member = members_.find(client);
     if (member == members_.end()) return;
     from = member->second.nickname;
-    session = member->second.session;
-    reason = over_rate_limit(member->second);
+    author = member->second.keys.author;
+    attempt = take_attempt(member->second);
   }
-  if (!reason && from.empty()) {
+  std::optional<std::string> reason;
+  if (!attempt) {
+    reason = attempt.error().reason;
+  } else if (from.empty()) {
     reason = "Choose a nickname before sending messages";
-  } else if (!reason) {
-    reason = rules::check_message(request.text);
+  } else if (auto valid = rules::validate_message(request.text); !valid) {
+    reason = valid.error().reason;
   }
   if (reason) {
     refuse(client, events::kUserMessage, request.ack_id, *reason);
     return;
   }
   const auto appended_at = std::chrono::steady_clock::now();
-  history_.append(store::NewMessage{std::move(from), request.text, now_ms(), session},
+  history_.append(store::NewMessage{std::move(from), request.text, now_ms(), author},
                   [this, client, ack_id = request.ack_id, appended_at](store::AppendResult result) {
                     if (metrics_) {
                       const std::chrono::duration<double> waited = std::chrono::steady_clock::now() - appended_at;
@@ -241,16 +151,15 @@ void ChatService::on_user_message(ClientId client, const events::UserMessageRequ
 
 void ChatService::deliver_stored(ClientId sender, std::optional<std::uint64_t> ack_id, store::AppendResult result) {
   std::lock_guard lock(mutex_);
-  if (!result.stored) {
+  if (!result) {
     count(&metrics::Metrics::append_failures);
-    log::warn("message not stored", {{"client", sender}, {"error", result.error}});
-    if (members_.count(sender)) refuse(sender, events::kUserMessage, ack_id, result.error);
+    log::warn("message not stored", {{"client", sender}, {"error", result.error().reason}});
+    if (members_.count(sender)) refuse(sender, events::kUserMessage, ack_id, result.error().reason);
     return;
   }
-  const auto& stored = *result.stored;
+  const auto& stored = *result;
   recent_.push_back(stored);
   while (recent_.size() > config_.history_on_join) recent_.pop_front();
-  last_delivered_ = stored.id;
   const events::MessageMeta meta{stored.id, stored.ts, false};
   const auto recipients = joined_except(sender);
   // Counted before anything is queued, so that whoever received it sees it counted.
@@ -259,27 +168,20 @@ void ChatService::deliver_stored(ClientId sender, std::optional<std::uint64_t> a
   if (ack_id && members_.count(sender)) {
     outbox_.send(sender, events::encode_ack_text(*ack_id, events::UserMessageAck{meta, {}}));
   }
-  publish(recipients, events::encode_text(events::UserMessage{stored.from, stored.text, meta}), stored.session);
+  publish(recipients, events::encode_text(events::UserMessage{stored.from, stored.text, meta}), stored.id,
+          stored.author);
 }
 
-void ChatService::publish(const std::vector<ClientId>& to, std::string packet, std::int64_t skipped) {
-  if (!recovery()) return outbox_.broadcast(to, packet);
-  const auto now = now_ms();
-  const BroadcastOffset offset{boot_, ++seq_, last_delivered_};
-  ::chat::sio::append_string_argument(packet, offset.to_string());
+void ChatService::publish(const std::vector<ClientId>& to, std::string packet, std::int64_t message_id,
+                          std::int64_t skipped) {
+  recovery_.tag_broadcast(packet, message_id);
   outbox_.broadcast(to, packet);
-  // Kept twice the window: a silent connection is noticed only after the
-  // heartbeat times out, so a client may have missed a little before it left.
-  // Logged under the mutex with the broadcast: a resume sees it logged and
-  // broadcast at once.
-  log_.trim(now - 2 * config_.recovery_window.count());
-  const auto bytes = approximate_size(packet);
-  log_.append(BroadcastLog::Entry{offset.seq, now, skipped, std::move(packet), bytes});
+  recovery_.keep_broadcast(std::move(packet), skipped);
 }
 
 void ChatService::publish_nicknames(const std::vector<ClientId>& to) {
   auto packet = events::encode_text(nicknames());
-  if (recovery()) ::chat::sio::append_string_argument(packet, BroadcastOffset{boot_, seq_, last_delivered_}.to_string());
+  recovery_.tag_snapshot(packet);
   outbox_.broadcast_snapshot(to, packet);
 }
 
@@ -297,16 +199,16 @@ void ChatService::refuse(ClientId client, std::string_view event, std::optional<
   outbox_.send(client, events::encode_text(events::ChatError{std::string(event), reason}));
 }
 
-ChatService::Member ChatService::new_member(std::string nickname, std::string token, std::int64_t session) const {
-  return Member{std::move(nickname), std::move(token), session,
+ChatService::Member ChatService::new_member(std::string nickname, MemberKeys keys) const {
+  return Member{std::move(nickname), std::move(keys),
                 TokenBucket(config_.rate_limit, config_.rate_burst, TokenBucket::Clock::now())};
 }
 
-std::optional<std::string> ChatService::over_rate_limit(Member& member) {
-  if (member.attempts.try_take(TokenBucket::Clock::now())) return std::nullopt;
+::codec::Result<void, ::codec::Failure> ChatService::take_attempt(Member& member) {
+  if (member.attempts.try_take(TokenBucket::Clock::now())) return {};
   count(&metrics::Metrics::rate_limited);
-  return "rate limit: at most " + std::to_string(config_.rate_limit) +
-         (config_.rate_limit == 1 ? " message" : " messages") + " per second";
+  return ::codec::Failure{"rate limit: at most " + std::to_string(config_.rate_limit) +
+                          (config_.rate_limit == 1 ? " message" : " messages") + " per second"};
 }
 
 std::vector<ClientId> ChatService::joined_except(ClientId excluded) const {

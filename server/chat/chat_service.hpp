@@ -1,9 +1,10 @@
 #pragma once
-// The chat itself: nicknames, the online list, messages, announcements and
-// history replay. It knows neither transports nor storage engines: it talks
-// to participants through a ChatOutbox and keeps messages in a HistoryStore.
+// The chat itself: joining (a nickname, the history replay, the online list),
+// leaving, sending messages, and resuming after a lost connection. It knows
+// neither transports nor storage engines: it talks to participants through a
+// ChatOutbox, keeps messages in a HistoryStore, and leaves what connection
+// state recovery needs to keep to a Recovery.
 
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -11,106 +12,77 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
-#include "chat/broadcast_log.hpp"
-#include "chat/broadcast_offset.hpp"
-#include "chat/chat_events.hpp"
+#include "chat/chat_config.hpp"
 #include "chat/chat_outbox.hpp"
 #include "chat/client_id.hpp"
-#include "metrics/metrics.hpp"
+#include "chat/member_keys.hpp"
+#include "chat/recovery.hpp"
 #include "chat/token_bucket.hpp"
+#include "codec/chat_events.hpp"
+#include "metrics/metrics.hpp"
 #include "store/history_store.hpp"
-#include "store/session_store.hpp"
 
 namespace chatd::chat {
 
-struct ChatConfig {
-  std::size_t history_on_join = 100;
-  // Nickname and message attempts per client: `rate_limit` a second on
-  // average, bursts of `rate_burst`; 0: no limit.
-  std::uint32_t rate_limit = 0;
-  std::uint32_t rate_burst = 20;
-  // How long a dropped client may resume its session; zero turns connection
-  // state recovery off (no session tokens, no offsets on broadcasts).
-  std::chrono::milliseconds recovery_window{std::chrono::minutes(2)};
-  // Dropped sessions kept for resuming at once; beyond it the oldest go.
-  std::size_t max_resumable_sessions = 10'000;
-};
-
-// What a reconnecting client presents to resume its session.
-struct ResumeRequest {
-  std::string token;   // the private session id it was given
-  std::string offset;  // the last broadcast offset it saw
-};
-
 class ChatService {
  public:
-  // Receives the private session id to hand the client (none when recovery
-  // is off), before anything else is sent to it.
-  using Welcome = std::function<void(const std::optional<std::string>& token)>;
+  // Receives the recovery token to hand the client (none when recovery is
+  // off), before anything else is sent to it.
+  using Welcome = std::function<void(const std::optional<std::string>& recovery_token)>;
 
-  // `metrics`, when given, counts messages and deliveries and must outlive
-  // the service.
-  ChatService(ChatConfig config, store::HistoryStore& history, store::SessionStore& sessions, ChatOutbox& outbox,
+  // Uses config.history_on_join and the rate limit; `recovery` has the
+  // recovery settings. `metrics`, when given, counts messages and
+  // deliveries. All of them must outlive the service.
+  ChatService(ChatConfig config, store::HistoryStore& history, Recovery& recovery, ChatOutbox& outbox,
               metrics::Metrics* metrics = nullptr);
 
-  void connect(ClientId client) { connect(client, std::nullopt, [](const auto&) {}); }
-  // Resumes the session when `resume` names one that left within the window
+  void connect(ClientId client) {
+    connect(client, std::nullopt, [](const auto&) {});
+  }
+  // Resumes the member when `resume` names one that left within the window
   // and whose missed broadcasts are all still known: the client gets its
   // nickname back and exactly those broadcasts. Returns whether it resumed.
   bool connect(ClientId client, const std::optional<ResumeRequest>& resume, const Welcome& welcome);
   // `resumable`: the connection was lost rather than closed on purpose.
   void disconnect(ClientId client, bool resumable = true);
 
-  void on_nickname(ClientId client, const ::chat::events::NicknameRequest& request);
-  void on_user_message(ClientId client, const ::chat::events::UserMessageRequest& request);
+  void on_nickname(ClientId client, const ::codec::events::NicknameRequest& request);
+  void on_user_message(ClientId client, const ::codec::events::UserMessageRequest& request);
 
   // An event the protocol layer could not decode: answer with the reason,
   // through the ack when there is one, else with a "chat error" event.
-  void refuse(ClientId client, std::string_view event, std::optional<std::uint64_t> ack_id,
-              const std::string& reason);
-
+  void refuse(ClientId client, std::string_view event, std::optional<std::uint64_t> ack_id, const std::string& reason);
 
  private:
   struct Member {
     std::string nickname;  // empty until accepted
-    std::string token;     // private session id (empty when recovery is off)
-    std::int64_t session = 0;
+    MemberKeys keys;       // empty when recovery is off
     TokenBucket attempts;  // nickname and message attempts (rate limit)
   };
-  struct Departed {
-    std::int64_t session = 0;
-    std::string nickname;
-    std::int64_t left_at = 0;
-  };
 
-  bool recovery() const { return config_.recovery_window.count() > 0; }
-  Member new_member(std::string nickname, std::string token, std::int64_t session) const;
-  // Takes a token from the member's bucket; the refusal reason when there is none.
-  std::optional<std::string> over_rate_limit(Member& member);  // counts refusals
+  Member new_member(std::string nickname, MemberKeys keys) const;
+  // Takes a token from the member's bucket (rate limit); the refusal, counted,
+  // when there is none.
+  ::codec::Result<void, ::codec::Failure> take_attempt(Member& member);
 
   // Callers hold mutex_.
+  bool resume(ClientId client, const ResumeRequest& request, const Welcome& welcome);
   std::vector<ClientId> joined_except(ClientId excluded) const;
-  ::chat::events::Nicknames nicknames() const;
+  ::codec::events::Nicknames nicknames() const;
   void deliver_stored(ClientId sender, std::optional<std::uint64_t> ack_id, store::AppendResult result);
-  // Tags the broadcast with its offset and keeps it for resuming sessions;
-  // `skipped` is the session it leaves out (0: none).
-  void publish(const std::vector<ClientId>& to, std::string packet, std::int64_t skipped);
+  // Broadcasts an event, tagged and kept by recovery. `message_id`: the
+  // stored message it delivers (0: none); `skipped`: the author it leaves
+  // out (0: none).
+  void publish(const std::vector<ClientId>& to, std::string packet, std::int64_t message_id, std::int64_t skipped);
   // The online list is state, not an event: it carries the current offset and
   // is not kept (a resumed client gets the list of the moment), and a client
   // that has not been sent the previous list yet gets only this one.
   void publish_nicknames(const std::vector<ClientId>& to);
-  void keep_departed(const std::string& token, Departed departed);
-  // Expires sessions older than the window, and the oldest beyond the cap.
-  void forget_departed(std::int64_t now);
-  bool resume(ClientId client, const ResumeRequest& request, const Welcome& welcome);
-  std::optional<std::vector<std::string>> missed_since(const BroadcastOffset& offset,
-                                                               std::int64_t session) const;
   // Adds to one of the counters, when there are metrics. A refusal by the
   // rate limiter is counted with: count(&metrics::Metrics::rate_limited);
   void count(metrics::Counter metrics::Metrics::*counter, std::uint64_t n = 1) {
@@ -119,27 +91,20 @@ class ChatService {
 
   const ChatConfig config_;
   store::HistoryStore& history_;
-  store::SessionStore& sessions_;
+  Recovery& recovery_;
   ChatOutbox& outbox_;
   metrics::Metrics* const metrics_;
 
-  // Guards the maps. Outbox calls happen under it: they only queue, and doing
-  // them here keeps every recipient's order the same as the store's order.
+  // Guards the members and the replay copy, and is held for every call to
+  // recovery_ (see recovery.hpp). Outbox calls happen under it: they only
+  // queue, and doing them here keeps every recipient's order the same as the
+  // store's order.
   mutable std::mutex mutex_;
   std::unordered_map<ClientId, Member> members_;
   std::map<std::string, ClientId> by_nickname_;  // key: case-folded nickname
   // The last `history_on_join` delivered messages, oldest first: a join
   // replays from memory instead of reading the database under the lock.
   std::deque<store::StoredMessage> recent_;
-
-  // Connection state recovery.
-  const std::uint32_t boot_;               // names this run in offsets
-  std::int64_t boot_last_message_ = 0;     // the last message stored before this run
-  std::int64_t last_delivered_ = 0;        // the last message broadcast
-  std::uint64_t seq_ = 0;                  // the last broadcast's number
-  BroadcastLog log_;
-  std::unordered_map<std::string, Departed> departed_;      // key: token
-  std::set<std::pair<std::int64_t, std::string>> departures_;    // (left_at, token), oldest first
 };
 
 }  // namespace chatd::chat

@@ -14,7 +14,7 @@ class ConformanceNamespace final : public sio::NamespaceHandler {
   ConformanceNamespace(sio::SocketIoServer& server, std::string name) : server_(server), name_(std::move(name)) {}
 
   void on_connect(sio::SocketId socket, const nlohmann::json& auth, const Accept& accept) override;
-  void on_event(sio::SocketId socket, const ::chat::sio::Packet& event, std::vector<std::string> attachments) override;
+  void on_event(sio::SocketId socket, const ::codec::sio::Packet& event, std::vector<std::string> attachments) override;
   void on_disconnect(sio::SocketId, bool) override {}
   void on_invalid_packet(sio::SocketId, const std::string&) override {}
 

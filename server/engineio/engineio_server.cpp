@@ -3,25 +3,20 @@
 #include <string>
 #include <vector>
 
-#include "chat/engineio_packet.hpp"
+#include "codec/engineio_packet.hpp"
 #include "engineio/session_id.hpp"
 #include "log/logger.hpp"
 
 namespace chatd::eio {
 
-namespace packet = chat::eio;
-
 EngineIoServer::EngineIoServer(EngineIoConfig config, SessionHandler& handler, metrics::Metrics* metrics)
     : config_(config), handler_(handler), metrics_(metrics), send_pool_(config.send_threads) {
-  heartbeat_ = std::thread([this] { run_heartbeat(); });
+  heartbeat_ = std::jthread([this](std::stop_token stop) { run_heartbeat(stop); });
 }
 
 EngineIoServer::~EngineIoServer() {
-  {
-    std::lock_guard lock(heartbeat_mutex_);
-    stopping_ = true;
-  }
-  heartbeat_wakeup_.notify_all();
+  // The heartbeat first: it queues pings on the send threads.
+  heartbeat_.request_stop();
   heartbeat_.join();
   send_pool_.stop();
 }
@@ -32,58 +27,65 @@ std::shared_ptr<Session> EngineIoServer::find(const std::string& sid) const {
   return it == sessions_.end() ? nullptr : it->second;
 }
 
-std::optional<EngineIoServer::Refusal> EngineIoServer::refusal(const std::string& remote_address) const {
-  std::lock_guard lock(mutex_);
-  return refusal_locked(remote_address);
+codec::Result<void, EngineIoServer::Refusal> EngineIoServer::admit(const std::string& remote_address) {
+  codec::Result<void, Refusal> admitted;
+  {
+    std::lock_guard lock(mutex_);
+    admitted = admission_locked(remote_address);
+  }
+  if (!admitted) count_refusal(admitted.error(), remote_address);
+  return admitted;
 }
 
-std::optional<EngineIoServer::Refusal> EngineIoServer::refusal_locked(const std::string& remote_address) const {
-  if (sessions_.size() >= config_.max_sessions) return Refusal::ServerFull;
+codec::Result<void, EngineIoServer::Refusal> EngineIoServer::admission_locked(const std::string& remote_address) const {
+  if (sessions_.size() >= config_.max_sessions) {
+    return Refusal{Refusal::Kind::ServerFull, "server full: too many connections, try again later"};
+  }
   if (config_.max_sessions_per_address > 0) {
     const auto it = sessions_per_address_.find(remote_address);
     if (it != sessions_per_address_.end() && it->second >= config_.max_sessions_per_address) {
-      return Refusal::AddressFull;
+      return Refusal{Refusal::Kind::AddressFull, "too many connections from your address (at most " +
+                                                     std::to_string(config_.max_sessions_per_address) +
+                                                     "), try again later"};
     }
   }
-  return std::nullopt;
+  return {};
 }
 
-std::string EngineIoServer::refusal_reason(Refusal refusal) const {
-  if (refusal == Refusal::ServerFull) return "server full: too many connections, try again later";
-  return "too many connections from your address (at most " + std::to_string(config_.max_sessions_per_address) +
-         "), try again later";
+void EngineIoServer::count_refusal(const Refusal& refusal, const std::string& remote_address) {
+  if (metrics_) metrics_->sessions_refused.add();
+  log::info("session refused", {{"reason", refusal.reason}, {"address", remote_address}});
 }
 
 std::shared_ptr<Session> EngineIoServer::open(std::shared_ptr<FrameSink> sink, bool upgradable,
                                               std::string remote_address) {
-  auto session = std::make_shared<Session>(generate_session_id(), std::move(sink), send_pool_,
-                                           config_.max_queued_bytes, std::move(remote_address),
-                                           metrics_ ? &metrics_->send_queue_overflows : nullptr);
+  auto session =
+      std::make_shared<Session>(generate_session_id(), std::move(sink), send_pool_, config_.max_queued_bytes,
+                                std::move(remote_address), metrics_ ? &metrics_->send_queue_overflows : nullptr);
   session->set_long_polling(upgradable);
-  std::optional<Refusal> refused;
+  codec::Result<void, Refusal> admitted;
   {
     std::lock_guard lock(mutex_);
-    refused = refusal_locked(session->remote_address());
-    if (!refused) {
+    admitted = admission_locked(session->remote_address());
+    if (admitted) {
       sessions_.emplace(session->sid(), session);
       ++sessions_per_address_[session->remote_address()];
     }
   }
-  if (metrics_) (refused ? metrics_->sessions_refused : metrics_->sessions_opened).add();
-  if (refused) {
-    const auto reason = refusal_reason(*refused);
-    log::info("session refused", {{"reason", reason}, {"address", session->remote_address()}});
-    session->close(close_code::kTryAgainLater, reason);
+  if (!admitted) {
+    count_refusal(admitted.error(), session->remote_address());
+    session->close(close_code::kTryAgainLater, admitted.error().reason);
     return session;
   }
-  packet::Handshake handshake;
+  if (metrics_) metrics_->sessions_opened.add();
+  codec::eio::Handshake handshake;
   handshake.sid = session->sid();
   handshake.ping_interval_ms = static_cast<std::uint32_t>(config_.ping_interval.count());
   handshake.ping_timeout_ms = static_cast<std::uint32_t>(config_.ping_timeout.count());
   handshake.max_payload = config_.max_payload;
   handshake.can_upgrade_to_websocket = upgradable;
   session->set_next_ping_at(Session::Clock::now() + config_.ping_interval);
-  session->send(packet::encode_open(handshake));
+  session->send(codec::eio::encode_open(handshake));
   log::debug("session opened", {{"sid", session->sid()}, {"transport", upgradable ? "polling" : "websocket"}});
   handler_.on_open(*session);
   {
@@ -96,42 +98,37 @@ std::shared_ptr<Session> EngineIoServer::open(std::shared_ptr<FrameSink> sink, b
 
 void EngineIoServer::on_text_frame(Session& session, std::string_view frame) {
   if (session.closing()) return;
-  auto decoded = packet::decode_text_frame(frame, config_.max_payload);
+  auto decoded = codec::eio::decode_text_frame(frame, config_.max_payload);
   if (!decoded) {
     const auto kind = decoded.error().kind;
-    const auto code = kind == chat::CodecErrorKind::TooLarge      ? close_code::kTooBig
-                      : kind == chat::CodecErrorKind::InvalidUtf8 ? close_code::kInvalidPayload
-                                                                  : close_code::kProtocolError;
+    const auto code = kind == codec::CodecErrorKind::TooLarge      ? close_code::kTooBig
+                      : kind == codec::CodecErrorKind::InvalidUtf8 ? close_code::kInvalidPayload
+                                                                   : close_code::kProtocolError;
     session.close(code, decoded.error().reason);
     return;
   }
   on_packet(session, *decoded);
 }
 
-void EngineIoServer::on_packet(Session& session, const packet::Packet& decoded) {
+void EngineIoServer::on_packet(Session& session, const codec::eio::Packet& decoded) {
   if (session.closing()) return;
   switch (decoded.type) {
-    case packet::PacketType::Message:
+    case codec::eio::PacketType::Message:
       if (decoded.binary) {
         handler_.on_binary_message(session, decoded.data);
       } else {
         handler_.on_message(session, decoded.data);
       }
       return;
-    case packet::PacketType::Pong:
-      session.pong_received();
-      return;
-    case packet::PacketType::Ping:
+    case codec::eio::PacketType::Pong: session.pong_received(); return;
+    case codec::eio::PacketType::Ping:
       // Only valid as the "2probe" of an upgrade; answer it, it costs nothing.
-      session.send(packet::encode_text_frame(packet::PacketType::Pong, decoded.data));
+      session.send(codec::eio::encode_text_frame(codec::eio::PacketType::Pong, decoded.data));
       return;
-    case packet::PacketType::Close:
-      session.close(close_code::kNormal, "client closed the session");
-      return;
-    case packet::PacketType::Upgrade:
-    case packet::PacketType::Noop:
-      return;  // meaningful only during an upgrade from polling; harmless here
-    case packet::PacketType::Open:
+    case codec::eio::PacketType::Close: session.close(close_code::kNormal, "client closed the session"); return;
+    case codec::eio::PacketType::Upgrade:
+    case codec::eio::PacketType::Noop: return;  // meaningful only during an upgrade from polling; harmless here
+    case codec::eio::PacketType::Open:
       session.close(close_code::kProtocolError, "clients must not send an open packet");
       return;
   }
@@ -139,7 +136,7 @@ void EngineIoServer::on_packet(Session& session, const packet::Packet& decoded) 
 
 void EngineIoServer::on_binary_frame(Session& session, std::string_view frame) {
   if (session.closing()) return;
-  auto decoded = packet::decode_binary_frame(frame, config_.max_payload);
+  auto decoded = codec::eio::decode_binary_frame(frame, config_.max_payload);
   if (!decoded) {
     session.close(close_code::kTooBig, decoded.error().reason);
     return;
@@ -193,17 +190,17 @@ metrics::ConnectionCounts EngineIoServer::connection_counts() const {
   return counts;
 }
 
-void EngineIoServer::run_heartbeat() {
+void EngineIoServer::run_heartbeat(std::stop_token stop) {
   // Wake at the earliest deadline, and at least this often for new sessions.
-  const auto max_sleep = std::min<std::chrono::milliseconds>(
-      std::min(config_.ping_interval, config_.ping_timeout) / 4, std::chrono::milliseconds(1000));
-  const auto ping_frame = make_frame(packet::encode_text_frame(packet::PacketType::Ping));
+  const auto max_sleep = std::min<std::chrono::milliseconds>(std::min(config_.ping_interval, config_.ping_timeout) / 4,
+                                                             std::chrono::milliseconds(1000));
+  const auto ping_frame = make_frame(codec::eio::encode_text_frame(codec::eio::PacketType::Ping));
   std::vector<std::shared_ptr<Session>> snapshot;
   auto wake_at = Session::Clock::now() + max_sleep;
   std::unique_lock wait_lock(heartbeat_mutex_);
   for (;;) {
-    heartbeat_wakeup_.wait_until(wait_lock, wake_at, [this] { return stopping_ || rescan_; });
-    if (stopping_) return;
+    heartbeat_wakeup_.wait_until(wait_lock, stop, wake_at, [this] { return rescan_; });
+    if (stop.stop_requested()) return;
     rescan_ = false;
     wait_lock.unlock();
     {
@@ -214,7 +211,7 @@ void EngineIoServer::run_heartbeat() {
     }
     const auto now = Session::Clock::now();
     wake_at = now + max_sleep;
-    ScheduleBatch pings(send_pool_);
+    DeferredScheduling round;  // the round's pings and closes wake the send threads once
     for (const auto& session : snapshot) {
       if (session->closing()) continue;
       if (!session->established() && config_.establish_timeout.count() > 0) {
@@ -240,7 +237,7 @@ void EngineIoServer::run_heartbeat() {
         const auto sent = now - due < config_.ping_timeout / 4 ? due : now;
         session->ping_sent(sent);
         session->set_next_ping_at(sent + config_.ping_interval);
-        session->send(ping_frame, pings);
+        session->send(ping_frame);
         wake_at = std::min(wake_at, sent + config_.ping_timeout);
       } else {
         wake_at = std::min(wake_at, session->next_ping_at());

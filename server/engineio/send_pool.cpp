@@ -1,42 +1,10 @@
 #include "engineio/send_pool.hpp"
 
 #include <utility>
-#include <vector>
 
 #include "engineio/session.hpp"
 
 namespace chatd::eio {
-
-namespace {
-
-// The sessions made ready on this thread while a DeferredScheduling is alive.
-struct Deferred {
-  bool active = false;
-  std::vector<std::pair<SendPool*, std::shared_ptr<Session>>> sessions;
-};
-thread_local Deferred deferred;
-
-}  // namespace
-
-DeferredScheduling::DeferredScheduling() : outermost_(!deferred.active) { deferred.active = true; }
-
-DeferredScheduling::~DeferredScheduling() {
-  if (!outermost_) return;
-  deferred.active = false;
-  auto ready = std::move(deferred.sessions);
-  deferred.sessions.clear();
-  // Nearly always one pool; group by pool without assuming it.
-  while (!ready.empty()) {
-    SendPool* pool = ready.front().first;
-    std::vector<std::shared_ptr<Session>> sessions;
-    std::erase_if(ready, [&](auto& entry) {
-      if (entry.first != pool) return false;
-      sessions.push_back(std::move(entry.second));
-      return true;
-    });
-    pool->schedule(sessions);
-  }
-}
 
 SendPool::SendPool(unsigned threads) {
   if (threads == 0) threads = 1;
@@ -46,10 +14,7 @@ SendPool::SendPool(unsigned threads) {
 SendPool::~SendPool() { stop(); }
 
 void SendPool::schedule(std::shared_ptr<Session> session) {
-  if (deferred.active) {
-    deferred.sessions.emplace_back(this, std::move(session));
-    return;
-  }
+  if (DeferredScheduling::defer(*this, session)) return;
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
@@ -60,11 +25,7 @@ void SendPool::schedule(std::shared_ptr<Session> session) {
 
 void SendPool::schedule(std::vector<std::shared_ptr<Session>>& sessions) {
   if (sessions.empty()) return;
-  if (deferred.active) {
-    for (auto& session : sessions) deferred.sessions.emplace_back(this, std::move(session));
-    sessions.clear();
-    return;
-  }
+  if (DeferredScheduling::defer(*this, sessions)) return;
   const std::size_t count = sessions.size();
   {
     std::lock_guard lock(mutex_);

@@ -35,11 +35,6 @@ void Session::replace_sink(std::shared_ptr<FrameSink> sink) {
 
 bool Session::send(SharedFrame frame) { return send(std::span<const SharedFrame>(&frame, 1)); }
 
-bool Session::send(SharedFrame frame, ScheduleBatch& batch) {
-  if (enqueue(std::span<const SharedFrame>(&frame, 1))) batch.add(shared_from_this());
-  return !closing_;
-}
-
 bool Session::send(std::span<const SharedFrame> frames) {
   if (enqueue(frames)) pool_.schedule(shared_from_this());
   return !closing_;

@@ -10,8 +10,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <string>
 #include <span>
+#include <string>
 
 #include "engineio/close_code.hpp"
 #include "engineio/frame_sink.hpp"
@@ -21,8 +21,6 @@
 namespace chatd::eio {
 
 class SendPool;
-class ScheduleBatch;
-
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -35,7 +33,6 @@ class Session : public std::enable_shared_from_this<Session> {
   const std::string& sid() const { return sid_; }
   // The client's IP address, as the transport saw it at the handshake.
   const std::string& remote_address() const { return remote_address_; }
-  SendPool& pool() const { return pool_; }
 
   // The transport carrying the session now. An upgrade from long-polling to
   // WebSocket swaps it; frames queued meanwhile go out on the new one.
@@ -51,10 +48,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // is closing. A full queue closes the session: a stalled reader must not
   // make the server hold unbounded memory for it. A snapshot frame replaces
   // the queued snapshot that is not sent yet: it goes to the end of the
-  // queue, after the events queued before it.
+  // queue, after the events queued before it. (Senders of many frames at
+  // once wrap them in a DeferredScheduling.)
   bool send(SharedFrame frame);
-  // Same, but leaves the scheduling of the flush to `batch` (broadcasts).
-  bool send(SharedFrame frame, ScheduleBatch& batch);
   // Queues frames that must stay together (a packet and its attachments).
   bool send(std::span<const SharedFrame> frames);
   bool send(std::string text) { return send(make_frame(std::move(text))); }
@@ -102,7 +98,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   mutable std::mutex mutex_;  // guards the sink, the queue and the close request
   std::shared_ptr<FrameSink> sink_;
-  std::deque<SharedFrame> queue_;  // null: a snapshot a later one replaced
+  std::deque<SharedFrame> queue_;               // null: a snapshot a later one replaced
   std::optional<std::size_t> queued_snapshot_;  // its index in queue_
   std::size_t queued_bytes_ = 0;
   bool flush_scheduled_ = false;

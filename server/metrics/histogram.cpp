@@ -16,8 +16,8 @@ Histogram::Histogram(std::initializer_list<double> upper_bounds)
 
 void Histogram::observe(double value) {
   // Prometheus buckets are "less than or equal to" their bound.
-  const auto slot = static_cast<std::size_t>(
-      std::lower_bound(upper_bounds_.begin(), upper_bounds_.end(), value) - upper_bounds_.begin());
+  const auto slot = static_cast<std::size_t>(std::lower_bound(upper_bounds_.begin(), upper_bounds_.end(), value) -
+                                             upper_bounds_.begin());
   buckets_[slot].fetch_add(1, std::memory_order_relaxed);
   sum_.fetch_add(value, std::memory_order_relaxed);
 }

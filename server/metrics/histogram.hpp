@@ -11,8 +11,8 @@
 namespace chatd::metrics {
 
 struct HistogramSnapshot {
-  std::vector<double> upper_bounds;        // ascending; +Inf is implied
-  std::vector<std::uint64_t> cumulative;   // per bound, then one more for +Inf (== count)
+  std::vector<double> upper_bounds;       // ascending; +Inf is implied
+  std::vector<std::uint64_t> cumulative;  // per bound, then one more for +Inf (== count)
   double sum = 0;
   std::uint64_t count() const { return cumulative.empty() ? 0 : cumulative.back(); }
 };

@@ -15,7 +15,8 @@ struct Metrics {
   // Engine.IO
   Counter sessions_opened;       // admitted by the handshake
   Counter sessions_closed;       // admitted sessions whose transport ended
-  Counter sessions_refused;      // server full (--max-connections)
+  Counter sessions_refused;      // handshakes beyond --max-connections or --max-connections-per-address, on
+                                 // either transport (WebSocket: closed with 1013; long-polling: HTTP 503/429)
   Counter send_queue_overflows;  // sessions closed because their bounded send queue was full
   Counter ping_timeouts;         // sessions closed because their pong was late
   // Socket.IO
@@ -28,8 +29,7 @@ struct Metrics {
   // History store, as the chat service sees it.
   Counter append_failures;
   // From append() to the store's report of the commit (queueing included).
-  Histogram append_seconds{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
-                           0.025,  0.05,    0.1,    0.25,  0.5,    1,     2.5, 5};
+  Histogram append_seconds{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
 };
 
 // Sampled when /metrics is read rather than counted as they change.

@@ -1,28 +1,28 @@
 #include "socketio/chat_namespace.hpp"
 
 #include <type_traits>
+#include <utility>
 #include <variant>
 
-#include "chat/chat_events.hpp"
+#include "codec/chat_events.hpp"
+#include "codec/connection_recovery.hpp"
 
 namespace chatd::sio {
 
-namespace events = ::chat::events;
+namespace events = ::codec::events;
 
 void ChatNamespace::on_connect(SocketId socket, const nlohmann::json& auth, const Accept& accept) {
   // socket.io-client 4.6+ sends back the `pid` and the last offset it saw.
+  // Auth that is not a resume request joins afresh, like none at all.
   std::optional<chat::ResumeRequest> resume;
-  const auto pid = auth.find("pid");
-  const auto offset = auth.find("offset");
-  if (pid != auth.end() && pid->is_string() && offset != auth.end() && offset->is_string()) {
-    resume = chat::ResumeRequest{pid->get<std::string>(), offset->get<std::string>()};
+  if (auto request = ::codec::sio::decode_resume_auth(auth)) {
+    resume = chat::ResumeRequest{std::move(request->pid), std::move(request->offset)};
   }
-  chat_->connect(socket, resume, [&](const std::optional<std::string>& token) {
-    accept(token ? nlohmann::json{{"pid", *token}} : nlohmann::json::object());
-  });
+  chat_->connect(socket, resume, accept);
 }
 
-void ChatNamespace::on_event(SocketId socket, const ::chat::sio::Packet& packet, std::vector<std::string> attachments) {
+void ChatNamespace::on_event(SocketId socket, const ::codec::sio::Packet& packet,
+                             std::vector<std::string> attachments) {
   const std::string name = packet.data.front().get<std::string>();  // the codec checked it is a string
   if (!attachments.empty()) {
     chat_->refuse(socket, name, packet.ack_id, "the chat takes no binary attachments");
@@ -30,7 +30,7 @@ void ChatNamespace::on_event(SocketId socket, const ::chat::sio::Packet& packet,
   }
   auto event = events::decode_client_event(packet);
   if (!event) {
-    const bool unknown = event.error().kind == ::chat::CodecErrorKind::UnknownEvent;
+    const bool unknown = event.error().kind == ::codec::CodecErrorKind::UnknownEvent;
     chat_->refuse(socket, name, packet.ack_id, unknown ? "unknown event \"" + name + "\"" : event.error().reason);
     return;
   }

@@ -18,7 +18,7 @@ class ChatNamespace final : public NamespaceHandler, public chat::ChatOutbox {
 
   // NamespaceHandler
   void on_connect(SocketId socket, const nlohmann::json& auth, const Accept& accept) override;
-  void on_event(SocketId socket, const ::chat::sio::Packet& event, std::vector<std::string> attachments) override;
+  void on_event(SocketId socket, const ::codec::sio::Packet& event, std::vector<std::string> attachments) override;
   void on_disconnect(SocketId socket, bool resumable) override;
   void on_invalid_packet(SocketId socket, const std::string& reason) override;
 

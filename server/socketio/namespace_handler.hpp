@@ -3,13 +3,14 @@
 // the chat on "/", or the conformance server's echo.
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "chat/client_id.hpp"
-#include "chat/socketio_packet.hpp"
+#include "codec/socketio_packet.hpp"
 
 namespace chatd::sio {
 
@@ -18,14 +19,16 @@ using SocketId = chat::ClientId;
 class NamespaceHandler {
  public:
   virtual ~NamespaceHandler() = default;
-  // Queues the CONNECT reply, with `extra` fields beside the socket id.
-  using Accept = std::function<void(const nlohmann::json& extra)>;
+  // Queues the CONNECT answer; `pid`: the private session id that lets the
+  // client resume this session (codec/connection_recovery.hpp), none when the
+  // namespace offers no recovery.
+  using Accept = std::function<void(const std::optional<std::string>& pid)>;
 
   // A socket joined; `auth` is {} when none was sent. The handler calls
   // `accept` before sending anything (the server accepts plainly if not).
   virtual void on_connect(SocketId socket, const nlohmann::json& auth, const Accept& accept) = 0;
   // An EVENT, with its binary attachments (empty for a plain EVENT).
-  virtual void on_event(SocketId socket, const ::chat::sio::Packet& event, std::vector<std::string> attachments) = 0;
+  virtual void on_event(SocketId socket, const ::codec::sio::Packet& event, std::vector<std::string> attachments) = 0;
   // `resumable`: the connection was lost (Socket.IO's recoverable reasons),
   // not left with a DISCONNECT packet.
   virtual void on_disconnect(SocketId socket, bool resumable) = 0;

@@ -1,21 +1,20 @@
 #include "socketio/socketio_server.hpp"
 
-#include "chat/engineio_packet.hpp"
-#include "engineio/send_pool.hpp"
+#include "codec/engineio_packet.hpp"
+#include "engineio/deferred_scheduling.hpp"
 #include "engineio/session_id.hpp"
 
 namespace chatd::sio {
 
-namespace packet = ::chat::sio;
 using nlohmann::json;
 
 // Per-session Socket.IO state, kept in the Engine.IO session. Touched only by
 // the thread that reads that session's frames.
 struct SocketIoServer::Socket {
   SocketId id = 0;
-  std::map<std::string, json> connected;  // namespace -> its CONNECT answer ({sid, ...})
+  std::map<std::string, codec::sio::ConnectAnswer> connected;  // namespace -> its CONNECT answer
   // A binary packet waiting for its attachments.
-  std::optional<packet::Packet> pending;
+  std::optional<codec::sio::Packet> pending;
   std::vector<std::string> attachments;
 };
 
@@ -23,29 +22,25 @@ namespace {
 
 // One Engine.IO message frame carrying an encoded Socket.IO packet.
 eio::SharedFrame to_frame(std::string_view encoded, bool snapshot = false) {
-  auto bytes = ::chat::eio::encode_text_frame(::chat::eio::PacketType::Message, encoded);
+  auto bytes = ::codec::eio::encode_text_frame(::codec::eio::PacketType::Message, encoded);
   return snapshot ? eio::make_snapshot_frame(std::move(bytes)) : eio::make_frame(std::move(bytes));
 }
 
-std::vector<eio::SharedFrame> to_frames(const packet::Packet& p, const std::vector<std::string>& attachments) {
+std::vector<eio::SharedFrame> to_frames(const codec::sio::Packet& p, const std::vector<std::string>& attachments) {
   std::vector<eio::SharedFrame> frames;
   frames.reserve(1 + attachments.size());
-  frames.push_back(to_frame(packet::encode(p)));
+  frames.push_back(to_frame(codec::sio::encode(p)));
   for (const auto& attachment : attachments) frames.push_back(eio::make_frame(attachment, /*binary=*/true));
   return frames;
 }
 
-bool is_event(packet::PacketType type) {
-  return type == packet::PacketType::Event || type == packet::PacketType::BinaryEvent;
+bool is_event(codec::sio::PacketType type) {
+  return type == codec::sio::PacketType::Event || type == codec::sio::PacketType::BinaryEvent;
 }
 
 // An encoded packet starts with its type's digit.
 bool is_event(std::string_view encoded) {
-  return !encoded.empty() && is_event(static_cast<packet::PacketType>(encoded.front() - '0'));
-}
-
-packet::Packet connect_error(const std::string& nsp, std::string_view message) {
-  return packet::Packet{packet::PacketType::ConnectError, nsp, std::nullopt, json{{"message", message}}, 0};
+  return !encoded.empty() && is_event(static_cast<codec::sio::PacketType>(encoded.front() - '0'));
 }
 
 }  // namespace
@@ -78,7 +73,7 @@ void SocketIoServer::invalid_packet(eio::Session& session, Socket& socket, const
   if (socket.connected.count("/")) {
     if (auto* handler = find_namespace("/")) handler->on_invalid_packet(socket.id, reason);
   } else {
-    session.send(to_frames(connect_error("/", reason), {}));
+    session.send(to_frames(codec::sio::encode_connect_error("/", reason), {}));
   }
 }
 
@@ -93,7 +88,7 @@ void SocketIoServer::on_message(eio::Session& session, std::string_view data) {
     invalid_packet(session, *socket, "invalid packet: expected a binary attachment, got text");
     if (session.closing()) return;
   }
-  auto decoded = packet::decode(data);
+  auto decoded = codec::sio::decode(data);
   if (!decoded) return invalid_packet(session, *socket, "invalid packet: " + decoded.error().reason);
   if (decoded->attachments > 0) {
     socket->pending = std::move(*decoded);  // dispatched once its attachments arrived
@@ -115,46 +110,45 @@ void SocketIoServer::on_binary_message(eio::Session& session, std::string_view d
   socket->attachments.clear();
 }
 
-void SocketIoServer::handle_packet(eio::Session& session, Socket& socket, packet::Packet p,
+void SocketIoServer::handle_packet(eio::Session& session, Socket& socket, codec::sio::Packet p,
                                    std::vector<std::string> attachments) {
   NamespaceHandler* handler = find_namespace(p.nsp);
   const bool connected = socket.connected.count(p.nsp) > 0;
   switch (p.type) {
-    case packet::PacketType::Connect: {
+    case codec::sio::PacketType::Connect: {
       if (!handler) {
-        session.send(to_frames(connect_error(p.nsp, "Invalid namespace"), {}));
+        session.send(to_frames(codec::sio::encode_connect_error(p.nsp, "Invalid namespace"), {}));
         return;
       }
       session.mark_established();
       if (connected) {
         // A second CONNECT changes nothing, but gets the first one's answer (the
         // same sid), so that a client waiting for an answer is not left hanging.
-        session.send(to_frames(packet::Packet{packet::PacketType::Connect, p.nsp, std::nullopt, socket.connected.at(p.nsp), 0}, {}));
+        session.send(to_frames(codec::sio::encode_connect_answer(p.nsp, socket.connected.at(p.nsp)), {}));
         return;
       }
       const auto sid = eio::generate_session_id();
-      socket.connected.emplace(p.nsp, json{{"sid", sid}});
+      socket.connected.emplace(p.nsp, codec::sio::ConnectAnswer{sid, std::nullopt});
       bool accepted = false;
-      const auto accept = [&](const json& extra) {
+      const auto accept = [&](const std::optional<std::string>& pid) {
         if (accepted) return;
         accepted = true;
-        json reply = extra.is_object() ? extra : json::object();
-        reply["sid"] = sid;
-        socket.connected[p.nsp] = reply;
-        session.send(to_frames(packet::Packet{packet::PacketType::Connect, p.nsp, std::nullopt, std::move(reply), 0}, {}));
+        auto& answer = socket.connected[p.nsp];
+        answer.pid = pid;
+        session.send(to_frames(codec::sio::encode_connect_answer(p.nsp, answer), {}));
       };
       handler->on_connect(socket.id, p.data.is_object() ? p.data : json::object(), accept);
-      accept(json::object());
+      accept(std::nullopt);
       return;
     }
-    case packet::PacketType::Disconnect:
+    case codec::sio::PacketType::Disconnect:
       if (connected) {
         socket.connected.erase(p.nsp);
         handler->on_disconnect(socket.id, /*resumable=*/false);
       }
       return;
-    case packet::PacketType::Event:
-    case packet::PacketType::BinaryEvent:
+    case codec::sio::PacketType::Event:
+    case codec::sio::PacketType::BinaryEvent:
       if (!connected) {
         invalid_packet(session, socket, "invalid packet: event for namespace " + p.nsp + " before its CONNECT");
         return;
@@ -162,10 +156,9 @@ void SocketIoServer::handle_packet(eio::Session& session, Socket& socket, packet
       if (metrics_) metrics_->events_received.add();
       handler->on_event(socket.id, p, std::move(attachments));
       return;
-    case packet::PacketType::Ack:
-    case packet::PacketType::BinaryAck:
-      return;  // the server asks for no acks
-    case packet::PacketType::ConnectError:
+    case codec::sio::PacketType::Ack:
+    case codec::sio::PacketType::BinaryAck: return;  // the server asks for no acks
+    case codec::sio::PacketType::ConnectError:
       return invalid_packet(session, socket, "invalid packet: clients do not send CONNECT_ERROR");
   }
 }
@@ -189,7 +182,7 @@ std::shared_ptr<eio::Session> SocketIoServer::session_of(SocketId id) {
   return it == sessions_.end() ? nullptr : it->second.lock();
 }
 
-void SocketIoServer::send(SocketId to, const packet::Packet& p, const std::vector<std::string>& attachments) {
+void SocketIoServer::send(SocketId to, const codec::sio::Packet& p, const std::vector<std::string>& attachments) {
   auto session = session_of(to);
   if (!session) return;
   // Counted before queueing, so that a client that got it sees it counted.
@@ -225,8 +218,9 @@ void SocketIoServer::broadcast_frame(const std::vector<SocketId>& to, const eio:
   }
   if (sessions.empty()) return;
   if (metrics_ && event) metrics_->events_sent.add(sessions.size());
-  eio::ScheduleBatch batch(sessions.front()->pool());
-  for (const auto& session : sessions) session->send(frame, batch);
+  // Every recipient's flush is scheduled at once, when the scope ends.
+  eio::DeferredScheduling batch;
+  for (const auto& session : sessions) session->send(frame);
 }
 
 }  // namespace chatd::sio

@@ -35,8 +35,8 @@ class SocketIoServer final : public eio::SessionHandler {
   void add_namespace(std::string name, NamespaceHandler& handler);
 
   // Queues a packet (and its binary attachments) to one socket.
-  void send(SocketId to, const ::chat::sio::Packet& packet, const std::vector<std::string>& attachments = {});
-  // The same for a packet already encoded (chat::sio::encode's text).
+  void send(SocketId to, const ::codec::sio::Packet& packet, const std::vector<std::string>& attachments = {});
+  // The same for a packet already encoded (codec::sio::encode's text).
   void send_encoded(SocketId to, std::string_view packet);
   // One frame, the same bytes queued to every recipient.
   void broadcast_encoded(const std::vector<SocketId>& to, std::string_view packet);
@@ -54,7 +54,7 @@ class SocketIoServer final : public eio::SessionHandler {
   struct Socket;
   // The same frame to every recipient; `event`: counted in events_sent.
   void broadcast_frame(const std::vector<SocketId>& to, const eio::SharedFrame& frame, bool event);
-  void handle_packet(eio::Session& session, Socket& socket, ::chat::sio::Packet packet,
+  void handle_packet(eio::Session& session, Socket& socket, ::codec::sio::Packet packet,
                      std::vector<std::string> attachments);
   void invalid_packet(eio::Session& session, Socket& socket, const std::string& reason);
   NamespaceHandler* find_namespace(const std::string& name) const;

@@ -6,17 +6,18 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <optional>
 #include <string>
 #include <vector>
+
+#include "codec/result.hpp"
 
 namespace chatd::store {
 
 struct NewMessage {
   std::string from;
   std::string text;
-  std::int64_t ts = 0;       // milliseconds since the epoch
-  std::int64_t session = 0;  // the sender's chat session (0: none), so that recovery skips its own messages
+  std::int64_t ts = 0;      // milliseconds since the epoch
+  std::int64_t author = 0;  // the sender's author key (0: none), so that recovery skips its own messages
 };
 
 struct StoredMessage {
@@ -24,13 +25,11 @@ struct StoredMessage {
   std::string from;
   std::string text;
   std::int64_t ts = 0;
-  std::int64_t session = 0;
+  std::int64_t author = 0;
 };
 
-struct AppendResult {
-  std::optional<StoredMessage> stored;  // set once durably committed
-  std::string error;                    // set when the message could not be stored
-};
+// The message once durably committed, or why it could not be stored.
+using AppendResult = ::codec::Result<StoredMessage, ::codec::Failure>;
 
 class HistoryStore {
  public:
@@ -50,9 +49,9 @@ class HistoryStore {
   // Waits until every accepted append has been committed and reported.
   virtual void flush() = 0;
 
-  // Whether a write can be committed now (for /healthz): nothing when it
-  // can, else the reason. Waits at most about `timeout`, e.g. for a lock.
-  virtual std::optional<std::string> check_writable(std::chrono::milliseconds timeout) = 0;
+  // Whether a write can be committed now (for /healthz): done when it can,
+  // else the reason. Waits at most about `timeout`, e.g. for a lock.
+  virtual ::codec::Result<void, ::codec::Failure> check_writable(std::chrono::milliseconds timeout) = 0;
 };
 
 }  // namespace chatd::store

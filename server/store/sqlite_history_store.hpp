@@ -11,20 +11,23 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "store/batch_writer.hpp"
 #include "store/history_store.hpp"
-
-struct sqlite3;
-struct sqlite3_stmt;
+#include "store/sqlite_database.hpp"
+#include "store/sqlite_statement.hpp"
 
 namespace chatd::store {
 
 class SqliteHistoryStore final : public HistoryStore {
  public:
-  // Opens (creating if needed) and migrates the database. Throws
+  // Opens (creating if needed) and migrates the database, like every store
+  // of the chat database, in any order (see sqlite_schema.hpp). Throws
   // std::runtime_error with SQLite's message when the file cannot be used.
   // `max_size_bytes` caps the database file (0: no cap); a message that
   // would grow it beyond is refused with "database is full".
@@ -42,9 +45,7 @@ class SqliteHistoryStore final : public HistoryStore {
   std::vector<StoredMessage> recent(std::size_t limit) override;
   std::vector<StoredMessage> range(std::int64_t after, std::int64_t up_to, std::size_t limit) override;
   void flush() override;
-  std::optional<std::string> check_writable(std::chrono::milliseconds timeout) override;
-
-  static constexpr int kSchemaVersion = 2;
+  ::codec::Result<void, ::codec::Failure> check_writable(std::chrono::milliseconds timeout) override;
 
  private:
   struct Pending {
@@ -52,38 +53,34 @@ class SqliteHistoryStore final : public HistoryStore {
     AppendCallback done;
   };
 
-  void run_writer();
   void commit_batch(std::vector<Pending>& batch);
-  // Inserts batch[first, last) in one transaction; on failure rolls it back
-  // and returns the reason (empty on success).
-  std::string insert_all(std::vector<Pending>& batch, std::size_t first, std::size_t last,
-                         std::vector<AppendResult>& results);
+  // Inserts batch[first, last) in one transaction and sets their results; on
+  // failure rolls it back and returns the reason.
+  ::codec::Result<void, ::codec::Failure> insert_all(std::vector<Pending>& batch, std::size_t first, std::size_t last,
+                                                     std::vector<std::optional<AppendResult>>& results);
   void note_write_outcome(std::size_t refused, const std::string& reason);
 
-  const std::size_t max_batch_;
   const ReportScope report_scope_;
-  sqlite3* writer_db_ = nullptr;
-  sqlite3* reader_db_ = nullptr;
-  sqlite3_stmt* insert_ = nullptr;
-  sqlite3_stmt* select_recent_ = nullptr;
-  sqlite3_stmt* select_range_ = nullptr;
+  // Connections before statements: statements are finalized first.
+  SqliteConnection writer_db_;  // the writer thread's
+  SqliteConnection reader_db_;  // under reader_mutex_
+  // A connection of its own for check_writable(), which runs on HTTP threads;
+  // under probe_mutex_.
+  SqliteConnection probe_db_;
+  SqliteStatement insert_;         // on writer_db_
+  SqliteStatement select_recent_;  // on reader_db_
+  SqliteStatement select_range_;   // on reader_db_
 
-  std::mutex queue_mutex_;
-  std::condition_variable queue_ready_;
-  std::condition_variable queue_drained_;
-  std::deque<Pending> queue_;
-  std::size_t in_flight_ = 0;
-  bool stopping_ = false;
-  std::thread writer_;
   std::size_t refused_in_a_row_ = 0;  // writer thread only: for the log
 
   std::mutex reader_mutex_;
-
-  // A connection of its own for check_writable(), which runs on HTTP threads.
   // A plain mutex: TSan (clang 14) does not see timed_mutex::try_lock_for
   // take the lock (pthread_mutex_clocklock) and reports its unlock.
   std::mutex probe_mutex_;
-  sqlite3* probe_db_ = nullptr;
+
+  // Last, so that it is destroyed first: it finishes the queue and joins
+  // before the connections and statements it uses go.
+  BatchWriter<Pending> writer_;
 };
 
 }  // namespace chatd::store

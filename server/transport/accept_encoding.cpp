@@ -55,9 +55,12 @@ AcceptedEncodings parse_accept_encoding(std::string_view header) {
       part = part.substr(0, semicolon);
     }
     const std::string_view coding = trim(part);
-    if (equals_ignoring_case(coding, "br")) brotli = accepts;
-    else if (equals_ignoring_case(coding, "gzip") || equals_ignoring_case(coding, "x-gzip")) gzip = accepts;
-    else if (coding == "*") any = accepts;
+    if (equals_ignoring_case(coding, "br"))
+      brotli = accepts;
+    else if (equals_ignoring_case(coding, "gzip") || equals_ignoring_case(coding, "x-gzip"))
+      gzip = accepts;
+    else if (coding == "*")
+      any = accepts;
   }
   // A coding named explicitly wins over "*".
   return AcceptedEncodings{brotli.value_or(any.value_or(false)), gzip.value_or(any.value_or(false))};

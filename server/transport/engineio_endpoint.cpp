@@ -4,9 +4,9 @@
 
 #include <cstring>
 #include <memory>
-#include <variant>
 
-#include "chat/engineio_packet.hpp"
+#include "codec/engineio_packet.hpp"
+#include "codec/result.hpp"
 #include "log/logger.hpp"
 #include "transport/http_response.hpp"
 #include "transport/polling_connection.hpp"
@@ -35,26 +35,37 @@ struct EngineIoQuery {
   std::string sid;  // empty on a new session
 };
 
-// Reads EIO, transport and sid, or the error to answer with.
-std::variant<EngineIoQuery, const char*> read_query(const mg_request_info* info) {
+// A request refused with an HTTP status and Engine.IO's JSON error body.
+struct HttpRefusal {
+  int status;
+  std::string body;
+};
+
+// Reads EIO, transport and sid.
+codec::Result<EngineIoQuery, HttpRefusal> read_query(const mg_request_info* info) {
   const char* query = info->query_string ? info->query_string : "";
   const std::size_t length = std::strlen(query);
   char value[64];
   if (mg_get_var(query, length, "EIO", value, sizeof value) <= 0 || std::string_view(value) != "4") {
-    return kUnsupportedVersion;
+    return HttpRefusal{400, kUnsupportedVersion};
   }
   EngineIoQuery parsed;
   if (mg_get_var(query, length, "transport", value, sizeof value) > 0) parsed.transport = value;
-  if (parsed.transport != "websocket" && parsed.transport != "polling") return kTransportUnknown;
+  if (parsed.transport != "websocket" && parsed.transport != "polling") return HttpRefusal{400, kTransportUnknown};
   const int sid_length = mg_get_var(query, length, "sid", value, sizeof value);
-  if (sid_length == -2 || sid_length == -3) return kUnknownSession;  // no buffer this big holds a real sid
+  // No buffer this big holds a real sid.
+  if (sid_length == -2 || sid_length == -3) return HttpRefusal{400, kUnknownSession};
   if (sid_length > 0) parsed.sid = value;
   return parsed;
 }
 
-std::string remote_address(const mg_connection* conn) {
-  return mg_get_request_info(conn)->remote_addr;
+// Answers a long-polling request with the refusal; returns its status.
+int refuse(mg_connection* conn, const HttpRefusal& refusal) {
+  send_json(conn, refusal.status, refusal.body);
+  return refusal.status;
 }
+
+std::string remote_address(const mg_connection* conn) { return mg_get_request_info(conn)->remote_addr; }
 
 // A refused handshake, in the shape of Engine.IO's errors (as Node's
 // engine.io answers a refusal by allowRequest: code 4 with a message).
@@ -89,11 +100,11 @@ bool EngineIoEndpoint::origin_allowed(const mg_connection* conn) const {
 int EngineIoEndpoint::on_ws_connect(const mg_connection* conn, void* self) {
   auto* writable = const_cast<mg_connection*>(conn);  // CivetWeb lets us answer before the handshake
   const auto query = read_query(mg_get_request_info(conn));
-  if (const auto* error = std::get_if<const char*>(&query)) {
-    reject_websocket_handshake(writable, 400, *error);
+  if (!query) {
+    reject_websocket_handshake(writable, query.error().status, query.error().body);
     return 1;
   }
-  if (std::get<EngineIoQuery>(query).transport != "websocket") {
+  if (query->transport != "websocket") {
     reject_websocket_handshake(writable, 400, kBadRequest);
     return 1;
   }
@@ -106,18 +117,18 @@ int EngineIoEndpoint::on_ws_connect(const mg_connection* conn, void* self) {
 
 void EngineIoEndpoint::on_ws_ready(mg_connection* conn, void* self) {
   auto& engine = endpoint(self).engine_;
-  auto connection = std::make_shared<WebSocketConnection>(conn);
+  auto connection = std::make_shared<WebSocketConnection>(conn, engine.config().max_payload);
   // The shared_ptr travels through CivetWeb's void* slot; freed in on_ws_close.
   mg_set_user_connection_data(conn, new std::shared_ptr<WebSocketConnection>(connection));
+  // on_ws_connect has read the query already: a bad one never gets here.
   const auto query = read_query(mg_get_request_info(conn));
-  const auto* parsed = std::get_if<EngineIoQuery>(&query);
-  if (!parsed || parsed->sid.empty()) {
+  if (!query || query->sid.empty()) {
     connection->session = engine.open(connection, /*upgradable=*/false, remote_address(conn));
     return;
   }
   // An upgrade: only a session that is still long-polling may take it. Like
   // Node's engine.io, a late or unknown one is accepted, then closed.
-  auto session = engine.find(parsed->sid);
+  auto session = engine.find(query->sid);
   if (!session || !std::dynamic_pointer_cast<PollingConnection>(session->sink())) {
     connection->close(eio::close_code::kPolicyViolation, "session unknown or already upgraded");
     return;
@@ -176,36 +187,11 @@ int EngineIoEndpoint::on_ws_data(mg_connection* conn, int bits, char* data, std:
     return 1;
   }
   if (!connection.session) return 0;
-  auto& session = *connection.session;
-
-  // CivetWeb hands over frames, not messages: reassemble fragmented ones.
-  switch (opcode) {
-    case MG_WEBSOCKET_OPCODE_TEXT:
-    case MG_WEBSOCKET_OPCODE_BINARY:
-      if (final_fragment) {
-        connection.fragments.clear();
-        server.deliver_message(connection, opcode == MG_WEBSOCKET_OPCODE_BINARY, std::string_view(data, length));
-        return 1;
-      }
-      connection.fragments.assign(data, length);
-      connection.fragments_binary = opcode == MG_WEBSOCKET_OPCODE_BINARY;
-      break;
-    case MG_WEBSOCKET_OPCODE_CONTINUATION:
-      connection.fragments.append(data, length);
-      break;
-    default:
-      session.close(eio::close_code::kProtocolError, "unknown WebSocket opcode");
-      return 1;
-  }
-  if (connection.fragments.size() > server.engine_.config().max_payload) {
-    connection.fragments.clear();
-    session.close(eio::close_code::kTooBig, "Engine.IO packet exceeds maxPayload");
-    return 1;
-  }
-  if (final_fragment) {
-    const std::string message = std::move(connection.fragments);
-    connection.fragments.clear();
-    server.deliver_message(connection, connection.fragments_binary, message);
+  auto message = connection.take_frame(opcode, final_fragment, std::string_view(data, length));
+  if (!message) {
+    connection.session->close(message.error().close_code, message.error().reason);
+  } else if (*message) {
+    server.deliver_message(connection, (*message)->binary(), (*message)->bytes());
   }
   return 1;
 }
@@ -226,52 +212,36 @@ int EngineIoEndpoint::on_http(mg_connection* conn, void* self) {
   auto& server = endpoint(self);
   const auto* info = mg_get_request_info(conn);
   const auto query = read_query(info);
-  if (const auto* error = std::get_if<const char*>(&query)) {
-    send_json(conn, 400, *error);
-    return 400;
-  }
-  if (!server.origin_allowed(conn)) {
-    send_json(conn, 403, kForbidden);
-    return 403;
-  }
-  const auto& parsed = std::get<EngineIoQuery>(query);
+  if (!query) return refuse(conn, query.error());
+  if (!server.origin_allowed(conn)) return refuse(conn, {403, kForbidden});
   const std::string_view method = info->request_method ? info->request_method : "";
-  if (parsed.transport != "polling") {  // a WebSocket URL without the upgrade headers
-    send_json(conn, 400, kBadRequest);
-    return 400;
-  }
-  if (parsed.sid.empty()) {
-    if (method != "GET") {
-      send_json(conn, 400, kBadHandshakeMethod);
-      return 400;
-    }
+  // A WebSocket URL without the upgrade headers.
+  if (query->transport != "polling") return refuse(conn, {400, kBadRequest});
+  if (query->sid.empty()) {
+    if (method != "GET") return refuse(conn, {400, kBadHandshakeMethod});
     return server.open_polling_session(conn);
   }
-  const auto session = server.engine_.find(parsed.sid);
+  const auto session = server.engine_.find(query->sid);
   const auto polling = session ? std::dynamic_pointer_cast<PollingConnection>(session->sink()) : nullptr;
-  if (!polling) {  // unknown, or upgraded to WebSocket already
-    send_json(conn, 400, session ? kBadRequest : kUnknownSession);
-    return 400;
-  }
+  // Unknown, or upgraded to WebSocket already.
+  if (!polling) return refuse(conn, {400, session ? kBadRequest : kUnknownSession});
   if (server.engine_.pong_overdue(*session)) {
     polling->close(eio::close_code::kPolicyViolation, "ping timeout");
-    send_json(conn, 400, kUnknownSession);
-    return 400;
+    return refuse(conn, {400, kUnknownSession});
   }
   if (method == "GET") return server.poll(conn, *polling);
   if (method == "POST") return server.receive_payload(conn, *session, *polling);
-  send_json(conn, 400, kBadRequest);
-  return 400;
+  return refuse(conn, {400, kBadRequest});
 }
 
 int EngineIoEndpoint::open_polling_session(mg_connection* conn) {
   // Refused before a session exists: long-polling can say why in the HTTP
   // answer. (open() checks again; a race it loses ends in a close packet.)
   std::string address = remote_address(conn);
-  if (const auto refused = engine_.refusal(address)) {
-    const int status = *refused == eio::EngineIoServer::Refusal::ServerFull ? 503 : 429;
-    send_json(conn, status, refusal_body(engine_.refusal_reason(*refused)));
-    return status;
+  if (const auto admitted = engine_.admit(address); !admitted) {
+    const auto& refusal = admitted.error();
+    return refuse(conn, {refusal.kind == eio::EngineIoServer::Refusal::Kind::ServerFull ? 503 : 429,
+                         refusal_body(refusal.reason)});
   }
   auto polling = std::make_shared<PollingConnection>(engine_.config().max_queued_bytes);
   auto session = engine_.open(polling, /*upgradable=*/true, std::move(address));
@@ -291,13 +261,9 @@ int EngineIoEndpoint::poll(mg_connection* conn, PollingConnection& polling) {
       // Two GETs at once break the protocol: end the session, as Engine.IO
       // does (the waiting GET gets the close packet).
       polling.close(eio::close_code::kProtocolError, "overlapping GET requests");
-      send_json(conn, 400, kBadRequest);
-      return 400;
-    case PollingConnection::PollResult::Outcome::Upgraded:
-      send_json(conn, 400, kBadRequest);
-      return 400;
-    case PollingConnection::PollResult::Outcome::Payload:
-      break;
+      return refuse(conn, {400, kBadRequest});
+    case PollingConnection::PollResult::Outcome::Upgraded: return refuse(conn, {400, kBadRequest});
+    case PollingConnection::PollResult::Outcome::Payload: break;
   }
   send_text(conn, result.payload);
   return 200;
@@ -309,8 +275,7 @@ int EngineIoEndpoint::receive_payload(mg_connection* conn, eio::Session& session
   if (info->content_length < 0 || static_cast<std::size_t>(info->content_length) > max_payload) {
     // Engine.IO closes a session that sends more than maxPayload.
     polling.close(eio::close_code::kTooBig, "payload exceeds maxPayload");
-    send_json(conn, 413, R"({"code":3,"message":"Payload too large"})");
-    return 413;
+    return refuse(conn, {413, R"({"code":3,"message":"Payload too large"})"});
   }
   std::string body(static_cast<std::size_t>(info->content_length), '\0');
   std::size_t received = 0;
@@ -320,15 +285,14 @@ int EngineIoEndpoint::receive_payload(mg_connection* conn, eio::Session& session
     received += static_cast<std::size_t>(n);
   }
   body.resize(received);
-  auto packets = ::chat::eio::decode_payload(body, max_payload);
+  auto packets = ::codec::eio::decode_payload(body, max_payload);
   if (!packets) {
     // Closed at once, so that the next request already finds no session.
     polling.close(eio::close_code::kProtocolError, packets.error().reason);
-    send_json(conn, 400, kBadRequest);
-    return 400;
+    return refuse(conn, {400, kBadRequest});
   }
   for (const auto& packet : *packets) {
-    if (packet.type == ::chat::eio::PacketType::Close) polling.wait_for_poller(kCloseGrace);
+    if (packet.type == ::codec::eio::PacketType::Close) polling.wait_for_poller(kCloseGrace);
     engine_.on_packet(session, packet);
   }
   send_text(conn, "ok");

@@ -24,7 +24,9 @@ void send_json(mg_connection* conn, int status, const std::string& body) {
   send_body(conn, status, "application/json", body);
 }
 
-void send_text(mg_connection* conn, const std::string& body) { send_body(conn, 200, "text/plain; charset=UTF-8", body); }
+void send_text(mg_connection* conn, const std::string& body) {
+  send_body(conn, 200, "text/plain; charset=UTF-8", body);
+}
 
 void reject_websocket_handshake(mg_connection* conn, int status, const std::string& body) {
   static const std::string headers = header_lines(kApiHeaders);

@@ -4,10 +4,10 @@
 
 #include <cstring>
 #include <filesystem>
-#include <string_view>
-#include <system_error>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <system_error>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -51,18 +51,25 @@ HttpServer::HttpServer(HttpConfig config, std::vector<EngineIoEndpoint*> endpoin
   const std::string request_timeout = std::to_string(config_.request_timeout_ms);
   const std::string page_headers = header_lines(kPageHeaders);
   std::vector<const char*> options = {
-      "listening_ports", listen.c_str(),
-      "num_threads", threads.c_str(),
-      "websocket_timeout_ms", idle.c_str(),
+      "listening_ports",
+      listen.c_str(),
+      "num_threads",
+      threads.c_str(),
+      "websocket_timeout_ms",
+      idle.c_str(),
       // Bounds the wait for a request's headers as a whole, however slowly
       // they trickle in (and a TLS handshake), so a silent client cannot keep
       // a worker thread forever.
-      "request_timeout_ms", request_timeout.c_str(),
-      "enable_directory_listing", "no",
+      "request_timeout_ms",
+      request_timeout.c_str(),
+      "enable_directory_listing",
+      "no",
       // Chat frames are small: without this, Nagle's algorithm holds a frame
       // back until the previous one is acknowledged (up to 40 ms on Linux).
-      "tcp_nodelay", "1",
-      "additional_header", page_headers.c_str(),
+      "tcp_nodelay",
+      "1",
+      "additional_header",
+      page_headers.c_str(),
   };
   options.push_back(nullptr);
 
@@ -75,7 +82,7 @@ HttpServer::HttpServer(HttpConfig config, std::vector<EngineIoEndpoint*> endpoin
   mg_error_data error{&error_code, error_text, sizeof error_text};
   context_ = mg_start2(&init, &error);
   if (!context_) {
-    if (!tls_error_.empty()) throw std::runtime_error(tls_error_);
+    if (!tls_loaded_) throw std::runtime_error(tls_loaded_.error().reason);
     throw std::runtime_error("cannot listen on " + listen + " (port in use, or bad address?): " + error_text);
   }
   for (auto* endpoint : endpoints_) endpoint->mount(context_);
@@ -99,11 +106,9 @@ void HttpServer::stop() {
 
 int HttpServer::on_init_ssl(void* ssl_ctx, void* self) {
   auto& server = *static_cast<HttpServer*>(self);
-  if (auto error = load_tls_certificate(ssl_ctx, *server.config_.tls)) {
-    server.tls_error_ = *error;
-    return -1;
-  }
-  return 1;  // the certificate is in place: CivetWeb must not load one itself
+  server.tls_loaded_ = load_tls_certificate(ssl_ctx, *server.config_.tls);
+  // 1: the certificate is in place, CivetWeb must not load one itself.
+  return server.tls_loaded_ ? 1 : -1;
 }
 
 // Everything but the Engine.IO endpoints, /healthz and /metrics is a static
@@ -130,12 +135,12 @@ int HttpServer::on_begin_request(mg_connection* conn) {
 
 int HttpServer::on_healthz(mg_connection* conn, void* self) {
   auto& server = *static_cast<HttpServer*>(self);
-  std::string detail;
-  const bool healthy = !server.health_ || server.health_(detail);
+  const auto health = server.health_ ? server.health_() : codec::Result<void, codec::Failure>();
+  const bool healthy = health.ok();
   std::size_t sessions = 0;
   for (auto* endpoint : server.endpoints_) sessions += endpoint->engine().session_count();
   nlohmann::json body = {{"status", healthy ? "ok" : "unhealthy"}, {"sessions", sessions}};
-  if (!detail.empty()) body["detail"] = detail;
+  if (!healthy) body["detail"] = health.error().reason;
   send_json(conn, healthy ? 200 : 503, body.dump());
   return healthy ? 200 : 503;
 }

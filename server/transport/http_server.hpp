@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "codec/result.hpp"
+#include "defaults.hpp"
 #include "transport/engineio_endpoint.hpp"
 #include "transport/static_site.hpp"
 #include "transport/tls_certificate.hpp"
@@ -20,19 +22,25 @@ struct mg_connection;
 
 namespace chatd::transport {
 
+// Defaults as chatd's options have them (defaults.hpp).
 struct HttpConfig {
-  std::string bind_address;                  // empty: every interface
-  int port = 3000;                           // 0: any free port
-  std::optional<std::filesystem::path> www;  // none: headless, no page
-  std::size_t max_connections = 1000;        // WebSockets; one CivetWeb thread each
-  int idle_timeout_ms = 60000;               // a WebSocket silent this long is dropped
-  int request_timeout_ms = 15000;            // a request's headers must all arrive within this
-  std::optional<TlsFiles> tls;               // https and wss instead of http and ws
+  std::string bind_address;                                 // empty: every interface
+  int port = defaults::kPort;                               // 0: any free port
+  std::optional<std::filesystem::path> www;                 // none: headless, no page
+  std::size_t max_connections = defaults::kMaxConnections;  // WebSockets; one CivetWeb thread each
+  // A WebSocket silent this long is dropped.
+  int idle_timeout_ms =
+      static_cast<int>(defaults::websocket_idle_timeout(defaults::kPingInterval, defaults::kPingTimeout).count());
+  // A request's headers must all arrive within this.
+  int request_timeout_ms = static_cast<int>(defaults::kRequestTimeout.count());
+  std::optional<TlsFiles> tls;  // https and wss instead of http and ws
 };
 
 class HttpServer {
  public:
-  using HealthCheck = std::function<bool(std::string& detail)>;
+  // Whether the server can do its job; a failure's reason is shown as the
+  // detail of /healthz.
+  using HealthCheck = std::function<codec::Result<void, codec::Failure>()>;
   // The body of /metrics (Prometheus text format); none: no /metrics.
   using MetricsText = std::function<std::string()>;
 
@@ -60,8 +68,8 @@ class HttpServer {
   const std::vector<EngineIoEndpoint*> endpoints_;
   HealthCheck health_;
   MetricsText metrics_;
-  std::optional<StaticSite> site_;  // none: headless
-  std::string tls_error_;  // why the certificate could not be loaded, for the exception
+  std::optional<StaticSite> site_;                  // none: headless
+  codec::Result<void, codec::Failure> tls_loaded_;  // why not, for the constructor's exception
   mg_context* context_ = nullptr;
   int port_ = 0;
 };

@@ -1,10 +1,8 @@
 #include "transport/polling_connection.hpp"
 
-#include "chat/engineio_packet.hpp"
+#include "codec/engineio_packet.hpp"
 
 namespace chatd::transport {
-
-namespace packet = ::chat::eio;
 
 PollingConnection::PollingConnection(std::size_t max_buffered_bytes) : max_buffered_bytes_(max_buffered_bytes) {}
 
@@ -38,7 +36,7 @@ void PollingConnection::close(std::uint16_t code, std::string_view reason) {
     // The server tells a close in the next poll; a close the client asked for
     // (kNormal) just ends the waiting poll.
     if (code != eio::close_code::kNormal) {
-      frames_.push_back(eio::Frame{packet::encode_text_frame(packet::PacketType::Close), false});
+      frames_.push_back(eio::Frame{codec::eio::encode_text_frame(codec::eio::PacketType::Close), false});
     }
     on_closed = std::move(on_closed_);
   }
@@ -55,16 +53,16 @@ std::string PollingConnection::take_payload() {
   parts.reserve(frames_.size());
   for (const auto& frame : frames_) {
     if (frame.binary) {
-      binary_parts.push_back(packet::encode_binary_part(frame.bytes));
+      binary_parts.push_back(codec::eio::encode_binary_part(frame.bytes));
       parts.emplace_back(binary_parts.back());
     } else {
       parts.emplace_back(frame.bytes);
     }
   }
-  std::string payload = packet::encode_payload(parts);
+  std::string payload = codec::eio::encode_payload(parts);
   frames_.clear();
   buffered_bytes_ = 0;
-  if (payload.empty()) payload = packet::encode_text_frame(packet::PacketType::Noop);
+  if (payload.empty()) payload = codec::eio::encode_text_frame(codec::eio::PacketType::Noop);
   return payload;
 }
 

@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "engineio/frame_sink.hpp"
 #include "engineio/close_code.hpp"
+#include "engineio/frame_sink.hpp"
 
 namespace chatd::transport {
 

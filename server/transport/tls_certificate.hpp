@@ -4,8 +4,8 @@
 // file; chatd takes them as two, as certbot and most CAs hand them out).
 
 #include <filesystem>
-#include <optional>
-#include <string>
+
+#include "codec/result.hpp"
 
 namespace chatd::transport {
 
@@ -15,9 +15,9 @@ struct TlsFiles {
 };
 
 // Installs the certificate chain and key into `ssl_ctx` (an SSL_CTX*).
-// Returns a message for the operator when a file cannot be read, holds no
-// certificate or key, the key does not belong to the certificate, or the
+// Fails, with a message for the operator, when a file cannot be read, holds
+// no certificate or key, the key does not belong to the certificate, or the
 // certificate is expired or not yet valid.
-std::optional<std::string> load_tls_certificate(void* ssl_ctx, const TlsFiles& files);
+codec::Result<void, codec::Failure> load_tls_certificate(void* ssl_ctx, const TlsFiles& files);
 
 }  // namespace chatd::transport

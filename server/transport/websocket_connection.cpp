@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
+
+#include "engineio/close_code.hpp"
 
 namespace chatd::transport {
 
@@ -70,6 +73,32 @@ void WebSocketConnection::close(std::uint16_t code, std::string_view reason) {
   payload.push_back(static_cast<char>(code & 0xFF));
   payload.append(reason.substr(0, std::min<std::size_t>(reason.size(), 123)));
   mg_websocket_write(connection_, MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE, payload.data(), payload.size());
+}
+
+codec::Result<std::optional<WebSocketConnection::Message>, WebSocketConnection::Violation>
+WebSocketConnection::take_frame(int opcode, bool final_fragment, std::string_view payload) {
+  switch (opcode) {
+    case MG_WEBSOCKET_OPCODE_TEXT:
+    case MG_WEBSOCKET_OPCODE_BINARY:
+      if (final_fragment) {
+        fragments_.clear();
+        return std::optional<Message>(Message(opcode == MG_WEBSOCKET_OPCODE_BINARY, payload));
+      }
+      fragments_.assign(payload);
+      fragments_binary_ = opcode == MG_WEBSOCKET_OPCODE_BINARY;
+      break;
+    case MG_WEBSOCKET_OPCODE_CONTINUATION: fragments_.append(payload); break;
+    default: return Violation{eio::close_code::kProtocolError, "unknown WebSocket opcode"};
+  }
+  if (fragments_.size() > max_message_bytes_) {
+    fragments_.clear();
+    return Violation{eio::close_code::kTooBig, "Engine.IO packet exceeds maxPayload"};
+  }
+  if (!final_fragment) return std::optional<Message>();
+  // Moved out: a large message's buffer is not kept for the next one.
+  std::string message = std::move(fragments_);
+  fragments_.clear();
+  return std::optional<Message>(Message(fragments_binary_, std::move(message)));
 }
 
 void WebSocketConnection::detach() {

@@ -1,18 +1,16 @@
-#include "chat/chat_events.hpp"
+#include "codec/chat_events.hpp"
 
 #include <algorithm>
 
-#include "chat/json_text.hpp"
+#include "codec/json_text.hpp"
 
-namespace chat::events {
+namespace codec::events {
 
 namespace {
 
 using nlohmann::json;
 
-CodecError wrong_type(std::string reason) {
-  return make_error(CodecErrorKind::WrongType, std::move(reason));
-}
+CodecError wrong_type(std::string reason) { return make_error(CodecErrorKind::WrongType, std::move(reason)); }
 
 json meta_to_json(const MessageMeta& meta) {
   json out = {{"id", meta.id}, {"ts", meta.ts}};
@@ -83,9 +81,7 @@ sio::Packet encode(const UserMessageRequest& request) {
   return sio::make_event(kUserMessage, json::array({request.text}), request.ack_id);
 }
 
-sio::Packet encode(const Announcement& event) {
-  return sio::make_event(kAnnouncement, json::array({event.text}));
-}
+sio::Packet encode(const Announcement& event) { return sio::make_event(kAnnouncement, json::array({event.text})); }
 
 sio::Packet encode(const Nicknames& event) {
   json map = json::object();
@@ -214,4 +210,4 @@ Result<UserMessageAck> decode_user_message_ack(const sio::Packet& packet) {
   return ack;
 }
 
-}  // namespace chat::events
+}  // namespace codec::events

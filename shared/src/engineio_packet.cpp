@@ -1,12 +1,12 @@
-#include "chat/engineio_packet.hpp"
+#include "codec/engineio_packet.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <optional>
 
-#include "chat/utf8.hpp"
+#include "codec/utf8.hpp"
 
-namespace chat::eio {
+namespace codec::eio {
 
 namespace {
 
@@ -46,8 +46,7 @@ std::string encode_text_frame(PacketType type, std::string_view data) {
 std::string encode_open(const Handshake& handshake) {
   nlohmann::json open = {
       {"sid", handshake.sid},
-      {"upgrades", handshake.can_upgrade_to_websocket ? nlohmann::json::array({"websocket"})
-                                                      : nlohmann::json::array()},
+      {"upgrades", handshake.can_upgrade_to_websocket ? nlohmann::json::array({"websocket"}) : nlohmann::json::array()},
       {"pingInterval", handshake.ping_interval_ms},
       {"pingTimeout", handshake.ping_timeout_ms},
       {"maxPayload", handshake.max_payload},
@@ -63,8 +62,8 @@ Result<Handshake> decode_open(std::string_view json_text) {
   const auto sid = json.find("sid");
   const auto interval = json.find("pingInterval");
   const auto timeout = json.find("pingTimeout");
-  if (sid == json.end() || !sid->is_string() || interval == json.end() ||
-      !interval->is_number_unsigned() || timeout == json.end() || !timeout->is_number_unsigned()) {
+  if (sid == json.end() || !sid->is_string() || interval == json.end() || !interval->is_number_unsigned() ||
+      timeout == json.end() || !timeout->is_number_unsigned()) {
     return make_error(CodecErrorKind::Malformed, "open packet lacks sid, pingInterval or pingTimeout");
   }
   Handshake handshake;
@@ -84,14 +83,15 @@ Result<Handshake> decode_open(std::string_view json_text) {
   return handshake;
 }
 
-}  // namespace chat::eio
+}  // namespace codec::eio
 
-namespace chat::eio {
+namespace codec::eio {
 
 namespace {
 
 // RFC 4648 base64, as Engine.IO uses for binary data over long-polling.
-std::optional<std::string> decode_base64(std::string_view text) {
+Result<std::string> decode_base64(std::string_view text) {
+  const auto invalid = [] { return make_error(CodecErrorKind::Malformed, "binary packet is not valid base64"); };
   static constexpr auto kInvalid = 0xFF;
   auto value = [](char c) -> unsigned {
     if (c >= 'A' && c <= 'Z') return static_cast<unsigned>(c - 'A');
@@ -102,14 +102,14 @@ std::optional<std::string> decode_base64(std::string_view text) {
     return kInvalid;
   };
   while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-  if (text.size() % 4 == 1) return std::nullopt;
+  if (text.size() % 4 == 1) return invalid();
   std::string out;
   out.reserve(text.size() * 3 / 4);
   unsigned buffer = 0;
   int bits = 0;
   for (const char c : text) {
     const unsigned v = value(c);
-    if (v == kInvalid) return std::nullopt;
+    if (v == kInvalid) return invalid();
     buffer = (buffer << 6) | v;
     bits += 6;
     if (bits >= 8) {
@@ -131,7 +131,7 @@ Result<std::vector<Packet>> decode_payload(std::string_view body, std::size_t ma
     const std::string_view part = body.substr(start, end - start);
     if (!part.empty() && part.front() == 'b') {
       auto bytes = decode_base64(part.substr(1));
-      if (!bytes) return make_error(CodecErrorKind::Malformed, "binary packet is not valid base64");
+      if (!bytes) return bytes.error();
       packets.push_back(Packet{PacketType::Message, std::move(*bytes), true});
     } else {
       auto packet = decode_text_frame(part, max_payload);
@@ -172,4 +172,4 @@ std::string encode_payload(const std::vector<std::string_view>& frames) {
   return body;
 }
 
-}  // namespace chat::eio
+}  // namespace codec::eio

@@ -1,12 +1,12 @@
-#include "chat/json_text.hpp"
+#include "codec/json_text.hpp"
 
 #include <charconv>
 
 #include <nlohmann/json.hpp>
 
-#include "chat/utf8.hpp"
+#include "codec/utf8.hpp"
 
-namespace chat::json_text {
+namespace codec::json_text {
 
 namespace {
 
@@ -59,4 +59,4 @@ void append_integer(std::string& out, std::int64_t value) {
   out.append(digits, end);
 }
 
-}  // namespace chat::json_text
+}  // namespace codec::json_text

@@ -1,52 +1,54 @@
-#include "chat/socketio_packet.hpp"
+#include "codec/socketio_packet.hpp"
 
 #include <algorithm>
 #include <charconv>
 
-#include "chat/json_text.hpp"
-
-namespace chat::sio {
+namespace codec::sio {
 
 namespace {
 
 using nlohmann::json;
 
-CodecError malformed(std::string reason) {
-  return make_error(CodecErrorKind::Malformed, std::move(reason));
-}
+CodecError malformed(std::string reason) { return make_error(CodecErrorKind::Malformed, std::move(reason)); }
 
 // Checks the payload shape each packet type allows.
-std::optional<CodecError> check_payload(PacketType type, const json& data) {
+Result<void> check_payload(PacketType type, const json& data) {
   switch (type) {
     case PacketType::Connect:
       if (!data.is_null() && !data.is_object()) return malformed("CONNECT payload must be an object");
-      return std::nullopt;
+      return {};
     case PacketType::Disconnect:
       if (!data.is_null()) return malformed("DISCONNECT takes no payload");
-      return std::nullopt;
+      return {};
     case PacketType::Event:
     case PacketType::BinaryEvent:
       if (!data.is_array() || data.empty()) return malformed("EVENT payload must be a non-empty array");
       if (!data.front().is_string()) {
         return make_error(CodecErrorKind::WrongType, "event name must be a string");
       }
-      return std::nullopt;
+      return {};
     case PacketType::Ack:
     case PacketType::BinaryAck:
       if (!data.is_array()) return malformed("ACK payload must be an array");
-      return std::nullopt;
+      return {};
     case PacketType::ConnectError:
       if (!data.is_object() && !data.is_string()) {
         return malformed("CONNECT_ERROR payload must be an object or a string");
       }
-      return std::nullopt;
+      return {};
   }
   return malformed("unknown packet type");
 }
 
-bool is_binary(PacketType type) {
-  return type == PacketType::BinaryEvent || type == PacketType::BinaryAck;
+// The string member `key` of an object, when there is one.
+std::optional<std::string> string_member(const json& object, const char* key) {
+  if (!object.is_object()) return std::nullopt;
+  const auto it = object.find(key);
+  if (it == object.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
 }
+
+bool is_binary(PacketType type) { return type == PacketType::BinaryEvent || type == PacketType::BinaryAck; }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
@@ -59,8 +61,10 @@ std::size_t json_depth(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
@@ -136,7 +140,7 @@ Result<Packet> decode(std::string_view text, const DecodeLimits& limits) {
     }
   }
 
-  if (auto error = check_payload(packet.type, packet.data)) return *error;
+  if (auto checked = check_payload(packet.type, packet.data); !checked) return checked.error();
   if (packet.ack_id && packet.type != PacketType::Event && packet.type != PacketType::BinaryEvent &&
       packet.type != PacketType::Ack && packet.type != PacketType::BinaryAck) {
     return malformed("only EVENT and ACK packets carry an ack id");
@@ -165,14 +169,6 @@ std::string encode(const Packet& packet) {
   return out;
 }
 
-void append_string_argument(std::string& encoded, std::string_view value) {
-  if (encoded.empty() || encoded.back() != ']') return;  // not an argument list: nothing to add to
-  encoded.pop_back();
-  if (encoded.back() != '[') encoded.push_back(',');
-  json_text::append_string(encoded, value);
-  encoded.push_back(']');
-}
-
 Packet make_event(std::string_view name, nlohmann::json args, std::optional<std::uint64_t> ack_id) {
   json data = json::array();
   data.push_back(std::string(name));
@@ -189,4 +185,29 @@ Packet make_ack(std::uint64_t ack_id, nlohmann::json args) {
   return Packet{PacketType::Ack, "/", ack_id, std::move(args), 0};
 }
 
-}  // namespace chat::sio
+Packet encode_connect_answer(std::string nsp, const ConnectAnswer& answer) {
+  json data = {{"sid", answer.sid}};
+  if (answer.pid) data["pid"] = *answer.pid;
+  return Packet{PacketType::Connect, std::move(nsp), std::nullopt, std::move(data), 0};
+}
+
+Result<ConnectAnswer> decode_connect_answer(const Packet& packet) {
+  if (packet.type != PacketType::Connect) return malformed("not a CONNECT packet");
+  ConnectAnswer answer;
+  if (auto sid = string_member(packet.data, "sid")) answer.sid = std::move(*sid);
+  answer.pid = string_member(packet.data, "pid");
+  return answer;
+}
+
+Packet encode_connect_error(std::string nsp, std::string_view message) {
+  return Packet{PacketType::ConnectError, std::move(nsp), std::nullopt, json{{"message", message}}, 0};
+}
+
+Result<ConnectError> decode_connect_error(const Packet& packet) {
+  if (packet.type != PacketType::ConnectError) return malformed("not a CONNECT_ERROR packet");
+  if (packet.data.is_string()) return ConnectError{packet.data.get<std::string>()};
+  if (auto message = string_member(packet.data, "message")) return ConnectError{std::move(*message)};
+  return make_error(CodecErrorKind::WrongType, "CONNECT_ERROR carries no message");
+}
+
+}  // namespace codec::sio

@@ -1,6 +1,6 @@
-#include "chat/utf8.hpp"
+#include "codec/utf8.hpp"
 
-namespace chat::utf8 {
+namespace codec::utf8 {
 
 std::optional<char32_t> decode_one(std::string_view text, std::size_t& pos) {
   const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
@@ -12,11 +12,17 @@ std::optional<char32_t> decode_one(std::string_view text, std::size_t& pos) {
     ++pos;
     return lead;
   } else if ((lead & 0xE0) == 0xC0) {
-    length = 2; cp = lead & 0x1F; min = 0x80;
+    length = 2;
+    cp = lead & 0x1F;
+    min = 0x80;
   } else if ((lead & 0xF0) == 0xE0) {
-    length = 3; cp = lead & 0x0F; min = 0x800;
+    length = 3;
+    cp = lead & 0x0F;
+    min = 0x800;
   } else if ((lead & 0xF8) == 0xF0) {
-    length = 4; cp = lead & 0x07; min = 0x10000;
+    length = 4;
+    cp = lead & 0x07;
+    min = 0x10000;
   } else {
     return std::nullopt;
   }
@@ -41,4 +47,4 @@ std::optional<std::size_t> count_code_points(std::string_view text) {
   return count;
 }
 
-}  // namespace chat::utf8
+}  // namespace codec::utf8

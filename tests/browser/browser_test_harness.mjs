@@ -1,13 +1,14 @@
-// What the browser tests share: paths, checks with a final "N passed, N failed"
-// line, the real chatd on a free port, Debian's headless Chromium, polling a
-// page's state, and a watchdog. Everything started here is stopped by runTest.
+// What the browser tests share: paths, one node:test test with the real chatd
+// serving the site and Debian's headless Chromium (both stopped when it ends,
+// chatd's output printed when it fails), polling a page's state, typing.
 
-import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { ChatdProcess } from '../support/chatd_process.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..');
@@ -18,71 +19,60 @@ const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const TOTAL_TIMEOUT_MS = Number(process.env.TEST_TIMEOUT_MS || 120000);
 const STEP_TIMEOUT_MS = 20000;
 
-let passed = 0;
-let failed = 0;
-export function check(name, ok, detail = '') {
-  if (ok) {
-    passed += 1;
-    console.log(`ok   - ${name}`);
-  } else {
-    failed += 1;
-    console.log(`FAIL - ${name}${detail ? `: ${detail}` : ''}`);
+// What one browser test starts: chatd serving the site (one database for the
+// whole test, so that it can restart) and the browser.
+class BrowserTestRun {
+  constructor() {
+    this.chatd = new ChatdProcess({ binary: chatdPath, www: siteDir, forwardStderr: false });
+    this.browser = null;
+  }
+
+  // Starts chatd (after stopServer(): again, on the same port and database);
+  // resolves with its base URL.
+  async startServer() {
+    await this.chatd.start();
+    return this.chatd.url;
+  }
+
+  async stopServer() {
+    await this.chatd.stop({ keepDb: true });
+  }
+
+  // launch() gives the browser a fresh temporary profile (--user-data-dir).
+  async launchBrowser() {
+    this.browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        '--no-first-run', '--disable-quic'],
+    });
+    return this.browser;
+  }
+
+  async close() {
+    if (this.browser) await this.browser.close().catch(() => {});
+    await this.chatd.stop();
   }
 }
 
-let server = null;
-let browser = null;
-let workDir = null;
-let serverLog = '';
-
-// Starts chatd serving the site (port 0: any free port; a later restart can
-// ask for the same port); resolves with its base URL.
-export function startServer(port = 0) {
-  if (!workDir) workDir = mkdtempSync(path.join(tmpdir(), 'chat-browser-'));
-  const args = ['--port', String(port), '--db', path.join(workDir, 'chat.db'), '--www', siteDir];
-  server = spawn(chatdPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('chatd did not report its port within 15 s')), 15000);
-    let buffered = '';
-    server.stdout.on('data', (chunk) => {
-      serverLog += chunk;
-      buffered += chunk;
-      const match = /chatd listening on (https?:\/\/[^\s,]+)/.exec(buffered);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1].replace(/\/$/, ''));
-      }
+// One node:test test: `body(run, t)` starts what it needs through `run`
+// (startServer, stopServer, launchBrowser); everything is stopped when the
+// test ends, even by its timeout, and chatd's output is printed if it failed.
+export function browserTest(name, body) {
+  test(name, { timeout: TOTAL_TIMEOUT_MS }, async (t) => {
+    assert.ok(existsSync(chatdPath), `chatd not found at ${chatdPath} (set CHATD)`);
+    assert.ok(existsSync(path.join(siteDir, 'index.html')), `no site in ${siteDir} (set CHAT_SITE)`);
+    mkdirSync(outputDir, { recursive: true });
+    const run = new BrowserTestRun();
+    let passed = false;
+    t.after(async () => {
+      if (!passed && run.chatd.output()) console.log(`--- chatd output ---\n${run.chatd.output().slice(-4000)}`);
+      await run.close();
     });
-    server.stderr.on('data', (chunk) => { serverLog += chunk; });
-    server.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`chatd exited early (code ${code}, signal ${signal})`));
-    });
-    server.once('error', (error) => { clearTimeout(timer); reject(error); });
+    await body(run, t);
+    passed = true;
   });
-}
-
-export async function stopServer() {
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    const timer = setTimeout(() => server && server.kill('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(timer);
-  }
-  server = null;
-}
-
-// launch() gives the browser a fresh temporary profile (--user-data-dir).
-export async function launchBrowser() {
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--no-first-run', '--disable-quic'],
-  });
-  return browser;
 }
 
 // The WASM client's read-only JSON view of its model.
@@ -103,43 +93,22 @@ export async function waitFor(view, page, predicate, arg) {
   return false;
 }
 
+// Lets the WASM client draw `count` frames (it draws one per animation
+// frame): a screen it just switched to takes a frame or two to give its
+// field the keyboard, and keys typed before that are lost.
+export async function nextFrames(page, count = 3) {
+  await page.evaluate((n) => new Promise((resolve) => {
+    const step = (left) => (left === 0 ? resolve() : requestAnimationFrame(() => step(left - 1)));
+    step(n);
+  }), count);
+}
+
 // The WASM client: keys into the page, whose focused (hidden) input forwards
 // to ImGui; Enter submits through ImGui like a person.
 export async function typeAndEnter(page, text, { insert = false } = {}) {
+  await nextFrames(page);
   if (insert) await page.keyboard.insertText(text);  // IME-like: one input event
   else await page.keyboard.type(text, { delay: 20 });
   await page.waitForTimeout(300);  // let a frame take the characters (slow machines too)
   await page.keyboard.press('Enter');
-}
-
-// Runs `main` under a watchdog, reports a throw as a failed check, prints
-// chatd's output when anything failed, stops everything and exits.
-export async function runTest(main) {
-  mkdirSync(outputDir, { recursive: true });
-  const finish = async (code) => {
-    if (browser) await browser.close().catch(() => {});
-    await stopServer();
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-    console.log(`${passed} passed, ${failed} failed`);
-    process.exit(code);
-  };
-  const watchdog = setTimeout(async () => {
-    check('the test finished in time', false, `still running after ${TOTAL_TIMEOUT_MS} ms`);
-    if (serverLog) console.log(`--- chatd output ---\n${serverLog.slice(-4000)}`);
-    await finish(1);
-  }, TOTAL_TIMEOUT_MS);
-  try {
-    if (!existsSync(chatdPath)) throw new Error(`chatd not found at ${chatdPath} (set CHATD)`);
-    if (!existsSync(path.join(siteDir, 'index.html'))) throw new Error(`no site in ${siteDir} (set CHAT_SITE)`);
-    await main();
-  } catch (error) {
-    check('test ran without errors', false, error && error.stack ? error.stack : String(error));
-  }
-  if (failed > 0) {
-    if (server && server.exitCode !== null) console.log(`chatd exited with code ${server.exitCode}`);
-    if (server && server.signalCode) console.log(`chatd was killed by ${server.signalCode}`);
-    if (serverLog) console.log(`--- chatd output ---\n${serverLog.slice(-4000)}`);
-  }
-  clearTimeout(watchdog);
-  await finish(failed === 0 ? 0 : 1);
 }

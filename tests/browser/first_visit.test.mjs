@@ -10,21 +10,17 @@
 //   CHATD=build/server/chatd CHAT_SITE=build/site node --test tests/browser/first_visit.test.mjs
 
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { test } from 'node:test';
 import {
-  launchBrowser, outputDir, startServer, stopServer, waitFor, wasmState,
+  browserTest, nextFrames, outputDir, waitFor, wasmState,
 } from './browser_test_harness.mjs';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
-mkdirSync(outputDir, { recursive: true });
 
-test('a first visit loads compressed, cacheable assets with a clean console, joins and sends', async (t) => {
-  const baseUrl = await startServer();
-  t.after(stopServer);
-  const browser = await launchBrowser();
-  t.after(() => browser.close());
+browserTest('a first visit loads compressed, cacheable assets with a clean console, joins and sends', async (run, t) => {
+  const baseUrl = await run.startServer();
+  const browser = await run.launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
 
@@ -55,15 +51,17 @@ test('a first visit loads compressed, cacheable assets with a clean console, joi
   const toPromptMs = Date.now() - started;
   await page.screenshot({ path: path.join(outputDir, 'first-visit-prompt.png') });
 
-  // Real keys, as a person types.
+  // Real keys, as a person types (once the field has the keyboard).
+  await nextFrames(page);
   await page.keyboard.type('newcomer', { delay: 30 });
   await page.keyboard.press('Enter');
   assert.ok(await waitFor(wasmState, page, (s) => s.state === 'Joined' && s.nickname === 'newcomer'), 'joined');
+  await nextFrames(page);
   await page.keyboard.type('hello, first visit', { delay: 30 });
   await page.keyboard.press('Enter');
   assert.ok(await waitFor(wasmState, page,
     (s) => s.messages.some((m) => m.own && m.text === 'hello, first visit' && m.status === 'confirmed' && m.id > 0)),
-  'the message is stored by the server (acked with its id)');
+  `the message is stored by the server (acked with its id): ${JSON.stringify((await wasmState(page)).messages)}`);
 
   const byPath = new Map(assets.map((asset) => [asset.path, asset]));
   const page_ = byPath.get('/');

@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "chat/chat_events.hpp"
+#include "codec/chat_events.hpp"
 
-using namespace chat;
+using namespace codec;
 using nlohmann::json;
 
 namespace {
@@ -69,7 +69,8 @@ TEST_CASE("Server events round-trip through the client-side decoders") {
   REQUIRE(error);
   CHECK(std::get<events::ChatError>(*error).reason == "too long");
 
-  auto stored = events::decode_user_message_ack(events::encode_ack(5, events::UserMessageAck{events::MessageMeta{1, 2, false}, {}}));
+  auto stored = events::decode_user_message_ack(
+      events::encode_ack(5, events::UserMessageAck{events::MessageMeta{1, 2, false}, {}}));
   REQUIRE(stored);
   REQUIRE(stored->meta);
   CHECK(stored->meta->id == 1);

@@ -2,9 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "chat/engineio_packet.hpp"
+#include "codec/engineio_packet.hpp"
 
-using namespace chat;
+using namespace codec;
 
 TEST_CASE("Engine.IO text frames decode by their type digit") {
   auto ping = eio::decode_text_frame("2");

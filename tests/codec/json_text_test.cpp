@@ -8,10 +8,10 @@
 #include <random>
 #include <string>
 
-#include "chat/chat_events.hpp"
-#include "chat/json_text.hpp"
+#include "codec/chat_events.hpp"
+#include "codec/json_text.hpp"
 
-using namespace chat;
+using namespace codec;
 using nlohmann::json;
 
 namespace {
@@ -30,8 +30,21 @@ std::string direct(std::string_view value) {
 // backslashes, control characters, DEL, and bytes of multi-byte sequences
 // (valid or not).
 std::string random_text(std::mt19937& rng) {
-  static const std::string pieces[] = {"a", "Z", " ", "\"", "\\", "/", "\x7f", "\xc3\xa9", "\xe4\xbd\xa0",
-                                       "\xf0\x9f\x98\x80", "\x80", "\xc3", "\xed\xa0\x80", "\xc0\xaf", "\xff"};
+  static const std::string pieces[] = {"a",
+                                       "Z",
+                                       " ",
+                                       "\"",
+                                       "\\",
+                                       "/",
+                                       "\x7f",
+                                       "\xc3\xa9",
+                                       "\xe4\xbd\xa0",
+                                       "\xf0\x9f\x98\x80",
+                                       "\x80",
+                                       "\xc3",
+                                       "\xed\xa0\x80",
+                                       "\xc0\xaf",
+                                       "\xff"};
   std::uniform_int_distribution<int> length(0, 12);
   std::uniform_int_distribution<int> kind(0, 20);
   std::uniform_int_distribution<int> control(0, 0x1f);
@@ -50,12 +63,12 @@ std::string random_text(std::mt19937& rng) {
 }  // namespace
 
 TEST_CASE("json_text writes strings as nlohmann::json::dump does") {
-  for (std::string_view value : {std::string_view(""), std::string_view("plain text"), std::string_view("say \"hi\""),
-                                 std::string_view("back\\slash"), std::string_view("tab\tnew\nline\rcr\bbs\fff"),
-                                 std::string_view("\x01\x1f\x7f", 3), std::string_view("\0nul", 4),
-                                 std::string_view("你好 😀 é"), std::string_view("bad \xff byte"),
-                                 std::string_view("truncated \xe4\xbd"), std::string_view("surrogate \xed\xa0\x80"),
-                                 std::string_view("overlong \xc0\xaf")}) {
+  for (std::string_view value :
+       {std::string_view(""), std::string_view("plain text"), std::string_view("say \"hi\""),
+        std::string_view("back\\slash"), std::string_view("tab\tnew\nline\rcr\bbs\fff"),
+        std::string_view("\x01\x1f\x7f", 3), std::string_view("\0nul", 4), std::string_view("你好 😀 é"),
+        std::string_view("bad \xff byte"), std::string_view("truncated \xe4\xbd"),
+        std::string_view("surrogate \xed\xa0\x80"), std::string_view("overlong \xc0\xaf")}) {
     INFO(generic(value));
     CHECK(direct(value) == generic(value));
   }
@@ -71,8 +84,9 @@ TEST_CASE("json_text matches nlohmann on random strings, valid UTF-8 or not") {
 }
 
 TEST_CASE("json_text writes integers as nlohmann does") {
-  for (const std::int64_t value : {std::int64_t{0}, std::int64_t{-1}, std::int64_t{1764000000000},
-                                   std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()}) {
+  for (const std::int64_t value :
+       {std::int64_t{0}, std::int64_t{-1}, std::int64_t{1764000000000}, std::numeric_limits<std::int64_t>::min(),
+        std::numeric_limits<std::int64_t>::max()}) {
     std::string out;
     json_text::append_integer(out, value);
     CHECK(out == json(value).dump());
@@ -102,23 +116,4 @@ TEST_CASE("The direct message and ack encoders write what the generic encoder wr
   CHECK(back.text == message.text);
   CHECK(back.meta.id == 42);
   CHECK(back.meta.history);
-}
-
-TEST_CASE("An offset is added as the last argument of an encoded event") {
-  auto packet = events::encode_text(events::Announcement{"bob connected"});
-  sio::append_string_argument(packet, "12-3-4");
-  CHECK(packet == R"(2["announcement","bob connected","12-3-4"])");
-
-  auto generic_packet = events::encode(events::UserMessage{"a", "b", {1, 2, false}});
-  generic_packet.data.push_back("9-9-9");
-  auto direct_packet = events::encode_text(events::UserMessage{"a", "b", {1, 2, false}});
-  sio::append_string_argument(direct_packet, "9-9-9");
-  CHECK(direct_packet == sio::encode(generic_packet));
-
-  std::string empty_args = "3[]";
-  sio::append_string_argument(empty_args, "x");
-  CHECK(empty_args == R"(3["x"])");
-  std::string not_a_list = "1";
-  sio::append_string_argument(not_a_list, "x");
-  CHECK(not_a_list == "1");
 }

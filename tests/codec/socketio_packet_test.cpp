@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "chat/socketio_packet.hpp"
+#include "codec/socketio_packet.hpp"
 
-using namespace chat;
+using namespace codec;
 using nlohmann::json;
 
 // Examples from the Socket.IO v5 protocol specification.
@@ -50,9 +50,10 @@ TEST_CASE("Socket.IO packets from the specification decode") {
 }
 
 TEST_CASE("Socket.IO packets round-trip through encode") {
-  for (const char* text : {"0", "0/admin,{\"token\":\"123\"}", "2[\"foo\"]", "2/admin,456[\"project:delete\",123]",
-                           "3/admin,456[]", "4{\"message\":\"Not authorized\"}", "1",
-                           "51-[\"hello\",{\"_placeholder\":true,\"num\":0}]", "61-/admin,456[{\"_placeholder\":true,\"num\":0}]"}) {
+  for (const char* text :
+       {"0", "0/admin,{\"token\":\"123\"}", "2[\"foo\"]", "2/admin,456[\"project:delete\",123]", "3/admin,456[]",
+        "4{\"message\":\"Not authorized\"}", "1", "51-[\"hello\",{\"_placeholder\":true,\"num\":0}]",
+        "61-/admin,456[{\"_placeholder\":true,\"num\":0}]"}) {
     auto packet = sio::decode(text);
     INFO(text);
     REQUIRE(packet);
@@ -102,4 +103,71 @@ TEST_CASE("JSON nested deeper than the limit is refused before parsing") {
 TEST_CASE("Encoding never throws on invalid UTF-8 strings") {
   auto packet = sio::make_event("user message", json::array({std::string("bad \xFF")}));
   CHECK_NOTHROW(sio::encode(packet));
+}
+
+TEST_CASE("The CONNECT answer carries the sid, and the pid when recovery is on") {
+  CHECK(sio::encode(sio::encode_connect_answer("/", {"s1", std::nullopt})) == R"(0{"sid":"s1"})");
+  CHECK(sio::encode(sio::encode_connect_answer("/", {"s1", "p1"})) == R"(0{"pid":"p1","sid":"s1"})");
+  CHECK(sio::encode(sio::encode_connect_answer("/admin", {"s2", std::nullopt})) == R"(0/admin,{"sid":"s2"})");
+
+  const auto read = [](std::string_view text) {
+    auto packet = sio::decode(text);
+    REQUIRE(packet);
+    return sio::decode_connect_answer(*packet);
+  };
+  const auto with_pid = read(R"(0{"pid":"p1","sid":"s1"})");
+  REQUIRE(with_pid);
+  CHECK(with_pid->sid == "s1");
+  CHECK(with_pid->pid == "p1");
+
+  const auto without_pid = read(R"(0{"sid":"s1"})");
+  REQUIRE(without_pid);
+  CHECK_FALSE(without_pid->pid);
+
+  // Socket.IO v4 servers answer with no payload; a pid of another type offers nothing.
+  const auto bare = read("0");
+  REQUIRE(bare);
+  CHECK(bare->sid.empty());
+  CHECK_FALSE(bare->pid);
+  const auto odd = read(R"(0{"pid":7,"sid":["x"]})");
+  REQUIRE(odd);
+  CHECK(odd->sid.empty());
+  CHECK_FALSE(odd->pid);
+
+  const auto not_connect = read(R"(2["x"])");
+  REQUIRE_FALSE(not_connect);
+  CHECK(not_connect.error().kind == CodecErrorKind::Malformed);
+}
+
+TEST_CASE("CONNECT_ERROR carries the refusal's message") {
+  CHECK(sio::encode(sio::encode_connect_error("/", "invalid packet: x")) == R"(4{"message":"invalid packet: x"})");
+  CHECK(sio::encode(sio::encode_connect_error("/admin", "Invalid namespace")) ==
+        R"(4/admin,{"message":"Invalid namespace"})");
+
+  const auto read = [](std::string_view text) {
+    auto packet = sio::decode(text);
+    REQUIRE(packet);
+    return sio::decode_connect_error(*packet);
+  };
+  const auto refusal = read(R"(4{"message":"Not authorized","data":{"x":1}})");
+  REQUIRE(refusal);
+  CHECK(refusal->message == "Not authorized");
+  const auto old_style = read(R"(4"Not authorized")");  // Socket.IO v4 servers
+  REQUIRE(old_style);
+  CHECK(old_style->message == "Not authorized");
+
+  const auto no_message = read(R"(4{"reason":"x"})");
+  REQUIRE_FALSE(no_message);
+  CHECK(no_message.error().kind == CodecErrorKind::WrongType);
+  CHECK_FALSE(read(R"(4{"message":42})"));
+  const auto not_an_error = read("0");
+  REQUIRE_FALSE(not_an_error);
+  CHECK(not_an_error.error().kind == CodecErrorKind::Malformed);
+
+  // The encoder's output reads back, whatever the text.
+  for (const std::string message : {"", "命名空间无效", "quote \" and \\"}) {
+    const auto back = read(sio::encode(sio::encode_connect_error("/", message)));
+    REQUIRE(back);
+    CHECK(back->message == message);
+  }
 }

@@ -1,6 +1,7 @@
-// Client chat events, the server's path for every EVENT a client sends:
-// chat::sio::decode, then chat::events::decode_client_event, then the rules
-// the chat service applies (trim + check_nickname, check_message).
+// What the server reads from a client: codec::sio::decode, then for a CONNECT
+// the resume request in its auth (codec::sio::decode_resume_auth), for an
+// EVENT codec::events::decode_client_event and the rules the chat service
+// applies (trim + validate_nickname, validate_message).
 
 #include <cstddef>
 #include <cstdint>
@@ -9,15 +10,16 @@
 #include <type_traits>
 #include <variant>
 
-#include "chat/chat_events.hpp"
-#include "chat/chat_rules.hpp"
-#include "chat/socketio_packet.hpp"
-#include "chat/utf8.hpp"
+#include "codec/chat_events.hpp"
+#include "codec/chat_rules.hpp"
+#include "codec/connection_recovery.hpp"
+#include "codec/socketio_packet.hpp"
+#include "codec/utf8.hpp"
 #include "fuzz_check.hpp"
 
-namespace events = chat::events;
-namespace rules = chat::rules;
-namespace sio = chat::sio;
+namespace events = codec::events;
+namespace rules = codec::rules;
+namespace sio = codec::sio;
 
 namespace {
 
@@ -46,8 +48,8 @@ void check_nickname(const events::NicknameRequest& request) {
   const std::string nickname = rules::trim(request.nickname);
   FUZZ_CHECK(nickname.size() <= request.nickname.size());
   FUZZ_CHECK(request.nickname.find(nickname) != std::string::npos);
-  if (!rules::check_nickname(nickname)) {
-    const auto length = chat::utf8::count_code_points(nickname);
+  if (rules::validate_nickname(nickname)) {
+    const auto length = codec::utf8::count_code_points(nickname);
     FUZZ_CHECK(length && *length >= 1 && *length <= rules::kMaxNicknameLength);
     FUZZ_CHECK(rules::trim(nickname) == nickname);
     for (const char c : nickname) FUZZ_CHECK(static_cast<unsigned char>(c) >= 0x20 && c != 0x7F);
@@ -56,11 +58,27 @@ void check_nickname(const events::NicknameRequest& request) {
 
 void check_message(const events::UserMessageRequest& request) {
   check_round_trip(request);
-  if (!rules::check_message(request.text)) {
-    const auto length = chat::utf8::count_code_points(request.text);
+  if (rules::validate_message(request.text)) {
+    const auto length = codec::utf8::count_code_points(request.text);
     FUZZ_CHECK(length && *length >= 1 && *length <= rules::kMaxMessageLength);
     FUZZ_CHECK(!rules::trim(request.text).empty());
   }
+}
+
+// As SocketIoServer and ChatNamespace read a CONNECT: any auth is either a
+// resume request or none, and a request the client encodes reads back the same.
+void check_connect(const sio::Packet& packet) {
+  const auto& auth = packet.data.is_object() ? packet.data : nlohmann::json::object();
+  const auto resume = sio::decode_resume_auth(auth);
+  if (!resume) {
+    const auto kind = resume.error().kind;
+    FUZZ_CHECK(kind == codec::CodecErrorKind::Empty || kind == codec::CodecErrorKind::WrongType);
+    return;
+  }
+  const auto again = sio::decode(sio::encode(sio::encode_connect(*resume)));
+  FUZZ_CHECK(again.ok() && again->type == sio::PacketType::Connect);
+  const auto same = sio::decode_resume_auth(again->data);
+  FUZZ_CHECK(same.ok() && same->pid == resume->pid && same->offset == resume->offset);
 }
 
 }  // namespace
@@ -68,6 +86,10 @@ void check_message(const events::UserMessageRequest& request) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto packet = sio::decode(chat_fuzz::as_text(data, size));
   if (!packet) return 0;
+  if (packet->type == sio::PacketType::Connect) {
+    check_connect(*packet);
+    return 0;
+  }
   const auto event = events::decode_client_event(*packet);
   if (!event) {
     // The server then reads the event name to say what it refused.

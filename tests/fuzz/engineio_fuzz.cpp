@@ -8,11 +8,11 @@
 #include <string_view>
 #include <vector>
 
-#include "chat/engineio_packet.hpp"
-#include "chat/utf8.hpp"
+#include "codec/engineio_packet.hpp"
+#include "codec/utf8.hpp"
 #include "fuzz_check.hpp"
 
-namespace eio = chat::eio;
+namespace eio = codec::eio;
 
 namespace {
 
@@ -20,13 +20,13 @@ void check_text_frame(std::string_view input) {
   const auto packet = eio::decode_text_frame(input);
   if (!packet) return;
   FUZZ_CHECK(!packet->binary);
-  FUZZ_CHECK(chat::utf8::is_valid(input));
+  FUZZ_CHECK(codec::utf8::is_valid(input));
   FUZZ_CHECK(static_cast<char>(packet->type) >= '0' && static_cast<char>(packet->type) <= '6');
   // Lossless: the frame is exactly what encoding the packet gives.
   FUZZ_CHECK(eio::encode_text_frame(packet->type, packet->data) == input);
   // maxPayload is enforced.
   const auto tight = eio::decode_text_frame(input, input.size() - 1);
-  FUZZ_CHECK(!tight && tight.error().kind == chat::CodecErrorKind::TooLarge);
+  FUZZ_CHECK(!tight && tight.error().kind == codec::CodecErrorKind::TooLarge);
 }
 
 void check_binary_frame(std::string_view input) {
@@ -67,7 +67,7 @@ void check_payload(std::string_view body) {
   FUZZ_CHECK(eio::encode_payload(views) == body);
 
   const auto tight = eio::decode_payload(body, body.size() - 1);
-  FUZZ_CHECK(!tight && tight.error().kind == chat::CodecErrorKind::TooLarge);
+  FUZZ_CHECK(!tight && tight.error().kind == codec::CodecErrorKind::TooLarge);
 }
 
 }  // namespace

@@ -17,14 +17,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "chat/chat_events.hpp"
-#include "chat/engineio_packet.hpp"
-#include "chat/socketio_packet.hpp"
+#include "codec/chat_events.hpp"
+#include "codec/connection_recovery.hpp"
+#include "codec/engineio_packet.hpp"
+#include "codec/socketio_packet.hpp"
 
 namespace fs = std::filesystem;
-namespace eio = chat::eio;
-namespace events = chat::events;
-namespace sio = chat::sio;
+namespace eio = codec::eio;
+namespace events = codec::events;
+namespace sio = codec::sio;
 using nlohmann::json;
 
 namespace {
@@ -58,32 +59,40 @@ const std::vector<std::string> kTexts = {
     "",
     "   ",
     " padded  ",
-    "你好，世界",                      // Chinese
-    "\xF0\x9F\x98\x80 emoji",          // U+1F600, a surrogate pair in JSON/UTF-16
+    "你好，世界",              // Chinese
+    "\xF0\x9F\x98\x80 emoji",  // U+1F600, a surrogate pair in JSON/UTF-16
     "tab\there\nnewline",
-    "\xE2\x80\xAE" "reversed",         // U+202E RIGHT-TO-LEFT OVERRIDE
-    "zero\xE2\x80\x8Bwidth",           // U+200B
+    "\xE2\x80\xAE"
+    "reversed",                                  // U+202E RIGHT-TO-LEFT OVERRIDE
+    "zero\xE2\x80\x8Bwidth",                     // U+200B
     "\xE3\x80\x80\xC2\xA0 spaces \xE3\x80\x80",  // ideographic / no-break spaces
     "quote \" backslash \\ slash /",
     std::string(32, 'n'),
     std::string(33, 'n'),
     std::string(2000, 'm'),
     std::string(2001, 'm'),
-    [] { std::string s; for (int i = 0; i < 32; ++i) s += "字"; return s; }(),
-    [] { std::string s; for (int i = 0; i < 33; ++i) s += "字"; return s; }(),
+    [] {
+      std::string s;
+      for (int i = 0; i < 32; ++i) s += "字";
+      return s;
+    }(),
+    [] {
+      std::string s;
+      for (int i = 0; i < 33; ++i) s += "字";
+      return s;
+    }(),
 };
 
 // JSON text with escapes the encoder never writes: surrogates, lone or paired.
 const std::vector<std::string> kJsonStrings = {
-    R"("\ud83d\ude00")",   // paired surrogates: U+1F600
-    R"("\ud800")",         // lone high surrogate
-    R"("\udc00")",         // lone low surrogate
-    R"("\ud800\u0041")",   // high surrogate followed by a non-surrogate
-    R"("\u4f60\u597d")",   // 你好
-    R"("\u0000")",
-    R"("\u202e")",
-    "\"\xED\xA0\x80\"",    // a surrogate encoded directly in UTF-8 (invalid)
-    "\"\xC0\xAF\"",        // overlong '/'
+    R"("\ud83d\ude00")",  // paired surrogates: U+1F600
+    R"("\ud800")",        // lone high surrogate
+    R"("\udc00")",        // lone low surrogate
+    R"("\ud800\u0041")",  // high surrogate followed by a non-surrogate
+    R"("\u4f60\u597d")",  // 你好
+    R"("\u0000")",       R"("\u202e")",
+    "\"\xED\xA0\x80\"",  // a surrogate encoded directly in UTF-8 (invalid)
+    "\"\xC0\xAF\"",      // overlong '/'
 };
 
 std::string sio_text(const sio::Packet& packet) { return sio::encode(packet); }
@@ -91,13 +100,15 @@ std::string sio_text(const sio::Packet& packet) { return sio::encode(packet); }
 std::vector<std::string> socketio_packets() {
   std::vector<std::string> out;
   const auto add = [&](const sio::Packet& p) { out.push_back(sio_text(p)); };
-  add(sio::Packet{sio::PacketType::Connect, "/", std::nullopt, nullptr, 0});
+  add(sio::encode_connect());
   add(sio::Packet{sio::PacketType::Connect, "/", std::nullopt, json{{"token", "abc"}}, 0});
   add(sio::Packet{sio::PacketType::Connect, "/admin", std::nullopt, nullptr, 0});
-  add(sio::Packet{sio::PacketType::Connect, "/", std::nullopt, json{{"sid", "oSO0OpakMV_3jnilAAAA"}}, 0});
+  add(sio::encode_connect(sio::ResumeAuth{"u8H2bG1pYWNWRA", "1a2b3c-17-4"}));
+  add(sio::encode_connect_answer("/", {"oSO0OpakMV_3jnilAAAA", std::nullopt}));
+  add(sio::encode_connect_answer("/", {"oSO0OpakMV_3jnilAAAA", "u8H2bG1pYWNWRA"}));
   add(sio::Packet{sio::PacketType::Disconnect, "/", std::nullopt, nullptr, 0});
   add(sio::Packet{sio::PacketType::Disconnect, "/admin", std::nullopt, nullptr, 0});
-  add(sio::Packet{sio::PacketType::ConnectError, "/", std::nullopt, json{{"message", "Invalid namespace"}}, 0});
+  add(sio::encode_connect_error("/", "Invalid namespace"));
   add(sio::Packet{sio::PacketType::ConnectError, "/", std::nullopt, "old style", 0});
   add(sio::make_event("hello", json::array({1, "two", json{{"three", 3.5}}, nullptr, true})));
   add(sio::make_event("hello", json::array(), 12));
@@ -113,16 +124,16 @@ std::vector<std::string> socketio_packets() {
   add(sio::Packet{sio::PacketType::BinaryAck, "/chat", 5, json::array({placeholder}), 1});
   add(sio::Packet{sio::PacketType::BinaryEvent, "/", std::nullopt, json::array({"many"}), 10});
   // Near the limits, and beyond them (written by hand: the encoder does not refuse).
-  out.push_back("511-[\"too many\"]");                                         // 11 attachments
-  out.push_back("2" + std::to_string(sio::kMaxAckId + 1) + "[\"x\"]");         // ack id 2^53
-  out.push_back("218446744073709551616[\"x\"]");                               // > 2^64
-  out.push_back("0/" + std::string(255, 'n') + ",");                           // namespace of 256
-  out.push_back("0/" + std::string(256, 'n') + ",");                           // namespace of 257
-  out.push_back("2/chat,[\"x\"");                                              // truncated JSON
-  out.push_back("2[\"x\",1e400]");                                             // number overflow
-  out.push_back("2" + std::string(200, '[') + std::string(200, ']'));          // deep nesting
-  out.push_back("3[]");                                                        // ACK without an id
-  out.push_back("17");                                                         // DISCONNECT with an id
+  out.push_back("511-[\"too many\"]");                                  // 11 attachments
+  out.push_back("2" + std::to_string(sio::kMaxAckId + 1) + "[\"x\"]");  // ack id 2^53
+  out.push_back("218446744073709551616[\"x\"]");                        // > 2^64
+  out.push_back("0/" + std::string(255, 'n') + ",");                    // namespace of 256
+  out.push_back("0/" + std::string(256, 'n') + ",");                    // namespace of 257
+  out.push_back("2/chat,[\"x\"");                                       // truncated JSON
+  out.push_back("2[\"x\",1e400]");                                      // number overflow
+  out.push_back("2" + std::string(200, '[') + std::string(200, ']'));   // deep nesting
+  out.push_back("3[]");                                                 // ACK without an id
+  out.push_back("17");                                                  // DISCONNECT with an id
   out.push_back("7");
   out.push_back("5-[\"x\"]");
   for (const auto& s : kJsonStrings) out.push_back("2[" + s + "]");
@@ -146,6 +157,19 @@ std::vector<std::string> client_events() {
   out.push_back("2[\"user message\",{\"text\":\"x\"}]");
   out.push_back("2[\"user message\",\"a\",\"b\"]");
   out.push_back("2[\"unknown\",\"x\"]");
+  // CONNECT, and the auth of a client asking to resume: what the server's
+  // Socket.IO layer hands ChatNamespace.
+  out.push_back(sio_text(sio::encode_connect()));
+  for (const auto& text : kTexts) {
+    out.push_back(sio_text(sio::encode_connect(sio::ResumeAuth{"u8H2bG1pYWNWRA", text})));
+    out.push_back(sio_text(sio::encode_connect(sio::ResumeAuth{text, "1a2b3c-17-4"})));
+  }
+  out.push_back("0{\"pid\":\"p\"}");
+  out.push_back("0{\"offset\":\"1-2-3\"}");
+  out.push_back("0{\"pid\":1,\"offset\":\"1-2-3\"}");
+  out.push_back("0{\"pid\":\"p\",\"offset\":[\"1-2-3\"]}");
+  out.push_back("0{\"token\":\"abc\"}");
+  out.push_back("0/admin,{\"pid\":\"p\",\"offset\":\"1-2-3\"}");
   out.push_back("51-[\"user message\",{\"_placeholder\":true,\"num\":0}]");
   out.push_back("2/other,3[\"nickname\",\"x\"]");
   return out;
@@ -163,14 +187,26 @@ std::vector<std::string> server_frames() {
   out.push_back(eio::encode_text_frame(eio::PacketType::Ping));
   out.push_back(eio::encode_text_frame(eio::PacketType::Ping, "probe"));
   out.push_back(eio::encode_text_frame(eio::PacketType::Close));
-  message(sio::Packet{sio::PacketType::Connect, "/", std::nullopt, json{{"sid", "abc"}}, 0});
-  message(sio::Packet{sio::PacketType::ConnectError, "/", std::nullopt, json{{"message", "Invalid namespace"}}, 0});
+  message(sio::encode_connect_answer("/", {"abc", std::nullopt}));
+  message(sio::encode_connect_answer("/", {"abc", "u8H2bG1pYWNWRA"}));
+  message(sio::Packet{sio::PacketType::Connect, "/", std::nullopt, nullptr, 0});  // Socket.IO v4 servers
+  message(sio::encode_connect_error("/", "Invalid namespace"));
+  message(sio::encode_connect_error("/admin", "invalid packet: payload is not valid JSON"));
   message(sio::Packet{sio::PacketType::ConnectError, "/", std::nullopt, "refused", 0});
+  message(sio::Packet{sio::PacketType::ConnectError, "/", std::nullopt, json{{"message", 42}}, 0});
+  // Broadcasts with connection state recovery: the offset as the last argument.
+  const auto tagged = [&](std::string encoded, std::string_view offset) {
+    sio::append_offset(encoded, offset);
+    out.push_back(eio::encode_text_frame(eio::PacketType::Message, encoded));
+  };
   for (const auto& text : kTexts) {
     message(events::encode(events::Announcement{text + " connected"}));
     message(events::encode(events::UserMessage{"alice", text, {17, 1700000000000, false}}));
     message(events::encode(events::ChatError{"user message", text}));
+    tagged(events::encode_text(events::Announcement{text + " connected"}), "1a2b3c-17-4");
+    tagged(events::encode_text(events::UserMessage{"alice", "hi", {17, 1700000000000, false}}), text);
   }
+  tagged(events::encode_text(events::Nicknames{{"alice", "bob"}}), "1a2b3c-17-4");
   message(events::encode(events::UserMessage{"bob", "old", {1, 1600000000000, true}}));
   message(events::encode(events::UserMessage{"bob", "min", {INT64_MIN, INT64_MAX, true}}));
   message(events::encode(events::Nicknames{{"alice", "bob", "张伟"}}));
@@ -203,12 +239,12 @@ std::vector<std::string> engineio_inputs(const std::vector<std::string>& socketi
   out.push_back(eio::encode_payload({frames[0], frames[1], frames[2]}));
   out.push_back(eio::encode_payload({"2", "3", "6", frames[8]}));
   out.push_back(eio::encode_payload({frames[8], "bAQIDBA==", "bAA", "b"}));
-  out.push_back(eio::encode_payload({"4hello", ""}));  // trailing separator
-  out.push_back(eio::encode_payload({"bA", "4x"}));    // base64 of length 1 mod 4
-  out.push_back(eio::encode_payload({"b=A==", "4x"})); // '=' inside
-  out.push_back("4\xE4\xBD\xA0\xE5\xA5\xBD");          // 4你好
-  out.push_back("4\xED\xA0\x80");                      // UTF-8-encoded surrogate
-  out.push_back("4\xF4\x90\x80\x80");                  // beyond U+10FFFF
+  out.push_back(eio::encode_payload({"4hello", ""}));   // trailing separator
+  out.push_back(eio::encode_payload({"bA", "4x"}));     // base64 of length 1 mod 4
+  out.push_back(eio::encode_payload({"b=A==", "4x"}));  // '=' inside
+  out.push_back("4\xE4\xBD\xA0\xE5\xA5\xBD");           // 4你好
+  out.push_back("4\xED\xA0\x80");                       // UTF-8-encoded surrogate
+  out.push_back("4\xF4\x90\x80\x80");                   // beyond U+10FFFF
   out.push_back("9");
   return out;
 }
@@ -224,7 +260,7 @@ std::vector<std::string> utf8_inputs() {
   out.push_back("\xF4\x90\x80\x80");  // U+110000
   out.push_back("\xF8\x88\x80\x80\x80");
   out.push_back("\xFE\xFF");
-  out.push_back("a\xE4\xBD");         // truncated 你
+  out.push_back("a\xE4\xBD");                     // truncated 你
   out.push_back(" \xE3\x80\x80 x \xEF\xBB\xBF");  // ideographic space, BOM
   out.push_back("\xC2\x85\xC2\xA0\xE1\x9A\x80\xE2\x80\x8A\xE2\x80\xA8\xE2\x80\xAF\xE2\x81\x9F");
   return out;

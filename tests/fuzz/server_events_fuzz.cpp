@@ -1,7 +1,8 @@
 // What the WASM client decodes from the server, as ChatClient does it: one
-// WebSocket text frame (chat::eio::decode_text_frame), then the open packet's
+// WebSocket text frame (codec::eio::decode_text_frame), then the open packet's
 // JSON (decode_open) or the Socket.IO packet inside a message
-// (chat::sio::decode), then the chat's server events and acks.
+// (codec::sio::decode), then the CONNECT answer or refusal, the chat's server
+// events with their recovery offset, and acks.
 
 #include <algorithm>
 #include <cstddef>
@@ -12,14 +13,15 @@
 #include <utility>
 #include <variant>
 
-#include "chat/chat_events.hpp"
-#include "chat/engineio_packet.hpp"
-#include "chat/socketio_packet.hpp"
+#include "codec/chat_events.hpp"
+#include "codec/connection_recovery.hpp"
+#include "codec/engineio_packet.hpp"
+#include "codec/socketio_packet.hpp"
 #include "fuzz_check.hpp"
 
-namespace eio = chat::eio;
-namespace events = chat::events;
-namespace sio = chat::sio;
+namespace eio = codec::eio;
+namespace events = codec::events;
+namespace sio = codec::sio;
 
 namespace {
 
@@ -70,12 +72,44 @@ void check_server_event(const events::ServerEvent& event) {
       event);
 }
 
-// Decodes the text the server would send for an ack.
+// Decodes the text the server would send for a packet.
 sio::Packet reencode(const sio::Packet& packet) {
   const std::string text = sio::encode(packet);
   auto decoded = sio::decode(text);
   FUZZ_CHECK(decoded.ok());
   return std::move(*decoded);
+}
+
+// The offset a broadcast ends with is what the server's append_offset wrote:
+// the event without it, encoded and tagged, gives the same bytes.
+void check_offset(const sio::Packet& packet) {
+  const auto offset = sio::trailing_offset(packet);
+  if (!offset) return;
+  FUZZ_CHECK(packet.data.size() >= 2 && packet.data.back().get<std::string>() == *offset);
+  sio::Packet untagged = packet;
+  untagged.data.erase(untagged.data.size() - 1);
+  std::string tagged = sio::encode(untagged);
+  sio::append_offset(tagged, *offset);
+  FUZZ_CHECK(tagged == sio::encode(packet));
+}
+
+// Every CONNECT is an answer; the server's encoding of it reads back the same.
+void check_connect_answer(const sio::Packet& packet) {
+  const auto answer = sio::decode_connect_answer(packet);
+  FUZZ_CHECK(answer.ok());
+  const auto again = sio::decode_connect_answer(reencode(sio::encode_connect_answer(packet.nsp, *answer)));
+  FUZZ_CHECK(again.ok() && again->sid == answer->sid && again->pid == answer->pid);
+}
+
+void check_connect_error(const sio::Packet& packet) {
+  const auto refusal = sio::decode_connect_error(packet);
+  if (!refusal) {
+    // Only an object without a string "message" says nothing.
+    FUZZ_CHECK(packet.data.is_object());
+    return;
+  }
+  const auto again = sio::decode_connect_error(reencode(sio::encode_connect_error(packet.nsp, refusal->message)));
+  FUZZ_CHECK(again.ok() && again->message == refusal->message);
 }
 
 void check_acks(const sio::Packet& packet) {
@@ -108,15 +142,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!packet) return 0;
   switch (packet->type) {
     case sio::PacketType::Event:
+      check_offset(*packet);
       if (const auto event = events::decode_server_event(*packet)) check_server_event(*event);
       break;
-    case sio::PacketType::Ack:
-      check_acks(*packet);
-      break;
-    case sio::PacketType::ConnectError:
-      // ChatClient reads a string "message" or the string payload.
-      FUZZ_CHECK(packet->data.is_object() || packet->data.is_string());
-      break;
+    case sio::PacketType::Connect: check_connect_answer(*packet); break;
+    case sio::PacketType::Ack: check_acks(*packet); break;
+    case sio::PacketType::ConnectError: check_connect_error(*packet); break;
     default:
       // Decoded but not for the chat: still must not throw.
       (void)events::decode_server_event(*packet);

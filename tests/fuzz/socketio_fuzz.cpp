@@ -1,15 +1,15 @@
 // Socket.IO: the text of one Engine.IO message packet, as the server's
-// SocketIoServer::on_message hands it to chat::sio::decode.
+// SocketIoServer::on_message hands it to codec::sio::decode.
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-#include "chat/socketio_packet.hpp"
+#include "codec/socketio_packet.hpp"
 #include "fuzz_check.hpp"
 
-namespace sio = chat::sio;
+namespace sio = codec::sio;
 
 namespace {
 

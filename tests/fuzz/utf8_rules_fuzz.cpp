@@ -1,7 +1,7 @@
-// UTF-8 and the chat rules on arbitrary bytes: chat::utf8 against an
+// UTF-8 and the chat rules on arbitrary bytes: codec::utf8 against an
 // independent decoder written from the Unicode Standard's table of
 // well-formed byte sequences (Table 3-7), and the invariants of
-// chat::rules::trim / check_nickname / check_message; and chat::json_text,
+// codec::rules::trim / validate_nickname / validate_message; and codec::json_text,
 // the direct JSON writer of the per-message packets, against
 // nlohmann::json::dump (it must write the same bytes, valid UTF-8 or not).
 
@@ -14,13 +14,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "chat/chat_rules.hpp"
-#include "chat/json_text.hpp"
-#include "chat/utf8.hpp"
+#include "codec/chat_rules.hpp"
+#include "codec/json_text.hpp"
+#include "codec/utf8.hpp"
 #include "fuzz_check.hpp"
 
-namespace rules = chat::rules;
-namespace utf8 = chat::utf8;
+namespace rules = codec::rules;
+namespace utf8 = codec::utf8;
 
 namespace {
 
@@ -89,8 +89,10 @@ void check_utf8(std::string_view text, const std::optional<std::vector<char32_t>
     FUZZ_CHECK(pos > before && pos <= before + 4 && pos <= text.size());
     decoded.push_back(*cp);
   }
-  if (reference) FUZZ_CHECK(decoded == *reference);
-  else FUZZ_CHECK(pos < text.size());
+  if (reference)
+    FUZZ_CHECK(decoded == *reference);
+  else
+    FUZZ_CHECK(pos < text.size());
 }
 
 void check_trim(std::string_view text, bool valid) {
@@ -108,17 +110,21 @@ void check_trim(std::string_view text, bool valid) {
 }
 
 void check_rules(std::string_view text, const std::optional<std::vector<char32_t>>& reference) {
-  const auto nickname = rules::check_nickname(text);
-  const auto message = rules::check_message(text);
+  const auto nickname = rules::validate_nickname(text);
+  const auto message = rules::validate_message(text);
+  // Every refusal by a rule is Invalid: what the server answers with its reason.
+  if (!nickname)
+    FUZZ_CHECK(nickname.error().kind == codec::CodecErrorKind::Invalid && !nickname.error().reason.empty());
+  if (!message) FUZZ_CHECK(message.error().kind == codec::CodecErrorKind::Invalid && !message.error().reason.empty());
   if (!reference) {
-    FUZZ_CHECK(nickname && message);
+    FUZZ_CHECK(!nickname && !message);
     return;
   }
-  if (!nickname) {
+  if (nickname) {
     FUZZ_CHECK(!reference->empty() && reference->size() <= rules::kMaxNicknameLength);
     for (const char32_t cp : *reference) FUZZ_CHECK(cp >= 0x20 && !(cp >= 0x7F && cp <= 0x9F));
   }
-  if (!message) {
+  if (message) {
     FUZZ_CHECK(!reference->empty() && reference->size() <= rules::kMaxMessageLength);
     FUZZ_CHECK(!rules::trim(text).empty());
   } else if (!reference->empty() && reference->size() <= rules::kMaxMessageLength) {
@@ -128,7 +134,7 @@ void check_rules(std::string_view text, const std::optional<std::vector<char32_t
 
 void check_json_text(std::string_view text) {
   std::string direct = "[";
-  chat::json_text::append_string(direct, text);
+  codec::json_text::append_string(direct, text);
   direct += "]";
   const auto generic =
       nlohmann::json::array({std::string(text)}).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -29,11 +29,27 @@ using Clock = std::chrono::steady_clock;
 // chatd reads these from the environment; a developer's shell must not
 // change what a test runs.
 constexpr const char* kChatdEnvironment[] = {
-    "PORT=",         "CHATD_BIND=",          "CHATD_DB=",           "CHATD_HISTORY=",
-    "CHATD_HEADLESS=", "CHATD_WWW=",         "CHATD_MAX_CONNECTIONS=", "CHATD_PING_INTERVAL=",
-    "CHATD_PING_TIMEOUT=", "CHATD_MAX_PAYLOAD=", "CHATD_CONNECT_TIMEOUT=", "CHATD_ALLOWED_ORIGINS=",
-    "CHATD_CONFORMANCE=", "CHATD_CERT=", "CHATD_KEY=", "CHATD_REQUEST_TIMEOUT=", "CHATD_DB_MAX_SIZE=",
-    "CHATD_LOG_LEVEL=", "CHATD_RECOVERY_WINDOW=", "CHATD_RATE_LIMIT=", "CHATD_RATE_BURST=",
+    "PORT=",
+    "CHATD_BIND=",
+    "CHATD_DB=",
+    "CHATD_HISTORY=",
+    "CHATD_HEADLESS=",
+    "CHATD_WWW=",
+    "CHATD_MAX_CONNECTIONS=",
+    "CHATD_PING_INTERVAL=",
+    "CHATD_PING_TIMEOUT=",
+    "CHATD_MAX_PAYLOAD=",
+    "CHATD_CONNECT_TIMEOUT=",
+    "CHATD_ALLOWED_ORIGINS=",
+    "CHATD_CONFORMANCE=",
+    "CHATD_CERT=",
+    "CHATD_KEY=",
+    "CHATD_REQUEST_TIMEOUT=",
+    "CHATD_DB_MAX_SIZE=",
+    "CHATD_LOG_LEVEL=",
+    "CHATD_RECOVERY_WINDOW=",
+    "CHATD_RATE_LIMIT=",
+    "CHATD_RATE_BURST=",
     "CHATD_MAX_CONNECTIONS_PER_ADDRESS=",
 };
 
@@ -53,8 +69,7 @@ std::runtime_error spawn_error(const std::string& what, int error) {
 std::string ChatdProcess::binary_path() { return CHATD_BINARY; }
 
 ChatdProcess::ChatdProcess(std::vector<std::string> extra_args, std::filesystem::path db)
-    : db_(db.empty() ? work_dir_.path() / "chat.db" : std::move(db)),
-      stderr_path_(work_dir_.path() / "chatd.stderr") {
+    : db_(db.empty() ? work_dir_.path() / "chat.db" : std::move(db)), stderr_path_(work_dir_.path() / "chatd.stderr") {
   std::vector<std::string> args = {binary_path(), "--headless", "--port", "0", "--db", db_.string()};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   spawn(args);

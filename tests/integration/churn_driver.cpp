@@ -60,10 +60,12 @@ class Cycle : public std::enable_shared_from_this<Cycle> {
   void join() {
     const std::string nickname = run_.nickname_prefix + std::to_string(number_);
     write("421[\"nickname\",\"" + nickname + "\"]", [self = shared_from_this()] {
-      self->read_until([](const std::string& f) { return f.rfind("431[", 0) == 0; }, [self] {
-        if (self->last_frame_ != "431[false]") return self->finish("nickname refused: " + self->last_frame_);
-        self->leave();
-      });
+      self->read_until([](const std::string& f) { return f.rfind("431[", 0) == 0; },
+                       [self] {
+                         if (self->last_frame_ != "431[false]")
+                           return self->finish("nickname refused: " + self->last_frame_);
+                         self->leave();
+                       });
     });
   }
 
@@ -82,10 +84,11 @@ class Cycle : public std::enable_shared_from_this<Cycle> {
   void write(std::string frame, std::function<void()> next) {
     out_ = std::move(frame);
     arm();
-    ws_.async_write(net::buffer(out_), [self = shared_from_this(), next = std::move(next)](error_code error, std::size_t) {
-      if (error) return self->finish("write: " + error.message());
-      next();
-    });
+    ws_.async_write(net::buffer(out_),
+                    [self = shared_from_this(), next = std::move(next)](error_code error, std::size_t) {
+                      if (error) return self->finish("write: " + error.message());
+                      next();
+                    });
   }
 
   // Reads frames until one that `wanted` accepts (left in last_frame_).

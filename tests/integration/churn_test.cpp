@@ -10,8 +10,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <optional>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -59,7 +59,7 @@ Footprint measure(pid_t pid) {
 
 // Waits until chatd has let go of every session, then a little longer for
 // the last sockets to close, so that both measurements see a quiet server.
-void settle(ChatdProcess& server) {
+void wait_until_quiet(ChatdProcess& server) {
   const chat_it::HttpTestClient http(server.port());
   for (int i = 0; i < 100; ++i) {
     if (nlohmann::json::parse(http.get("/healthz").body).at("sessions") == 0) break;
@@ -116,12 +116,12 @@ TEST_CASE("100,000 connect/join/leave cycles leave chatd's descriptors and memor
   INFO(describe("warm-up", warmup));
   for (const auto& error : warmup.first_errors) UNSCOPED_INFO(error);
   REQUIRE(warmup.failed == 0);
-  settle(server);
+  wait_until_quiet(server);
   const auto before = measure(server.pid());
 
   const std::size_t cycles = churn_cycles();
   const auto churn = driver.run(cycles, kConcurrency, "u");
-  settle(server);
+  wait_until_quiet(server);
   const auto after = measure(server.pid());
 
   std::cout << describe("churn warm-up", warmup) << "\n"

@@ -65,12 +65,18 @@ TEST_CASE("conformance: long-polling payloads echo text and base64 binary packet
   ChatdProcess chatd({"--conformance"});
   HttpTestClient http(chatd.port());
   const auto sid = open_polling(http);
-  const auto pushed = http.post(with_sid(sid), "4hello\x1e" "bAQIDBA==\x1e" "4test");
+  const auto pushed = http.post(with_sid(sid),
+                                "4hello\x1e"
+                                "bAQIDBA==\x1e"
+                                "4test");
   CHECK(pushed.status == 200);
   CHECK(pushed.body == "ok");
   const auto polled = http.get(with_sid(sid));
   CHECK(polled.status == 200);
-  CHECK(polled.body == "4hello\x1e" "bAQIDBA==\x1e" "4test");
+  CHECK(polled.body ==
+        "4hello\x1e"
+        "bAQIDBA==\x1e"
+        "4test");
 }
 
 TEST_CASE("conformance: an invalid payload or a second concurrent poll ends the session") {

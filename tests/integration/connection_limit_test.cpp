@@ -5,9 +5,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
+#include "alice_and_bob.hpp"
 #include "chatd_process.hpp"
 #include "http_test_client.hpp"
 #include "socketio_test_client.hpp"
@@ -15,21 +18,27 @@
 
 using chat_it::ChatdProcess;
 using chat_it::SocketIoTestClient;
-namespace events = chat::events;
+namespace events = codec::events;
+
+namespace {
+
+// A WebSocket beyond a limit is closed at once with 1013 (no open packet: no
+// session); returns the close's reason.
+std::string refused_websocket_reason(std::uint16_t port) {
+  SocketIoTestClient client(port);
+  client.open_websocket();
+  const auto close = client.wait_for_close();
+  CHECK(close.code == 1013);
+  CHECK(client.inbox_size() == 0);
+  return close.reason;
+}
+
+}  // namespace
 
 TEST_CASE("a connection beyond --max-connections is closed with 1013 and the others keep working", "[limits]") {
-  ChatdProcess server({"--max-connections", "2"});
-  SocketIoTestClient alice(server.port());
-  SocketIoTestClient bob(server.port());
-  alice.join("alice");
-  bob.join("bob");
-
-  SocketIoTestClient third(server.port());
-  third.open_websocket();
-  const auto close = third.wait_for_close();
-  CHECK(close.code == 1013);
-  CHECK_THAT(close.reason, Catch::Matchers::Contains("server full"));
-  CHECK(third.inbox_size() == 0);  // no open packet for a refused session
+  chat_it::AliceAndBob chat({"--max-connections", "2"});
+  auto& [server, alice, bob] = chat;
+  CHECK_THAT(refused_websocket_reason(server.port()), Catch::Matchers::Contains("server full"));
 
   // Long-polling is refused before a session exists, with Engine.IO's error body.
   const auto polling = chat_it::HttpTestClient(server.port()).get("/socket.io/?EIO=4&transport=polling");
@@ -52,27 +61,19 @@ TEST_CASE("a connection beyond --max-connections is closed with 1013 and the oth
   carol.join("carol");
   carol.say("I got in");
   CHECK(chat_it::event_as<events::UserMessage>(alice.wait_for_event(events::kUserMessage)).text == "I got in");
-  REQUIRE(chat_it::stop_server(server, {&alice, &bob, &third, &carol}) == 0);
+  REQUIRE(chat.stop({&carol}) == 0);
 }
 
-TEST_CASE("sessions beyond --max-connections-per-address are refused on both transports, with a reason",
-          "[limits]") {
+TEST_CASE("sessions beyond --max-connections-per-address are refused on both transports, with a reason", "[limits]") {
   // Every test client comes from 127.0.0.1: the cap applies to all of them.
-  ChatdProcess server({"--max-connections-per-address", "2"});
+  chat_it::AliceAndBob chat({"--max-connections-per-address", "2"});
+  auto& [server, alice, bob] = chat;
   const chat_it::HttpTestClient http(server.port());
   const std::string polling_handshake = "/socket.io/?EIO=4&transport=polling";
-  SocketIoTestClient alice(server.port());
-  SocketIoTestClient bob(server.port());
-  alice.join("alice");
-  bob.join("bob");
+  const std::string too_many = "too many connections from your address (at most 2), try again later";
 
   // A third WebSocket is closed at once with 1013 and the reason.
-  SocketIoTestClient third(server.port());
-  third.open_websocket();
-  const auto close = third.wait_for_close();
-  CHECK(close.code == 1013);
-  CHECK(close.reason == "too many connections from your address (at most 2), try again later");
-  CHECK(third.inbox_size() == 0);
+  CHECK(refused_websocket_reason(server.port()) == too_many);
 
   // A long-polling handshake gets an HTTP error with Engine.IO's error body.
   const auto refused = http.get(polling_handshake);
@@ -80,7 +81,7 @@ TEST_CASE("sessions beyond --max-connections-per-address are refused on both tra
   CHECK(refused.content_type == "application/json");
   const auto body = nlohmann::json::parse(refused.body);
   CHECK(body.at("code") == 4);
-  CHECK(body.at("message") == "too many connections from your address (at most 2), try again later");
+  CHECK(body.at("message") == too_many);
 
   CHECK(nlohmann::json::parse(http.get("/healthz").body).at("sessions") == 2);
   alice.say("still here");
@@ -92,10 +93,8 @@ TEST_CASE("sessions beyond --max-connections-per-address are refused on both tra
   const auto opened = http.get(polling_handshake);
   CHECK(opened.status == 200);
   CHECK(opened.body.rfind("0{", 0) == 0);
-  SocketIoTestClient fourth(server.port());
-  fourth.open_websocket();
-  CHECK(fourth.wait_for_close().code == 1013);
-  REQUIRE(chat_it::stop_server(server, {&alice, &bob, &third, &fourth}) == 0);
+  CHECK(refused_websocket_reason(server.port()) == too_many);
+  REQUIRE(chat.stop() == 0);
 }
 
 TEST_CASE("a per-address cap of 0 (--max-connections-per-address 0) lifts the cap", "[limits]") {

@@ -30,7 +30,7 @@ using chat_it::ChatdProcess;
 using chat_it::HistoryDatabase;
 using chat_it::SocketIoTestClient;
 using nlohmann::json;
-namespace events = chat::events;
+namespace events = codec::events;
 
 namespace {
 
@@ -62,7 +62,7 @@ void send_until_killed(SocketIoTestClient& client, const std::string& tag, const
       }
       const auto frame = client.next_frame(std::chrono::milliseconds(5000));
       const auto packet = SocketIoTestClient::decode_message(frame);
-      if (packet.type != chat::sio::PacketType::Ack || !packet.ack_id) continue;  // others' messages
+      if (packet.type != codec::sio::PacketType::Ack || !packet.ack_id) continue;  // others' messages
       const auto it = outstanding.find(*packet.ack_id);
       if (it == outstanding.end()) throw std::runtime_error("ack for no message: " + frame);
       const auto ack = events::decode_user_message_ack(packet);

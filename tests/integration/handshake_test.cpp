@@ -91,7 +91,7 @@ TEST_CASE("events before connecting to the namespace get a CONNECT_ERROR", "[han
   const std::string refusal = client.next_frame();
   CHECK(refusal.rfind("44{\"message\":", 0) == 0);
   const auto packet = SocketIoTestClient::decode_message(refusal);
-  CHECK(packet.type == chat::sio::PacketType::ConnectError);
+  CHECK(packet.type == codec::sio::PacketType::ConnectError);
   CHECK_FALSE(packet.data.at("message").get<std::string>().empty());
 
   // Still usable: connect and join.
@@ -125,8 +125,8 @@ TEST_CASE("a client's close frame is answered with a close frame carrying its co
 
 TEST_CASE("a WebSocket handshake with a missing or wrong EIO is declined with Engine.IO's error", "[handshake]") {
   ChatdProcess server;
-  for (const std::string query : {"transport=websocket", "EIO=&transport=websocket", "EIO=5&transport=websocket",
-                                  "EIO=4x&transport=websocket"}) {
+  for (const std::string query :
+       {"transport=websocket", "EIO=&transport=websocket", "EIO=5&transport=websocket", "EIO=4x&transport=websocket"}) {
     INFO(query);
     SocketIoTestClient client(server.port());
     CHECK_FALSE(client.try_open_websocket("/socket.io/?" + query));

@@ -12,7 +12,7 @@
 using chat_it::ChatdProcess;
 using chat_it::SocketIoTestClient;
 using std::chrono::milliseconds;
-namespace events = chat::events;
+namespace events = codec::events;
 
 namespace {
 

@@ -43,7 +43,8 @@ std::vector<HistoryDatabase::Row> HistoryDatabase::rows() {
   std::vector<Row> rows;
   int status = SQLITE_ROW;
   while ((status = sqlite3_step(statement.handle)) == SQLITE_ROW) {
-    rows.push_back(Row{sqlite3_column_int64(statement.handle, 0), text(statement.handle, 1), text(statement.handle, 2)});
+    rows.push_back(
+        Row{sqlite3_column_int64(statement.handle, 0), text(statement.handle, 1), text(statement.handle, 2)});
   }
   if (status != SQLITE_DONE) throw std::runtime_error(std::string("SQLite: reading messages: ") + sqlite3_errmsg(db_));
   return rows;

@@ -124,8 +124,8 @@ TEST_CASE("headers trickled slowly are cut off by --request-timeout while others
 TEST_CASE("methods other than GET and HEAD on static files get 405 with Allow", "[http][bad-input]") {
   StaticSite site;
   ChatdProcess server(site.args());
-  for (const char* method : {"POST", "PUT", "DELETE", "PATCH", "OPTIONS", "PROPFIND", "PROPPATCH", "MKCOL", "LOCK",
-                             "UNLOCK"}) {
+  for (const char* method :
+       {"POST", "PUT", "DELETE", "PATCH", "OPTIONS", "PROPFIND", "PROPPATCH", "MKCOL", "LOCK", "UNLOCK"}) {
     for (const char* target : {"/", "/index.html", "/classic/", "/assets/", "/new-file.txt", "/healthz"}) {
       INFO(method << " " << target);
       const auto response = RawHttpConnection::exchange(
@@ -146,8 +146,8 @@ TEST_CASE("methods other than GET and HEAD on static files get 405 with Allow", 
   CHECK_FALSE(std::filesystem::exists(site.www() / "new-file.txt"));
   CHECK(std::filesystem::exists(site.www() / "index.html"));
   // HEAD is allowed: the page's headers, no body.
-  const auto head = RawHttpConnection::exchange(server.port(),
-                                                "HEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  const auto head =
+      RawHttpConnection::exchange(server.port(), "HEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
   CHECK(chat_it::status_of(head) == 200);
   CHECK(chat_it::body_of(head).empty());
   check_still_serves_the_page(server.port());

@@ -4,12 +4,14 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "chat/engineio_packet.hpp"
 #include "chatd_process.hpp"
+#include "codec/engineio_packet.hpp"
 #include "http_test_client.hpp"
 #include "socketio_test_client.hpp"
 #include "test_support.hpp"
@@ -18,6 +20,20 @@ using chat_it::ChatdProcess;
 using chat_it::HttpTestClient;
 using chat_it::SocketIoTestClient;
 using nlohmann::json;
+
+namespace {
+
+// Engine.IO's error bodies, and a request that must get one (with status 400).
+constexpr const char* kUnsupportedVersion = R"({"code":5,"message":"Unsupported protocol version"})";
+constexpr const char* kTransportUnknown = R"({"code":0,"message":"Transport unknown"})";
+constexpr const char* kBadRequest = R"({"code":3,"message":"Bad request"})";
+constexpr const char* kUnknownSession = R"({"code":1,"message":"Session ID unknown"})";
+struct BadQuery {
+  std::string target;
+  std::string body;
+};
+
+}  // namespace
 
 TEST_CASE("headless chatd serves no page at /", "[http]") {
   ChatdProcess server;
@@ -53,19 +69,15 @@ TEST_CASE("/healthz reports ok and counts the sessions", "[http]") {
 }
 
 TEST_CASE("Socket.IO HTTP requests with a bad query get Engine.IO errors", "[http]") {
-  struct Case {
-    std::string target;
-    std::string body;
-  };
-  const std::vector<Case> cases = {
-      {"/socket.io/?EIO=3&transport=websocket", R"({"code":5,"message":"Unsupported protocol version"})"},
-      {"/socket.io/?EIO=3&transport=polling", R"({"code":5,"message":"Unsupported protocol version"})"},
-      {"/socket.io/?transport=websocket", R"({"code":5,"message":"Unsupported protocol version"})"},
-      {"/socket.io/?EIO=4&transport=carrier-pigeon", R"({"code":0,"message":"Transport unknown"})"},
-      {"/socket.io/?EIO=4", R"({"code":0,"message":"Transport unknown"})"},
+  const std::vector<BadQuery> cases = {
+      {"/socket.io/?EIO=3&transport=websocket", kUnsupportedVersion},
+      {"/socket.io/?EIO=3&transport=polling", kUnsupportedVersion},
+      {"/socket.io/?transport=websocket", kUnsupportedVersion},
+      {"/socket.io/?EIO=4&transport=carrier-pigeon", kTransportUnknown},
+      {"/socket.io/?EIO=4", kTransportUnknown},
       // The WebSocket URL without the Upgrade headers is no WebSocket.
-      {"/socket.io/?EIO=4&transport=websocket", R"({"code":3,"message":"Bad request"})"},
-      {"/socket.io/?EIO=4&transport=polling&sid=unknown", R"({"code":1,"message":"Session ID unknown"})"},
+      {"/socket.io/?EIO=4&transport=websocket", kBadRequest},
+      {"/socket.io/?EIO=4&transport=polling&sid=unknown", kUnknownSession},
   };
   ChatdProcess server;
   for (const auto& c : cases) {
@@ -83,7 +95,7 @@ TEST_CASE("a long-polling handshake answers the open packet offering the WebSock
   const auto response = HttpTestClient(server.port()).get("/socket.io/?EIO=4&transport=polling");
   CHECK(response.status == 200);
   REQUIRE(response.body.rfind("0{", 0) == 0);
-  const auto handshake = chat::eio::decode_open(std::string_view(response.body).substr(1));
+  const auto handshake = codec::eio::decode_open(std::string_view(response.body).substr(1));
   REQUIRE(handshake);
   CHECK_FALSE(handshake->sid.empty());
   CHECK(handshake->can_upgrade_to_websocket);
@@ -92,14 +104,10 @@ TEST_CASE("a long-polling handshake answers the open packet offering the WebSock
 }
 
 TEST_CASE("WebSocket upgrades with a wrong query are declined with HTTP 400", "[http]") {
-  struct Case {
-    std::string target;
-    std::string body;
-  };
-  const std::vector<Case> cases = {
-      {"/socket.io/?EIO=3&transport=websocket", R"({"code":5,"message":"Unsupported protocol version"})"},
-      {"/socket.io/?EIO=4&transport=carrier-pigeon", R"({"code":0,"message":"Transport unknown"})"},
-      {"/socket.io/?EIO=4&transport=polling", R"({"code":3,"message":"Bad request"})"},
+  const std::vector<BadQuery> cases = {
+      {"/socket.io/?EIO=3&transport=websocket", kUnsupportedVersion},
+      {"/socket.io/?EIO=4&transport=carrier-pigeon", kTransportUnknown},
+      {"/socket.io/?EIO=4&transport=polling", kBadRequest},
   };
   ChatdProcess server;
   for (const auto& c : cases) {
@@ -126,7 +134,7 @@ TEST_CASE("a WebSocket naming an unknown session id never gets a session", "[htt
     CHECK(client.inbox_size() == 0);  // no open packet, no session
   } else {
     CHECK(client.upgrade_response().result_int() == 400);
-    CHECK(client.upgrade_response().body() == R"({"code":1,"message":"Session ID unknown"})");
+    CHECK(client.upgrade_response().body() == kUnknownSession);
   }
   CHECK(json::parse(HttpTestClient(server.port()).get("/healthz").body).at("sessions") == 0);
   REQUIRE(chat_it::stop_server(server, {&client}) == 0);

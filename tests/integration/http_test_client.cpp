@@ -65,10 +65,16 @@ HttpTestClient::Response HttpTestClient::send(const std::string& method, const s
   // the socket when it passes; io.run() returns once the chain has ended.
   stream.expires_after(timeout);
   stream.async_connect(tcp::endpoint(net::ip::address_v4::loopback(), port_), [&](beast::error_code connect_error) {
-    if (connect_error) { failure = connect_error; return; }
+    if (connect_error) {
+      failure = connect_error;
+      return;
+    }
     step = "write";
     http::async_write(stream, request, [&](beast::error_code write_error, std::size_t) {
-      if (write_error) { failure = write_error; return; }
+      if (write_error) {
+        failure = write_error;
+        return;
+      }
       step = "read";
       http::async_read(stream, buffer, response, [&](beast::error_code read_error, std::size_t) {
         if (read_error) failure = read_error;
@@ -77,7 +83,8 @@ HttpTestClient::Response HttpTestClient::send(const std::string& method, const s
     });
   });
   io.run_for(timeout + std::chrono::seconds(1));
-  if (failure) throw std::runtime_error("HTTP " + method + " " + target + " failed at " + step + ": " + failure.message());
+  if (failure)
+    throw std::runtime_error("HTTP " + method + " " + target + " failed at " + step + ": " + failure.message());
   if (std::string(step) != "done") throw std::runtime_error("HTTP " + method + " " + target + " timed out at " + step);
 
   beast::error_code ignored;

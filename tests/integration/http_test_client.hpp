@@ -48,7 +48,8 @@ HttpTestClient::Response to_test_response(const BeastResponse& response) {
   out.status = response.result_int();
   out.content_type = std::string(response["Content-Type"]);
   out.body = response.body();
-  for (const auto& field : response) out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  for (const auto& field : response)
+    out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   return out;
 }
 

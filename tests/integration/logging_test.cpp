@@ -13,7 +13,7 @@
 
 using chat_it::ChatdProcess;
 using chat_it::SocketIoTestClient;
-namespace events = chat::events;
+namespace events = codec::events;
 
 namespace {
 

@@ -23,7 +23,7 @@
 using chat_it::ChatdProcess;
 using chat_it::SocketIoTestClient;
 using nlohmann::json;
-namespace events = chat::events;
+namespace events = codec::events;
 
 namespace {
 
@@ -51,6 +51,19 @@ struct Bystanders {
   SocketIoTestClient bob;
 };
 
+// chatd, the bystanders, and mallory, who sends the garbage (not connected yet).
+struct MalloryAmongOthers {
+  explicit MalloryAmongOthers(std::vector<std::string> chatd_args = {})
+      : server(std::move(chatd_args)), others(server.port()), mallory(server.port()) {}
+
+  // Stops chatd while all three read on (see stop_server).
+  int stop() { return chat_it::stop_server(server, {&others.alice, &others.bob, &mallory}); }
+
+  ChatdProcess server;
+  Bystanders others;
+  SocketIoTestClient mallory;
+};
+
 // Writes raw bytes on a fresh TCP connection and reads until the server ends
 // it; returns what came back. Throws if the server has not ended it in 3 s.
 std::string raw_exchange(std::uint16_t port, const std::string& bytes) {
@@ -76,7 +89,10 @@ std::string raw_exchange(std::uint16_t port, const std::string& bytes) {
     });
   };
   stream.async_connect(net::ip::tcp::endpoint(net::ip::address_v4::loopback(), port), [&](beast::error_code error) {
-    if (error) { failure = error; return; }
+    if (error) {
+      failure = error;
+      return;
+    }
     net::async_write(stream, net::buffer(bytes), [&](beast::error_code write_error, std::size_t) {
       if (write_error && write_error != net::error::connection_reset) failure = write_error;
     });
@@ -89,7 +105,8 @@ std::string raw_exchange(std::uint16_t port, const std::string& bytes) {
 
 }  // namespace
 
-TEST_CASE("Socket.IO-level garbage gets a chat error and the connection stays up", "[malformed]") {
+TEST_CASE_METHOD(MalloryAmongOthers, "Socket.IO-level garbage gets a chat error and the connection stays up",
+                 "[malformed]") {
   struct Case {
     std::string frame;
     std::string event;         // the "event" field of the chat error
@@ -109,9 +126,6 @@ TEST_CASE("Socket.IO-level garbage gets a chat error and the connection stays up
       {R"(42["user message"])", "user message", "message is missing"},
       {R"(42["user message",7])", "user message", "message must be a string"},
   };
-  ChatdProcess server;
-  Bystanders others(server.port());
-  SocketIoTestClient mallory(server.port());
   mallory.join("mallory");
   others.alice.wait_for_event(events::kNicknames);
   others.bob.wait_for_event(events::kNicknames);
@@ -130,7 +144,7 @@ TEST_CASE("Socket.IO-level garbage gets a chat error and the connection stays up
   // The abuser's connection works too.
   mallory.say("sorry");
   CHECK(chat_it::event_as<events::UserMessage>(others.alice.wait_for_event(events::kUserMessage)).text == "sorry");
-  REQUIRE(chat_it::stop_server(server, {&others.alice, &others.bob, &mallory}) == 0);
+  REQUIRE(stop() == 0);
 }
 
 TEST_CASE("the exact chat error for a packet that is not Socket.IO", "[malformed]") {
@@ -138,16 +152,14 @@ TEST_CASE("the exact chat error for a packet that is not Socket.IO", "[malformed
   SocketIoTestClient mallory(server.port());
   mallory.join("mallory");
   mallory.send_text("4garbage");
-  CHECK(mallory.next_frame() == R"(42["chat error",{"event":"","reason":"invalid packet: unknown Socket.IO packet type"}])");
+  CHECK(mallory.next_frame() ==
+        R"(42["chat error",{"event":"","reason":"invalid packet: unknown Socket.IO packet type"}])");
   mallory.send_text(R"(42["typing"])");
   CHECK(mallory.next_frame() == R"(42["chat error",{"event":"typing","reason":"unknown event \"typing\""}])");
   REQUIRE(chat_it::stop_server(server, {&mallory}) == 0);
 }
 
-TEST_CASE("a binary frame gets a chat error and the connection stays up", "[malformed]") {
-  ChatdProcess server;
-  Bystanders others(server.port());
-  SocketIoTestClient mallory(server.port());
+TEST_CASE_METHOD(MalloryAmongOthers, "a binary frame gets a chat error and the connection stays up", "[malformed]") {
   mallory.join("mallory");
   // A binary frame that no binary packet announced.
   mallory.send_binary(std::string("\x00\x01\x02\xFF", 4));
@@ -159,13 +171,10 @@ TEST_CASE("a binary frame gets a chat error and the connection stays up", "[malf
   CHECK_FALSE(mallory.closed());
   others.still_talk("after a binary frame");
   mallory.say("text again");
-  REQUIRE(chat_it::stop_server(server, {&others.alice, &others.bob, &mallory}) == 0);
+  REQUIRE(stop() == 0);
 }
 
-TEST_CASE("garbage before the namespace connection gets a CONNECT_ERROR", "[malformed]") {
-  ChatdProcess server;
-  Bystanders others(server.port());
-  SocketIoTestClient mallory(server.port());
+TEST_CASE_METHOD(MalloryAmongOthers, "garbage before the namespace connection gets a CONNECT_ERROR", "[malformed]") {
   mallory.open_websocket();
   REQUIRE(mallory.next_frame().rfind("0{", 0) == 0);
 
@@ -174,7 +183,7 @@ TEST_CASE("garbage before the namespace connection gets a CONNECT_ERROR", "[malf
     mallory.send_text(garbage);
     const std::string frame = mallory.next_frame();
     CHECK(frame.rfind("44{\"message\":\"invalid packet: ", 0) == 0);
-    CHECK(SocketIoTestClient::decode_message(frame).type == chat::sio::PacketType::ConnectError);
+    CHECK(SocketIoTestClient::decode_message(frame).type == codec::sio::PacketType::ConnectError);
     others.still_talk("after " + garbage);
   }
 
@@ -184,7 +193,7 @@ TEST_CASE("garbage before the namespace connection gets a CONNECT_ERROR", "[malf
   mallory.say("connected after all");
   CHECK(chat_it::event_as<events::UserMessage>(others.bob.wait_for_event(events::kUserMessage)).text ==
         "connected after all");
-  REQUIRE(chat_it::stop_server(server, {&others.alice, &others.bob, &mallory}) == 0);
+  REQUIRE(stop() == 0);
 }
 
 TEST_CASE("Engine.IO-level garbage closes that session with a close frame", "[malformed]") {
@@ -294,10 +303,7 @@ TEST_CASE("bytes that are not HTTP, before any handshake, end that TCP connectio
   REQUIRE(chat_it::stop_server(server, {&others.alice, &others.bob}) == 0);
 }
 
-TEST_CASE("a ping flood gets a pong per ping and harms no one", "[malformed]") {
-  ChatdProcess server;
-  Bystanders others(server.port());
-  SocketIoTestClient mallory(server.port());
+TEST_CASE_METHOD(MalloryAmongOthers, "a ping flood gets a pong per ping and harms no one", "[malformed]") {
   mallory.join("mallory");
   others.alice.wait_for_event(events::kNicknames);
   others.bob.wait_for_event(events::kNicknames);
@@ -314,13 +320,10 @@ TEST_CASE("a ping flood gets a pong per ping and harms no one", "[malformed]") {
   CHECK(chat_it::event_as<events::UserMessage>(others.bob.wait_for_event(events::kUserMessage)).text ==
         "after the pings");
   others.still_talk("after a ping flood");
-  REQUIRE(chat_it::stop_server(server, {&others.alice, &others.bob, &mallory}) == 0);
+  REQUIRE(stop() == 0);
 }
 
-TEST_CASE("garbage namespaces are refused with a reason", "[malformed]") {
-  ChatdProcess server;
-  Bystanders others(server.port());
-  SocketIoTestClient mallory(server.port());
+TEST_CASE_METHOD(MalloryAmongOthers, "garbage namespaces are refused with a reason", "[malformed]") {
   mallory.open_websocket();
   REQUIRE(mallory.next_frame().rfind("0{", 0) == 0);
 
@@ -330,7 +333,9 @@ TEST_CASE("garbage namespaces are refused with a reason", "[malformed]") {
   mallory.send_text("40/" + std::string(500, 'x') + ",");
   CHECK(mallory.next_frame() == R"(44{"message":"invalid packet: namespace name too long"})");
   mallory.send_text("40/\xE5\x90\x8D\t,");
-  CHECK(mallory.next_frame() == "44/\xE5\x90\x8D\t," R"({"message":"Invalid namespace"})");
+  CHECK(mallory.next_frame() ==
+        "44/\xE5\x90\x8D\t,"
+        R"({"message":"Invalid namespace"})");
   // Without the leading slash, what follows is read as the JSON payload.
   mallory.send_text("40nope,");
   CHECK(mallory.next_frame() == R"(44{"message":"invalid packet: payload is not valid JSON"})");
@@ -349,13 +354,10 @@ TEST_CASE("garbage namespaces are refused with a reason", "[malformed]") {
   mallory.say("mallory still talks");
   CHECK(chat_it::event_as<events::UserMessage>(others.alice.wait_for_event(events::kUserMessage)).text ==
         "mallory still talks");
-  REQUIRE(chat_it::stop_server(server, {&others.alice, &others.bob, &mallory}) == 0);
+  REQUIRE(stop() == 0);
 }
 
-TEST_CASE("a second CONNECT gets the same answer and changes nothing", "[malformed]") {
-  ChatdProcess server;
-  Bystanders others(server.port());
-  SocketIoTestClient mallory(server.port());
+TEST_CASE_METHOD(MalloryAmongOthers, "a second CONNECT gets the same answer and changes nothing", "[malformed]") {
   mallory.join("mallory");
   others.alice.wait_for_event(events::kNicknames);
   others.bob.wait_for_event(events::kNicknames);
@@ -372,13 +374,11 @@ TEST_CASE("a second CONNECT gets the same answer and changes nothing", "[malform
   CHECK(message.text == "still mallory");
   CHECK(chat_it::event_as<events::UserMessage>(others.bob.next_frame()).text == "still mallory");
   others.still_talk("after a second CONNECT");
-  REQUIRE(chat_it::stop_server(server, {&others.alice, &others.bob, &mallory}) == 0);
+  REQUIRE(stop() == 0);
 }
 
-TEST_CASE("binary attachments: unwanted, missing or too many are refused with a reason", "[malformed]") {
-  ChatdProcess server;
-  Bystanders others(server.port());
-  SocketIoTestClient mallory(server.port());
+TEST_CASE_METHOD(MalloryAmongOthers, "binary attachments: unwanted, missing or too many are refused with a reason",
+                 "[malformed]") {
   mallory.join("mallory");
   others.alice.wait_for_event(events::kNicknames);
   others.bob.wait_for_event(events::kNicknames);
@@ -417,5 +417,5 @@ TEST_CASE("binary attachments: unwanted, missing or too many are refused with a 
   mallory.say("mallory still talks");
   CHECK(chat_it::event_as<events::UserMessage>(others.alice.wait_for_event(events::kUserMessage)).text ==
         "mallory still talks");
-  REQUIRE(chat_it::stop_server(server, {&others.alice, &others.bob, &mallory}) == 0);
+  REQUIRE(stop() == 0);
 }

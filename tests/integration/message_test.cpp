@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "alice_and_bob.hpp"
+#include "alice_and_newcomer.hpp"
 #include "chatd_process.hpp"
 #include "socketio_test_client.hpp"
 #include "test_support.hpp"
@@ -11,18 +13,9 @@
 using chat_it::ChatdProcess;
 using chat_it::SocketIoTestClient;
 using nlohmann::json;
-namespace events = chat::events;
+namespace events = codec::events;
 
 namespace {
-
-// Reads until the nicknames list has `count` names, so that a test starts
-// from a quiet inbox.
-void settle(SocketIoTestClient& client, std::size_t count) {
-  for (;;) {
-    const auto list = chat_it::event_as<events::Nicknames>(client.wait_for_event(events::kNicknames));
-    if (list.nicknames.size() == count) return;
-  }
-}
 
 std::string repeat(const std::string& unit, std::size_t times) {
   std::string out;
@@ -46,8 +39,8 @@ TEST_CASE("a message is acked to its sender and delivered to every other joined 
   bob.join("bob");
   carol.join("carol");
   lurker.connect();
-  settle(alice, 3);
-  settle(bob, 3);
+  chat_it::settle(alice, 3);
+  chat_it::settle(bob, 3);
 
   const auto before = chat_it::now_ms();
   const auto first_id = alice.reserve_ack_id();
@@ -95,35 +88,23 @@ TEST_CASE("a message is acked to its sender and delivered to every other joined 
   REQUIRE(chat_it::stop_server(server, {&alice, &bob, &carol, &lurker}) == 0);
 }
 
-TEST_CASE("messages are refused before a nickname is chosen", "[message]") {
-  ChatdProcess server;
-  SocketIoTestClient bob(server.port());
-  bob.join("bob");
-  SocketIoTestClient early(server.port());
-  early.connect();
-
-  early.send_text(R"(421["user message","hi"])");
-  CHECK(early.next_frame() == R"(431[{"error":"Choose a nickname before sending messages"}])");
-  early.send_text(R"(42["user message","hi"])");
-  CHECK(early.next_frame() ==
+TEST_CASE_METHOD(chat_it::AliceAndNewcomer, "messages are refused before a nickname is chosen", "[message]") {
+  newcomer.send_text(R"(421["user message","hi"])");
+  CHECK(newcomer.next_frame() == R"(431[{"error":"Choose a nickname before sending messages"}])");
+  newcomer.send_text(R"(42["user message","hi"])");
+  CHECK(newcomer.next_frame() ==
         R"(42["chat error",{"event":"user message","reason":"Choose a nickname before sending messages"}])");
 
-  // Once joined, the same connection can talk; bob never got the refused ones.
-  early.join("early");
-  early.say("now it works");
-  const auto message = chat_it::event_as<events::UserMessage>(bob.wait_for_event(events::kUserMessage));
+  // Once joined, the same connection can talk; alice never got the refused ones.
+  newcomer.join("early");
+  newcomer.say("now it works");
+  const auto message = chat_it::event_as<events::UserMessage>(alice.wait_for_event(events::kUserMessage));
   CHECK(message.text == "now it works");
   CHECK(message.from == "early");
-  REQUIRE(chat_it::stop_server(server, {&bob, &early}) == 0);
+  REQUIRE(stop() == 0);
 }
 
-TEST_CASE("empty and blank messages are refused", "[message]") {
-  ChatdProcess server;
-  SocketIoTestClient alice(server.port());
-  SocketIoTestClient bob(server.port());
-  alice.join("alice");
-  bob.join("bob");
-  settle(alice, 2);
+TEST_CASE_METHOD(chat_it::AliceAndBob, "empty and blank messages are refused", "[message]") {
   for (const std::string text : {"", " ", "   \t\n  ", "\xE3\x80\x80" /* U+3000 */}) {
     INFO("text: '" << text << "'");
     const auto id = alice.emit(events::kUserMessage, json::array({text}));
@@ -134,7 +115,7 @@ TEST_CASE("empty and blank messages are refused", "[message]") {
   // The first message bob gets is this one: the blank ones never reached him.
   const auto message = chat_it::event_as<events::UserMessage>(bob.wait_for_event(events::kUserMessage));
   CHECK(message.text == "after the refusals");
-  REQUIRE(chat_it::stop_server(server, {&alice, &bob}) == 0);
+  REQUIRE(stop() == 0);
 }
 
 TEST_CASE("a message refusal without an ack id arrives as a chat error event", "[message]") {
@@ -146,13 +127,7 @@ TEST_CASE("a message refusal without an ack id arrives as a chat error event", "
   REQUIRE(chat_it::stop_server(server, {&alice}) == 0);
 }
 
-TEST_CASE("a message without an ack id is delivered and not echoed", "[message]") {
-  ChatdProcess server;
-  SocketIoTestClient alice(server.port());
-  SocketIoTestClient bob(server.port());
-  alice.join("alice");
-  bob.join("bob");
-  settle(alice, 2);
+TEST_CASE_METHOD(chat_it::AliceAndBob, "a message without an ack id is delivered and not echoed", "[message]") {
   alice.emit_without_ack(events::kUserMessage, json::array({"no ack wanted"}));
   const auto marker = alice.say("marker");
   CHECK(alice.inbox_size() == 0);
@@ -166,17 +141,11 @@ TEST_CASE("a message without an ack id is delivered and not echoed", "[message]"
   CHECK(first.meta.id < marker.id);
   const auto second = chat_it::event_as<events::UserMessage>(bob.next_frame());
   CHECK(second.text == "marker");
-  REQUIRE(chat_it::stop_server(server, {&alice, &bob}) == 0);
+  REQUIRE(stop() == 0);
 }
 
-TEST_CASE("messages up to 2000 characters are accepted, longer ones refused", "[message]") {
-  ChatdProcess server;
-  SocketIoTestClient alice(server.port());
-  SocketIoTestClient bob(server.port());
-  alice.join("alice");
-  bob.join("bob");
-  settle(alice, 2);
-
+TEST_CASE_METHOD(chat_it::AliceAndBob, "messages up to 2000 characters are accepted, longer ones refused",
+                 "[message]") {
   SECTION("2001 ASCII characters") {
     const auto id = alice.emit(events::kUserMessage, json::array({std::string(2001, 'a')}));
     CHECK(alice.next_frame() == "43" + std::to_string(id) + R"([{"error":"Message is longer than 2000 characters"}])");
@@ -198,16 +167,10 @@ TEST_CASE("messages up to 2000 characters are accepted, longer ones refused", "[
   // In every case the connection is still good.
   alice.say("still here");
   CHECK(chat_it::event_as<events::UserMessage>(bob.wait_for_event(events::kUserMessage)).text == "still here");
-  REQUIRE(chat_it::stop_server(server, {&alice, &bob}) == 0);
+  REQUIRE(stop() == 0);
 }
 
-TEST_CASE("a lone surrogate makes the packet invalid JSON", "[message]") {
-  ChatdProcess server;
-  SocketIoTestClient alice(server.port());
-  SocketIoTestClient bob(server.port());
-  alice.join("alice");
-  bob.join("bob");
-  settle(alice, 2);
+TEST_CASE_METHOD(chat_it::AliceAndBob, "a lone surrogate makes the packet invalid JSON", "[message]") {
   alice.send_text(R"(42["user message","\ud800"])");
   CHECK(alice.next_frame() == R"(42["chat error",{"event":"","reason":"invalid packet: payload is not valid JSON"}])");
 
@@ -218,15 +181,10 @@ TEST_CASE("a lone surrogate makes the packet invalid JSON", "[message]") {
   CHECK(ack->meta);
   const auto message = chat_it::event_as<events::UserMessage>(bob.next_frame());
   CHECK(message.text == "smile \xF0\x9F\x98\x80");
-  REQUIRE(chat_it::stop_server(server, {&alice, &bob}) == 0);
+  REQUIRE(stop() == 0);
 }
 
-TEST_CASE("message text arrives byte for byte", "[message]") {
-  ChatdProcess server;
-  SocketIoTestClient alice(server.port());
-  SocketIoTestClient bob(server.port());
-  alice.join("alice");
-  bob.join("bob");
+TEST_CASE_METHOD(chat_it::AliceAndBob, "message text arrives byte for byte", "[message]") {
   const std::string text =
       "quotes \" and \\ backslash\nnew line\ttab <script>alert(1)</script> caf\xC3\xA9 \xF0\x9F\x8E\x89 "
       "\xD8\xB3\xD9\x84\xD8\xA7\xD9\x85 '; DROP TABLE messages; --";
@@ -237,7 +195,7 @@ TEST_CASE("message text arrives byte for byte", "[message]") {
   // The SQL-looking text was stored as text: the store still works.
   alice.say("next");
   CHECK(chat_it::event_as<events::UserMessage>(bob.wait_for_event(events::kUserMessage)).meta.id > meta.id);
-  REQUIRE(chat_it::stop_server(server, {&alice, &bob}) == 0);
+  REQUIRE(stop() == 0);
 }
 
 TEST_CASE("leaving is announced to the others and frees the nickname", "[message][disconnect]") {
@@ -246,7 +204,7 @@ TEST_CASE("leaving is announced to the others and frees the nickname", "[message
   alice.join("alice");
   auto bob = std::make_unique<SocketIoTestClient>(server.port());
   bob->join("bob");
-  settle(alice, 2);
+  chat_it::settle(alice, 2);
 
   SECTION("WebSocket close") { bob->close(); }
   SECTION("TCP connection dropped") { bob->drop(); }
@@ -265,12 +223,8 @@ TEST_CASE("leaving is announced to the others and frees the nickname", "[message
   REQUIRE(chat_it::stop_server(server, {&alice, &new_bob}) == 0);
 }
 
-TEST_CASE("after a Socket.IO DISCONNECT the same connection can connect and join again", "[message][disconnect]") {
-  ChatdProcess server;
-  SocketIoTestClient alice(server.port());
-  alice.join("alice");
-  SocketIoTestClient bob(server.port());
-  bob.join("bob");
+TEST_CASE_METHOD(chat_it::AliceAndBob, "after a Socket.IO DISCONNECT the same connection can connect and join again",
+                 "[message][disconnect]") {
   bob.send_text("41");
   chat_it::wait_for_announcement(alice, "bob disconnected");
   bob.send_text("40");
@@ -278,5 +232,5 @@ TEST_CASE("after a Socket.IO DISCONNECT the same connection can connect and join
   bob.join("bob");
   bob.say("hello again");
   CHECK(chat_it::event_as<events::UserMessage>(alice.wait_for_event(events::kUserMessage)).text == "hello again");
-  REQUIRE(chat_it::stop_server(server, {&alice, &bob}) == 0);
+  REQUIRE(stop() == 0);
 }

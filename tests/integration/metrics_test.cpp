@@ -20,7 +20,7 @@
 using chat_it::ChatdProcess;
 using chat_it::HttpTestClient;
 using chat_it::SocketIoTestClient;
-namespace events = chat::events;
+namespace events = codec::events;
 
 namespace {
 
@@ -33,9 +33,8 @@ using Samples = std::map<std::string, double>;
 Samples parse_exposition(const std::string& text) {
   static const std::regex help(R"(^# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) .*$)");
   static const std::regex type(R"(^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$)");
-  static const std::regex sample(
-      R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*")"
-      R"((?:,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*")*\})? (\S+)$)");
+  static const std::regex sample(R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*")"
+                                 R"((?:,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*")*\})? (\S+)$)");
   std::map<std::string, std::string> types;  // family -> type
   std::set<std::string> helped;
   Samples samples;
@@ -89,21 +88,14 @@ double at(const Samples& samples, const std::string& key) {
   return it->second;
 }
 
-void settle(SocketIoTestClient& client, std::size_t count) {
-  for (;;) {
-    const auto list = chat_it::event_as<events::Nicknames>(client.wait_for_event(events::kNicknames));
-    if (list.nicknames.size() == count) return;
-  }
-}
-
 }  // namespace
 
 TEST_CASE("the exposition parser rejects what Prometheus rejects", "[metrics]") {
   CHECK_NOTHROW(parse_exposition("# HELP a_total A\n# TYPE a_total counter\na_total 1\n"));
-  CHECK_THROWS(parse_exposition("a_total 1\n"));                                   // no TYPE
-  CHECK_THROWS(parse_exposition("# HELP a A\n# TYPE a gauge\na{x=\"1} 1\n"));     // broken label
-  CHECK_THROWS(parse_exposition("# HELP 1a A\n# TYPE 1a gauge\n1a 1\n"));        // bad name
-  CHECK_THROWS(parse_exposition("# HELP a A\n# TYPE a gauge\na one\n"));         // bad value
+  CHECK_THROWS(parse_exposition("a_total 1\n"));                               // no TYPE
+  CHECK_THROWS(parse_exposition("# HELP a A\n# TYPE a gauge\na{x=\"1} 1\n"));  // broken label
+  CHECK_THROWS(parse_exposition("# HELP 1a A\n# TYPE 1a gauge\n1a 1\n"));      // bad name
+  CHECK_THROWS(parse_exposition("# HELP a A\n# TYPE a gauge\na one\n"));       // bad value
 }
 
 TEST_CASE("/metrics counts sessions, events, deliveries and commits exactly", "[metrics]") {
@@ -115,7 +107,7 @@ TEST_CASE("/metrics counts sessions, events, deliveries and commits exactly", "[
   SocketIoTestClient bob(server.port());
   alice.join("alice");
   bob.join("bob");
-  settle(alice, 2);
+  chat_it::settle(alice, 2);
   alice.say("counted, not logged");
   bob.wait_for_event(events::kUserMessage);
 
@@ -159,4 +151,46 @@ TEST_CASE("/metrics counts a long-polling session under its transport", "[metric
   CHECK(at(samples, R"(chatd_connections{transport="websocket"})") == 0);
   CHECK(at(samples, "chatd_engineio_sessions_opened_total") == 1);
   REQUIRE(chat_it::stop_server(server, {}) == 0);
+}
+
+TEST_CASE("/metrics counts refused handshakes on both transports", "[metrics][limits]") {
+  const std::string polling_handshake = "/socket.io/?EIO=4&transport=polling";
+  const std::string refused = "chatd_engineio_sessions_refused_total";
+
+  SECTION("server full (--max-connections): WebSocket 1013, long-polling 503") {
+    ChatdProcess server({"--max-connections", "1"});
+    HttpTestClient http(server.port());
+    SocketIoTestClient alice(server.port());
+    alice.connect();
+    CHECK(at(scrape(server.port()), refused) == 0);
+
+    SocketIoTestClient second(server.port());
+    second.open_websocket();
+    CHECK(second.wait_for_close().code == 1013);
+    CHECK(at(scrape(server.port()), refused) == 1);
+
+    CHECK(http.get(polling_handshake).status == 503);
+    const auto after = scrape(server.port());
+    CHECK(at(after, refused) == 2);
+    CHECK(at(after, "chatd_engineio_sessions_opened_total") == 1);
+    REQUIRE(chat_it::stop_server(server, {&alice, &second}) == 0);
+  }
+
+  SECTION("too many from one address (--max-connections-per-address): WebSocket 1013, long-polling 429") {
+    ChatdProcess server({"--max-connections-per-address", "1"});
+    HttpTestClient http(server.port());
+    REQUIRE(http.get(polling_handshake).status == 200);  // a long-polling session takes the place
+    CHECK(at(scrape(server.port()), refused) == 0);
+
+    CHECK(http.get(polling_handshake).status == 429);
+    CHECK(at(scrape(server.port()), refused) == 1);
+
+    SocketIoTestClient second(server.port());
+    second.open_websocket();
+    CHECK(second.wait_for_close().code == 1013);
+    const auto after = scrape(server.port());
+    CHECK(at(after, refused) == 2);
+    CHECK(at(after, "chatd_engineio_sessions_opened_total") == 1);
+    REQUIRE(chat_it::stop_server(server, {&second}) == 0);
+  }
 }

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "alice_and_newcomer.hpp"
 #include "chatd_process.hpp"
 #include "socketio_test_client.hpp"
 #include "test_support.hpp"
@@ -11,7 +12,7 @@
 using chat_it::ChatdProcess;
 using chat_it::SocketIoTestClient;
 using nlohmann::json;
-namespace events = chat::events;
+namespace events = codec::events;
 
 TEST_CASE("an accepted nickname is acked and announced to everyone", "[nickname]") {
   ChatdProcess server;
@@ -50,37 +51,28 @@ TEST_CASE("nicknames are trimmed before use", "[nickname]") {
   REQUIRE(chat_it::stop_server(server, {&carol}) == 0);
 }
 
-TEST_CASE("a nickname in use is refused, whatever its case, and the client may pick another", "[nickname]") {
-  ChatdProcess server;
-  SocketIoTestClient alice(server.port());
-  alice.join("alice");
-
-  SocketIoTestClient other(server.port());
-  other.connect();
+TEST_CASE_METHOD(chat_it::AliceAndNewcomer,
+                 "a nickname in use is refused, whatever its case, and the client may pick another", "[nickname]") {
   for (const std::string taken : {"alice", "Alice", "ALICE", " alice "}) {
     INFO("nickname: '" << taken << "'");
-    const auto id = other.emit(events::kNickname, json::array({taken}));
-    CHECK(other.next_frame() == "43" + std::to_string(id) + R"([true,"Nickname already in use"])");
+    const auto id = newcomer.emit(events::kNickname, json::array({taken}));
+    CHECK(newcomer.next_frame() == "43" + std::to_string(id) + R"([true,"Nickname already in use"])");
   }
 
   // The refusal kept the connection: the same client joins under another name.
-  other.join("alice2");
-  CHECK_FALSE(other.closed());
+  newcomer.join("alice2");
+  CHECK_FALSE(newcomer.closed());
   // Alice heard nothing of the refused attempt, only of alice2.
   CHECK(alice.next_frame() == R"(42["announcement","alice2 connected"])");
-  REQUIRE(chat_it::stop_server(server, {&alice, &other}) == 0);
+  REQUIRE(stop() == 0);
 }
 
-TEST_CASE("a nickname refusal without an ack id arrives as a chat error event", "[nickname]") {
-  ChatdProcess server;
-  SocketIoTestClient alice(server.port());
-  alice.join("alice");
-  SocketIoTestClient other(server.port());
-  other.connect();
-  other.send_text(R"(42["nickname","alice"])");
-  CHECK(other.next_frame() == R"(42["chat error",{"event":"nickname","reason":"Nickname already in use"}])");
-  other.join("bob");
-  REQUIRE(chat_it::stop_server(server, {&alice, &other}) == 0);
+TEST_CASE_METHOD(chat_it::AliceAndNewcomer, "a nickname refusal without an ack id arrives as a chat error event",
+                 "[nickname]") {
+  newcomer.send_text(R"(42["nickname","alice"])");
+  CHECK(newcomer.next_frame() == R"(42["chat error",{"event":"nickname","reason":"Nickname already in use"}])");
+  newcomer.join("bob");
+  REQUIRE(stop() == 0);
 }
 
 TEST_CASE("invalid nicknames are refused with a reason and the connection stays open", "[nickname]") {
@@ -93,12 +85,26 @@ TEST_CASE("invalid nicknames are refused with a reason and the connection stays 
       {"empty", "", "empty"},
       {"only spaces", "   \t  ", "empty"},
       {"33 characters", std::string(33, 'x'), "longer than 32"},
-      {"33 CJK characters", [] { std::string s; for (int i = 0; i < 33; ++i) s += "\xE5\x90\x8D"; return s; }(),
+      {"33 CJK characters",
+       [] {
+         std::string s;
+         for (int i = 0; i < 33; ++i) s += "\xE5\x90\x8D";
+         return s;
+       }(),
        "longer than 32"},
-      {"control character", "ali\x01" "ce", "control"},
+      {"control character",
+       "ali\x01"
+       "ce",
+       "control"},
       {"escape character", "ali\x1b[31mce", "control"},
-      {"right-to-left override", "ali\xE2\x80\xAE" "ecila", "direction"},
-      {"zero-width space", "ali\xE2\x80\x8B" "ce", "invisible"},
+      {"right-to-left override",
+       "ali\xE2\x80\xAE"
+       "ecila",
+       "direction"},
+      {"zero-width space",
+       "ali\xE2\x80\x8B"
+       "ce",
+       "invisible"},
   };
   ChatdProcess server;
   SocketIoTestClient client(server.port());

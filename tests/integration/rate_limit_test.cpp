@@ -15,19 +15,11 @@
 using chat_it::ChatdProcess;
 using chat_it::SocketIoTestClient;
 using nlohmann::json;
-namespace events = chat::events;
+namespace events = codec::events;
 
 namespace {
 
 constexpr const char* kRateLimitReason = "rate limit: at most 1 message per second";
-
-// Reads until the nicknames list has `count` names.
-void settle(SocketIoTestClient& client, std::size_t count) {
-  for (;;) {
-    const auto list = chat_it::event_as<events::Nicknames>(client.wait_for_event(events::kNicknames));
-    if (list.nicknames.size() == count) return;
-  }
-}
 
 }  // namespace
 
@@ -41,8 +33,8 @@ TEST_CASE("a message flood beyond --rate-limit is refused message by message, ot
   alice.join("alice");
   bob.join("bob");
   carol.join("carol");
-  settle(alice, 3);
-  settle(bob, 3);
+  chat_it::settle(alice, 3);
+  chat_it::settle(bob, 3);
 
   // Half with an ack id (a refusal comes in the ack), half without (it comes
   // as a chat error event).
@@ -63,7 +55,7 @@ TEST_CASE("a message flood beyond --rate-limit is refused message by message, ot
   int chat_errors = 0;
   const auto read_alice = [&] {
     const auto packet = alice.next_packet();
-    if (packet.type == chat::sio::PacketType::Ack) {
+    if (packet.type == codec::sio::PacketType::Ack) {
       const auto number = acked.at(packet.ack_id.value());
       const auto ack = events::decode_user_message_ack(packet);
       REQUIRE(ack);
@@ -73,7 +65,7 @@ TEST_CASE("a message flood beyond --rate-limit is refused message by message, ot
         CHECK(ack->error == kRateLimitReason);
         refused.insert(number);
       }
-    } else if (packet.type == chat::sio::PacketType::Event && packet.data.front() == events::kChatError) {
+    } else if (packet.type == codec::sio::PacketType::Event && packet.data.front() == events::kChatError) {
       const auto error = chat_it::event_as<events::ChatError>(packet);
       CHECK(error.event == events::kUserMessage);
       CHECK(error.reason == kRateLimitReason);
@@ -148,7 +140,7 @@ TEST_CASE("a rate limit of 0 (--rate-limit 0) lifts the limit", "[limits][rate]"
   SocketIoTestClient bob(server.port());
   alice.join("alice");
   bob.join("bob");
-  settle(alice, 2);
+  chat_it::settle(alice, 2);
   for (int i = 0; i < 50; ++i) alice.say("message " + std::to_string(i));  // throws on a refusal
   for (int i = 0; i < 50; ++i) {
     CHECK(chat_it::event_as<events::UserMessage>(bob.wait_for_event(events::kUserMessage)).text ==

@@ -94,8 +94,7 @@ std::string header_of(const std::string& response, std::string_view name) {
     const std::size_t next = response.find("\r\n", start);
     const std::string_view text(response.data() + start, (next == std::string::npos ? response.size() : next) - start);
     const auto colon = text.find(':');
-    if (colon == name.size() &&
-        std::equal(name.begin(), name.end(), text.begin(), [](char a, char b) {
+    if (colon == name.size() && std::equal(name.begin(), name.end(), text.begin(), [](char a, char b) {
           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
         })) {
       std::string_view value = text.substr(colon + 1);

@@ -43,7 +43,8 @@ void check_api_headers(const HttpTestClient::Response& response) {
 
 }  // namespace
 
-TEST_CASE("the page, static files and error pages carry the security headers with the exact policy", "[http][headers]") {
+TEST_CASE("the page, static files and error pages carry the security headers with the exact policy",
+          "[http][headers]") {
   StaticSite site;
   ChatdProcess server(site.args());
   HttpTestClient http(server.port());
@@ -65,8 +66,8 @@ TEST_CASE("the page, static files and error pages carry the security headers wit
 TEST_CASE("JSON and Engine.IO answers carry nosniff, no-store and a deny-all policy", "[http][headers]") {
   ChatdProcess server;
   HttpTestClient http(server.port());
-  for (const char* target : {"/healthz", "/", "/socket.io/?EIO=4&transport=polling",
-                             "/socket.io/?EIO=3&transport=polling"}) {
+  for (const char* target :
+       {"/healthz", "/", "/socket.io/?EIO=4&transport=polling", "/socket.io/?EIO=3&transport=polling"}) {
     INFO(target);
     check_api_headers(http.get(target));
   }

@@ -63,8 +63,8 @@ SelfSignedCertificate SelfSignedCertificate::create(const std::filesystem::path&
   require(X509_gmtime_adj(X509_getm_notAfter(certificate.get()), valid_until_s) != nullptr, "notAfter");
   require(X509_set_pubkey(certificate.get(), key.get()) == 1, "public key");
   X509_NAME* subject = X509_get_subject_name(certificate.get());
-  require(X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_ASC,
-                                     reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0) == 1,
+  require(X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("localhost"),
+                                     -1, -1, 0) == 1,
           "subject");
   require(X509_set_issuer_name(certificate.get(), subject) == 1, "issuer");
   add_extension(certificate.get(), NID_basic_constraints, "critical,CA:FALSE");

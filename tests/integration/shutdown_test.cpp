@@ -25,9 +25,8 @@ TEST_CASE("SIGTERM closes every client with 1001 and chatd exits 0", "[shutdown]
   REQUIRE(bare.next_frame().rfind("0{", 0) == 0);
 
   server.send_signal(signal_number);
-  const bool all_closed = chat_it::pump_together({&alice, &bob, &bare}, milliseconds(4000), [&] {
-    return alice.closed() && bob.closed() && bare.closed();
-  });
+  const bool all_closed = chat_it::pump_together({&alice, &bob, &bare}, milliseconds(4000),
+                                                 [&] { return alice.closed() && bob.closed() && bare.closed(); });
   CHECK(all_closed);
   for (auto* client : {&alice, &bob, &bare}) {
     REQUIRE(client->close_frame());

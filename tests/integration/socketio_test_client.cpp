@@ -21,8 +21,8 @@ namespace {
 
 std::string printable(const std::string& frame) {
   constexpr std::size_t kMax = 160;
-  std::string out = frame.size() > kMax ? frame.substr(0, kMax) + "...(" + std::to_string(frame.size()) + " bytes)"
-                                        : frame;
+  std::string out =
+      frame.size() > kMax ? frame.substr(0, kMax) + "...(" + std::to_string(frame.size()) + " bytes)" : frame;
   return "'" + out + "'";
 }
 
@@ -72,13 +72,18 @@ bool SocketIoTestClient::try_open_websocket(const std::string& target, Duration 
   bool done = false;
   beast::error_code error;
   beast::get_lowest_layer(ws_).async_connect(tcp::endpoint(net::ip::address_v4::loopback(), port_),
-                                             [&](beast::error_code e) { error = e; done = true; });
+                                             [&](beast::error_code e) {
+                                               error = e;
+                                               done = true;
+                                             });
   await(done, deadline, "TCP connect");
   if (error) throw std::runtime_error("TCP connect to port " + std::to_string(port_) + " failed: " + error.message());
 
   done = false;
-  ws_.async_handshake(upgrade_response_, "127.0.0.1:" + std::to_string(port_), target,
-                      [&](beast::error_code e) { error = e; done = true; });
+  ws_.async_handshake(upgrade_response_, "127.0.0.1:" + std::to_string(port_), target, [&](beast::error_code e) {
+    error = e;
+    done = true;
+  });
   await(done, deadline, "WebSocket upgrade");
   if (error == websocket::error::upgrade_declined) return false;
   if (error) throw std::runtime_error("WebSocket upgrade failed: " + error.message());
@@ -89,8 +94,8 @@ bool SocketIoTestClient::try_open_websocket(const std::string& target, Duration 
 
 void SocketIoTestClient::open_websocket(const std::string& target, Duration timeout) {
   if (!try_open_websocket(target, timeout)) {
-    throw std::runtime_error("WebSocket upgrade declined with HTTP " +
-                             std::to_string(upgrade_response_.result_int()) + ": " + upgrade_response_.body());
+    throw std::runtime_error("WebSocket upgrade declined with HTTP " + std::to_string(upgrade_response_.result_int()) +
+                             ": " + upgrade_response_.body());
   }
 }
 
@@ -100,14 +105,15 @@ void SocketIoTestClient::connect(Duration timeout) {
   if (open_frame_.empty() || open_frame_[0] != '0') {
     throw std::runtime_error("expected the Engine.IO open packet, got " + printable(open_frame_));
   }
-  auto handshake = chat::eio::decode_open(std::string_view(open_frame_).substr(1));
-  if (!handshake) throw std::runtime_error("bad open packet " + printable(open_frame_) + ": " + handshake.error().reason);
+  auto handshake = codec::eio::decode_open(std::string_view(open_frame_).substr(1));
+  if (!handshake)
+    throw std::runtime_error("bad open packet " + printable(open_frame_) + ": " + handshake.error().reason);
   handshake_ = *handshake;
 
   send_text("40", timeout);
   connect_frame_ = next_frame(timeout);
   const auto packet = decode_message(connect_frame_);
-  if (packet.type != chat::sio::PacketType::Connect || packet.nsp != "/" || !packet.data.is_object() ||
+  if (packet.type != codec::sio::PacketType::Connect || packet.nsp != "/" || !packet.data.is_object() ||
       !packet.data.contains("sid") || !packet.data["sid"].is_string()) {
     throw std::runtime_error("expected 40{\"sid\":...}, got " + printable(connect_frame_));
   }
@@ -116,14 +122,14 @@ void SocketIoTestClient::connect(Duration timeout) {
 
 void SocketIoTestClient::join(const std::string& nickname, Duration timeout) {
   if (!open_) connect(timeout);
-  const auto id = emit(chat::events::kNickname, json::array({nickname}));
-  const auto ack = chat::events::decode_nickname_ack(wait_for_ack(id, timeout));
+  const auto id = emit(codec::events::kNickname, json::array({nickname}));
+  const auto ack = codec::events::decode_nickname_ack(wait_for_ack(id, timeout));
   if (!ack) throw std::runtime_error("bad nickname ack: " + ack.error().reason);
   if (ack->refused) throw std::runtime_error("nickname '" + nickname + "' refused: " + ack->reason);
   const auto deadline = Clock::now() + timeout;
   for (;;) {
     const auto left = std::chrono::duration_cast<Duration>(deadline - Clock::now());
-    const auto packet = wait_for_event(chat::events::kNicknames, std::max(left, Duration(1)));
+    const auto packet = wait_for_event(codec::events::kNicknames, std::max(left, Duration(1)));
     if (packet.data.size() > 1 && packet.data[1].is_object() && packet.data[1].contains(nickname)) return;
   }
 }
@@ -177,23 +183,23 @@ void SocketIoTestClient::send_binary(std::string_view bytes, Duration timeout) {
   send_frame(std::string(bytes), true, timeout);
 }
 
-void SocketIoTestClient::send_packet(const chat::sio::Packet& packet, Duration timeout) {
-  send_text(chat::eio::encode_text_frame(chat::eio::PacketType::Message, chat::sio::encode(packet)), timeout);
+void SocketIoTestClient::send_packet(const codec::sio::Packet& packet, Duration timeout) {
+  send_text(codec::eio::encode_text_frame(codec::eio::PacketType::Message, codec::sio::encode(packet)), timeout);
 }
 
 std::uint64_t SocketIoTestClient::emit(std::string_view event, json args) {
   const auto id = next_ack_id_++;
-  send_packet(chat::sio::make_event(event, std::move(args), id));
+  send_packet(codec::sio::make_event(event, std::move(args), id));
   return id;
 }
 
 void SocketIoTestClient::emit_without_ack(std::string_view event, json args) {
-  send_packet(chat::sio::make_event(event, std::move(args)));
+  send_packet(codec::sio::make_event(event, std::move(args)));
 }
 
-chat::events::MessageMeta SocketIoTestClient::say(const std::string& text, Duration timeout) {
-  const auto id = emit(chat::events::kUserMessage, json::array({text}));
-  const auto ack = chat::events::decode_user_message_ack(wait_for_ack(id, timeout));
+codec::events::MessageMeta SocketIoTestClient::say(const std::string& text, Duration timeout) {
+  const auto id = emit(codec::events::kUserMessage, json::array({text}));
+  const auto ack = codec::events::decode_user_message_ack(wait_for_ack(id, timeout));
   if (!ack) throw std::runtime_error("bad message ack: " + ack.error().reason);
   if (!ack->meta) throw std::runtime_error("message refused: " + ack->error);
   return *ack->meta;
@@ -230,15 +236,16 @@ void SocketIoTestClient::mark_closed(beast::error_code error) {
   end_error_ = error;
   if (error == websocket::error::closed) {
     const auto& reason = ws_.reason();
-    close_frame_ = CloseFrame{static_cast<std::uint16_t>(reason.code), std::string(reason.reason.data(), reason.reason.size())};
+    close_frame_ =
+        CloseFrame{static_cast<std::uint16_t>(reason.code), std::string(reason.reason.data(), reason.reason.size())};
   }
 }
 
 std::string SocketIoTestClient::next_frame(Duration timeout) {
   run_until([&] { return !inbox_.empty() || closed_; }, Clock::now() + timeout);
   if (inbox_.empty()) {
-    throw std::runtime_error(std::string(closed_ ? "connection ended" : "timed out") +
-                             " while waiting for a frame; " + describe());
+    throw std::runtime_error(std::string(closed_ ? "connection ended" : "timed out") + " while waiting for a frame; " +
+                             describe());
   }
   std::string frame = std::move(inbox_.front());
   inbox_.pop_front();
@@ -252,18 +259,19 @@ std::string SocketIoTestClient::without_broadcast_offset(std::string frame) {
   return frame;
 }
 
-chat::sio::Packet SocketIoTestClient::decode_message(const std::string& frame) {
+codec::sio::Packet SocketIoTestClient::decode_message(const std::string& frame) {
   if (frame.empty() || frame[0] != '4') {
     throw std::runtime_error("expected an Engine.IO message packet, got " + printable(frame));
   }
-  auto packet = chat::sio::decode(std::string_view(frame).substr(1));
-  if (!packet) throw std::runtime_error("undecodable Socket.IO packet " + printable(frame) + ": " + packet.error().reason);
+  auto packet = codec::sio::decode(std::string_view(frame).substr(1));
+  if (!packet)
+    throw std::runtime_error("undecodable Socket.IO packet " + printable(frame) + ": " + packet.error().reason);
   return std::move(*packet);
 }
 
-chat::sio::Packet SocketIoTestClient::next_packet(Duration timeout) { return decode_message(next_frame(timeout)); }
+codec::sio::Packet SocketIoTestClient::next_packet(Duration timeout) { return decode_message(next_frame(timeout)); }
 
-chat::sio::Packet SocketIoTestClient::wait_for_event(std::string_view name, Duration timeout) {
+codec::sio::Packet SocketIoTestClient::wait_for_event(std::string_view name, Duration timeout) {
   const auto deadline = Clock::now() + timeout;
   for (;;) {
     const auto left = std::chrono::duration_cast<Duration>(deadline - Clock::now());
@@ -277,18 +285,19 @@ chat::sio::Packet SocketIoTestClient::wait_for_event(std::string_view name, Dura
       throw std::runtime_error("waiting for event '" + std::string(name) + "': " + error.what());
     }
     if (frame.empty() || frame[0] != '4') continue;
-    auto packet = chat::sio::decode(std::string_view(frame).substr(1));
-    if (packet && packet->type == chat::sio::PacketType::Event && packet->data.front() == name) {
+    auto packet = codec::sio::decode(std::string_view(frame).substr(1));
+    if (packet && packet->type == codec::sio::PacketType::Event && packet->data.front() == name) {
       return std::move(*packet);
     }
   }
 }
 
-chat::sio::Packet SocketIoTestClient::wait_for_ack(std::uint64_t id, Duration timeout) {
+codec::sio::Packet SocketIoTestClient::wait_for_ack(std::uint64_t id, Duration timeout) {
   const auto deadline = Clock::now() + timeout;
   for (;;) {
     const auto left = std::chrono::duration_cast<Duration>(deadline - Clock::now());
-    if (left.count() <= 0) throw std::runtime_error("timed out waiting for ack " + std::to_string(id) + "; " + describe());
+    if (left.count() <= 0)
+      throw std::runtime_error("timed out waiting for ack " + std::to_string(id) + "; " + describe());
     std::string frame;
     try {
       frame = next_frame(left);
@@ -296,8 +305,8 @@ chat::sio::Packet SocketIoTestClient::wait_for_ack(std::uint64_t id, Duration ti
       throw std::runtime_error("waiting for ack " + std::to_string(id) + ": " + error.what());
     }
     if (frame.empty() || frame[0] != '4') continue;
-    auto packet = chat::sio::decode(std::string_view(frame).substr(1));
-    if (packet && packet->type == chat::sio::PacketType::Ack && packet->ack_id == id) return std::move(*packet);
+    auto packet = codec::sio::decode(std::string_view(frame).substr(1));
+    if (packet && packet->type == codec::sio::PacketType::Ack && packet->ack_id == id) return std::move(*packet);
   }
 }
 

@@ -25,9 +25,9 @@
 #include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
 
-#include "chat/chat_events.hpp"
-#include "chat/engineio_packet.hpp"
-#include "chat/socketio_packet.hpp"
+#include "codec/chat_events.hpp"
+#include "codec/engineio_packet.hpp"
+#include "codec/socketio_packet.hpp"
 
 namespace chat_it {
 
@@ -66,9 +66,9 @@ class SocketIoTestClient {
   // expects [false] and the "nicknames" list that names us.
   void join(const std::string& nickname, Duration timeout = kTimeout);
 
-  const std::string& open_frame() const { return open_frame_; }        // raw "0{...}"
-  const chat::eio::Handshake& handshake() const { return handshake_; }  // decoded open packet
-  const std::string& connect_frame() const { return connect_frame_; }  // raw "40{...}"
+  const std::string& open_frame() const { return open_frame_; }          // raw "0{...}"
+  const codec::eio::Handshake& handshake() const { return handshake_; }  // decoded open packet
+  const std::string& connect_frame() const { return connect_frame_; }    // raw "40{...}"
   const std::string& socket_id() const { return socket_id_; }
 
   // ---- sending --------------------------------------------------------------
@@ -77,13 +77,13 @@ class SocketIoTestClient {
   void send_text(std::string_view frame, Duration timeout = kTimeout);
   void send_binary(std::string_view bytes, Duration timeout = kTimeout);
   // "4" + the Socket.IO encoding of the packet.
-  void send_packet(const chat::sio::Packet& packet, Duration timeout = kTimeout);
+  void send_packet(const codec::sio::Packet& packet, Duration timeout = kTimeout);
   // An EVENT with a fresh ack id; returns the id.
   std::uint64_t emit(std::string_view event, nlohmann::json args);
   void emit_without_ack(std::string_view event, nlohmann::json args);
   // Sends a chat message with an ack id and waits for the ack; throws when
   // the server refuses it. Returns the stored message's meta.
-  chat::events::MessageMeta say(const std::string& text, Duration timeout = kTimeout);
+  codec::events::MessageMeta say(const std::string& text, Duration timeout = kTimeout);
   // The ack id the next emit() will use.
   std::uint64_t next_ack_id() const { return next_ack_id_; }
   // Takes an ack id for a frame the test writes by hand.
@@ -99,10 +99,10 @@ class SocketIoTestClient {
   std::string next_frame(Duration timeout = kTimeout);
   static std::string without_broadcast_offset(std::string frame);
   // The next frame, which must be a Socket.IO packet; decoded.
-  chat::sio::Packet next_packet(Duration timeout = kTimeout);
+  codec::sio::Packet next_packet(Duration timeout = kTimeout);
   // Skips (and drops) frames until the event named `name` / the ack `id`.
-  chat::sio::Packet wait_for_event(std::string_view name, Duration timeout = kTimeout);
-  chat::sio::Packet wait_for_ack(std::uint64_t id, Duration timeout = kTimeout);
+  codec::sio::Packet wait_for_event(std::string_view name, Duration timeout = kTimeout);
+  codec::sio::Packet wait_for_ack(std::uint64_t id, Duration timeout = kTimeout);
   // Every frame up to and including the first one `last` accepts.
   std::vector<std::string> frames_until(const std::function<bool(const std::string&)>& last,
                                         Duration timeout = kTimeout);
@@ -130,7 +130,7 @@ class SocketIoTestClient {
   void drop();
 
   // Decodes a frame that must hold an Engine.IO message with a Socket.IO packet.
-  static chat::sio::Packet decode_message(const std::string& frame);
+  static codec::sio::Packet decode_message(const std::string& frame);
 
  private:
   bool run_until(const std::function<bool()>& done, Clock::time_point deadline);
@@ -168,7 +168,7 @@ class SocketIoTestClient {
   bool auto_pong_ = true;
 
   std::string open_frame_;
-  chat::eio::Handshake handshake_;
+  codec::eio::Handshake handshake_;
   std::string connect_frame_;
   std::string socket_id_;
   std::uint64_t next_ack_id_ = 1;

@@ -112,8 +112,8 @@ TEST_CASE("pre-compressed copies are sent when accepted, with Content-Encoding a
   HashedSite site;
   ChatdProcess server(site.args());
   const auto get = [&](const std::string& target, const std::string& accept) {
-    return RawHttpConnection::exchange(server.port(),
-                                       request("GET", target, accept.empty() ? "" : "Accept-Encoding: " + accept + "\r\n"));
+    return RawHttpConnection::exchange(
+        server.port(), request("GET", target, accept.empty() ? "" : "Accept-Encoding: " + accept + "\r\n"));
   };
   const std::string wasm = "/" + site.wasm();
 

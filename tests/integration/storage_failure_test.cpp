@@ -29,7 +29,7 @@ using chat_it::HistoryDatabase;
 using chat_it::HttpTestClient;
 using chat_it::SocketIoTestClient;
 using nlohmann::json;
-namespace events = chat::events;
+namespace events = codec::events;
 
 namespace {
 
@@ -210,8 +210,8 @@ TEST_CASE("a read-only database stops chatd at start with a clear message", "[st
     ChatdProcess server({}, db);
     FAIL("chatd started on a read-only database");
   } catch (const std::runtime_error& error) {
-    CHECK_THAT(error.what(), Catch::Contains("chatd exited before it was ready") &&
-                                 Catch::Contains("database " + db.string() +
-                                                 " is read-only; chatd needs to write to it"));
+    CHECK_THAT(error.what(),
+               Catch::Contains("chatd exited before it was ready") &&
+                   Catch::Contains("database " + db.string() + " is read-only; chatd needs to write to it"));
   }
 }

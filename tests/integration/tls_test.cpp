@@ -34,6 +34,18 @@ std::vector<std::string> tls_args(const SelfSignedCertificate& certificate) {
   return {"--cert", certificate.certificate_file.string(), "--key", certificate.key_file.string()};
 }
 
+std::vector<std::string> with_tls(std::vector<std::string> args, const SelfSignedCertificate& certificate) {
+  for (auto& arg : tls_args(certificate)) args.push_back(arg);
+  return args;
+}
+
+// chatd serving a page over https, with a fresh certificate beside the page.
+struct HttpsSite {
+  StaticSite site;
+  SelfSignedCertificate certificate = SelfSignedCertificate::create(site.www().parent_path());
+  ChatdProcess server{with_tls(site.args(), certificate)};
+};
+
 struct Exit {
   int code = -1;
   std::string output;  // stdout and stderr
@@ -73,12 +85,8 @@ Exit run_until_exit(const std::vector<std::string>& args) {
 
 }  // namespace
 
-TEST_CASE("with --cert and --key chatd serves the page, /healthz and long-polling over https", "[tls]") {
-  StaticSite site;
-  const auto certificate = SelfSignedCertificate::create(site.www().parent_path());
-  auto args = site.args();
-  for (auto& arg : tls_args(certificate)) args.push_back(arg);
-  ChatdProcess server(args);
+TEST_CASE_METHOD(HttpsSite, "with --cert and --key chatd serves the page, /healthz and long-polling over https",
+                 "[tls]") {
   CHECK(server.tls());
   CHECK(server.ready_line().rfind("chatd listening on https://127.0.0.1:", 0) == 0);
   HttpsTestClient https(server.port(), certificate.certificate_pem);
@@ -127,12 +135,7 @@ TEST_CASE("two Socket.IO clients chat over wss", "[tls]") {
   REQUIRE(chat_it::stop_server(server) == 0);
 }
 
-TEST_CASE("plain http to the TLS port gets no page", "[tls]") {
-  StaticSite site;
-  const auto certificate = SelfSignedCertificate::create(site.www().parent_path());
-  auto args = site.args();
-  for (auto& arg : tls_args(certificate)) args.push_back(arg);
-  ChatdProcess server(args);
+TEST_CASE_METHOD(HttpsSite, "plain http to the TLS port gets no page", "[tls]") {
   chat_it::RawHttpConnection plain(server.port());
   plain.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
   const auto answer = plain.read_until_closed();
@@ -162,15 +165,20 @@ TEST_CASE("chatd will not start with a missing, unreadable or unusable certifica
     std::string reason;
   };
   const std::vector<Case> cases = {
-      {"missing certificate file", {"--cert", missing, "--key", good.key_file.string()},
+      {"missing certificate file",
+       {"--cert", missing, "--key", good.key_file.string()},
        "cannot read --cert " + missing + ": No such file or directory"},
-      {"missing key file", {"--cert", good.certificate_file.string(), "--key", missing},
+      {"missing key file",
+       {"--cert", good.certificate_file.string(), "--key", missing},
        "cannot read --key " + missing + ": No such file or directory"},
-      {"not a certificate", {"--cert", not_pem.string(), "--key", good.key_file.string()},
+      {"not a certificate",
+       {"--cert", not_pem.string(), "--key", good.key_file.string()},
        "holds no usable PEM certificate"},
-      {"not a key", {"--cert", good.certificate_file.string(), "--key", not_pem.string()},
+      {"not a key",
+       {"--cert", good.certificate_file.string(), "--key", not_pem.string()},
        "holds no usable unencrypted PEM private key"},
-      {"the key of another certificate", {"--cert", good.certificate_file.string(), "--key", other.key_file.string()},
+      {"the key of another certificate",
+       {"--cert", good.certificate_file.string(), "--key", other.key_file.string()},
        "does not belong to the certificate"},
       {"expired certificate", tls_args(expired), "has expired"},
       {"--cert without --key", {"--cert", good.certificate_file.string()}, "--cert and --key"},

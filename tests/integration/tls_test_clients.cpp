@@ -92,24 +92,24 @@ HttpTestClient::Response HttpsTestClient::send(const std::string& method, const 
     failure = error;
     done = true;
   };
-  beast::get_lowest_layer(stream).async_connect(tcp::endpoint(net::ip::address_v4::loopback(), port_),
-                                                [&](beast::error_code error) {
-    if (error) return fail(error);
-    step = "TLS handshake";
-    stream.async_handshake(ssl::stream_base::client, [&](beast::error_code handshake_error) {
-      if (handshake_error) return fail(handshake_error);
-      step = "write";
-      http::async_write(stream, request, [&](beast::error_code write_error, std::size_t) {
-        if (write_error) return fail(write_error);
-        step = "read";
-        http::async_read(stream, buffer, response, [&](beast::error_code read_error, std::size_t) {
-          if (read_error) return fail(read_error);
-          step = "done";
-          done = true;
+  beast::get_lowest_layer(stream).async_connect(
+      tcp::endpoint(net::ip::address_v4::loopback(), port_), [&](beast::error_code error) {
+        if (error) return fail(error);
+        step = "TLS handshake";
+        stream.async_handshake(ssl::stream_base::client, [&](beast::error_code handshake_error) {
+          if (handshake_error) return fail(handshake_error);
+          step = "write";
+          http::async_write(stream, request, [&](beast::error_code write_error, std::size_t) {
+            if (write_error) return fail(write_error);
+            step = "read";
+            http::async_read(stream, buffer, response, [&](beast::error_code read_error, std::size_t) {
+              if (read_error) return fail(read_error);
+              step = "done";
+              done = true;
+            });
+          });
         });
       });
-    });
-  });
   run_until_done(io, done, timeout, "HTTPS request", [&] { beast::get_lowest_layer(stream).close(); });
   if (failure) {
     throw std::runtime_error("HTTPS " + method + " " + target + " failed at " + step + ": " + failure.message());
@@ -153,17 +153,17 @@ std::string WssSocketIoTestClient::connect(Duration timeout) {
     failure = error;
     done = true;
   };
-  beast::get_lowest_layer(ws).async_connect(tcp::endpoint(net::ip::address_v4::loopback(), impl_->port),
-                                            [&](beast::error_code error) {
-    if (error) return fail(error);
-    step = "TLS handshake";
-    ws.next_layer().async_handshake(ssl::stream_base::client, [&](beast::error_code handshake_error) {
-      if (handshake_error) return fail(handshake_error);
-      step = "WebSocket upgrade";
-      ws.async_handshake("127.0.0.1:" + std::to_string(impl_->port), "/socket.io/?EIO=4&transport=websocket",
-                         [&](beast::error_code upgrade_error) { fail(upgrade_error); });
-    });
-  });
+  beast::get_lowest_layer(ws).async_connect(
+      tcp::endpoint(net::ip::address_v4::loopback(), impl_->port), [&](beast::error_code error) {
+        if (error) return fail(error);
+        step = "TLS handshake";
+        ws.next_layer().async_handshake(ssl::stream_base::client, [&](beast::error_code handshake_error) {
+          if (handshake_error) return fail(handshake_error);
+          step = "WebSocket upgrade";
+          ws.async_handshake("127.0.0.1:" + std::to_string(impl_->port), "/socket.io/?EIO=4&transport=websocket",
+                             [&](beast::error_code upgrade_error) { fail(upgrade_error); });
+        });
+      });
   impl_->wait(done, timeout, "WSS connect");
   if (failure) throw std::runtime_error(std::string("WSS connect failed at ") + step + ": " + failure.message());
 

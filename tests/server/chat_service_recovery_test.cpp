@@ -1,4 +1,4 @@
-// Connection state recovery in the chat service: resumed sessions get their
+// Connection state recovery in the chat service: resumed members get their
 // nickname back and exactly the broadcasts they missed, within this run and
 // across a restart (a new ChatService on the same database).
 
@@ -10,16 +10,19 @@
 #include <nlohmann/json.hpp>
 
 #include "chat/chat_service.hpp"
+#include "chat/local_recovery.hpp"
 #include "recording_outbox.hpp"
 #include "store/sqlite_history_store.hpp"
-#include "store/sqlite_session_store.hpp"
+#include "store/sqlite_recovery_store.hpp"
 #include "temporary_directory.hpp"
 
+using chatd::chat::ChatConfig;
 using chatd::chat::ChatService;
 using chatd::chat::ClientId;
+using chatd::chat::LocalRecovery;
 using chatd::chat::ResumeRequest;
-using chat::events::NicknameRequest;
-using chat::events::UserMessageRequest;
+using codec::events::NicknameRequest;
+using codec::events::UserMessageRequest;
 using nlohmann::json;
 
 namespace {
@@ -27,17 +30,23 @@ namespace {
 // One run of chatd's chat layer on a database that outlives it.
 struct ChatRun {
   chatd::store::SqliteHistoryStore store;
-  chatd::store::SqliteSessionStore sessions;
+  chatd::store::SqliteRecoveryStore members;
   RecordingOutbox outbox;
+  ChatConfig config;
+  LocalRecovery recovery;
   ChatService chat;
 
   ChatRun(const std::filesystem::path& db, std::chrono::milliseconds window)
-      : store(db), sessions(db), chat({.history_on_join = 2, .recovery_window = window}, store, sessions, outbox) {}
-  ~ChatRun() { sessions.flush(); }
+      : store(db),
+        members(db),
+        config{.history_on_join = 2, .recovery_window = window},
+        recovery(config, store, members),
+        chat(config, store, recovery, outbox) {}
+  ~ChatRun() { members.flush(); }
 };
 
 struct Client {
-  std::string token;
+  std::string recovery_token;
   std::string offset;  // the last string argument of the last event, as socket.io-client keeps it
 };
 
@@ -57,10 +66,19 @@ std::vector<json> receive(ChatRun& run, ClientId id, Client& client) {
 
 Client join(ChatRun& run, ClientId id, const std::string& nickname) {
   Client client;
-  run.chat.connect(id, std::nullopt, [&](const std::optional<std::string>& token) { client.token = token.value(); });
+  run.chat.connect(id, std::nullopt,
+                   [&](const std::optional<std::string>& token) { client.recovery_token = token.value(); });
   run.chat.on_nickname(id, NicknameRequest{nickname, 1});
   receive(run, id, client);
   return client;
+}
+
+// Alice joins as connection 1, then Bob as 2; Alice has read his arrival.
+Client alice_and_bob(ChatRun& run) {
+  auto alice = join(run, 1, "alice");
+  join(run, 2, "bob");
+  receive(run, 1, alice);
+  return alice;
 }
 
 void say(ChatRun& run, ClientId id, const std::string& text) {
@@ -69,13 +87,13 @@ void say(ChatRun& run, ClientId id, const std::string& text) {
 }
 
 // Reconnects `client` as connection `id`; returns whether it resumed, and
-// checks the token handed back.
+// checks the recovery token handed back.
 bool resume(ChatRun& run, ClientId id, const Client& client) {
   std::optional<std::string> welcomed;
-  const bool resumed = run.chat.connect(id, ResumeRequest{client.token, client.offset},
+  const bool resumed = run.chat.connect(id, ResumeRequest{client.recovery_token, client.offset},
                                         [&](const std::optional<std::string>& token) { welcomed = token; });
   REQUIRE(welcomed.has_value());
-  CHECK((*welcomed == client.token) == resumed);
+  CHECK((*welcomed == client.recovery_token) == resumed);
   return resumed;
 }
 
@@ -124,9 +142,7 @@ TEST_CASE("Recovery: a dropped client resumes with exactly the broadcasts it mis
 TEST_CASE("Recovery: the client's own messages are not replayed to it") {
   TemporaryDirectory dir;
   ChatRun run(dir.path() / "chat.db", kWindow);
-  auto alice = join(run, 1, "alice");
-  join(run, 2, "bob");
-  receive(run, 1, alice);
+  auto alice = alice_and_bob(run);
   say(run, 1, "mine");  // stored and broadcast, but her ack is lost with the connection
   run.chat.disconnect(1);
   say(run, 2, "theirs");
@@ -160,20 +176,17 @@ TEST_CASE("Recovery: across a restart, from the stored messages") {
   say(second, 5, "missed 3");
   REQUIRE(resume(second, 7, alice));
   CHECK(texts(receive(second, 7, alice)) == Texts{"missed 3"});
-  CHECK(texts(receive(second, 5, dave)) ==
-        Texts{"* alice connected", "* alice disconnected", "* alice connected"});
+  CHECK(texts(receive(second, 5, dave)) == Texts{"* alice connected", "* alice disconnected", "* alice connected"});
 }
 
-TEST_CASE("Recovery: refused resumes start a fresh session") {
+TEST_CASE("Recovery: refused resumes join afresh") {
   TemporaryDirectory dir;
   ChatRun run(dir.path() / "chat.db", kWindow);
-  auto alice = join(run, 1, "alice");
-  join(run, 2, "bob");
-  receive(run, 1, alice);
+  auto alice = alice_and_bob(run);
 
   SECTION("an unknown token") {
     run.chat.disconnect(1);
-    alice.token = "not-a-token";
+    alice.recovery_token = "not-a-token";
     CHECK_FALSE(resume(run, 3, alice));
   }
   SECTION("an offset that is not one of ours") {
@@ -193,32 +206,30 @@ TEST_CASE("Recovery: refused resumes start a fresh session") {
     join(run, 3, "Alice");
     CHECK_FALSE(resume(run, 4, alice));
   }
-  SECTION("a session that is still connected") {
-    CHECK_FALSE(resume(run, 3, alice));
-  }
+  SECTION("a member that is still connected") { CHECK_FALSE(resume(run, 3, alice)); }
 }
 
-TEST_CASE("Recovery: a session expires after the window") {
+TEST_CASE("Recovery: a departed member expires after the window") {
   TemporaryDirectory dir;
   ChatRun run(dir.path() / "chat.db", std::chrono::milliseconds(20));
-  auto alice = join(run, 1, "alice");
-  join(run, 2, "bob");
-  receive(run, 1, alice);
+  auto alice = alice_and_bob(run);
   run.chat.disconnect(1);
   std::this_thread::sleep_for(std::chrono::milliseconds(60));
   CHECK_FALSE(resume(run, 3, alice));
 }
 
-TEST_CASE("Recovery: beyond the cap on kept sessions, the oldest cannot resume") {
+TEST_CASE("Recovery: beyond the cap on kept members, the oldest cannot resume") {
   TemporaryDirectory dir;
   chatd::store::SqliteHistoryStore store(dir.path() / "chat.db");
-  chatd::store::SqliteSessionStore sessions(dir.path() / "chat.db");
+  chatd::store::SqliteRecoveryStore members(dir.path() / "chat.db");
   RecordingOutbox outbox;
-  ChatService chat({.recovery_window = kWindow, .max_resumable_sessions = 1}, store, sessions, outbox);
+  const ChatConfig config{.recovery_window = kWindow, .max_resumable_members = 1};
+  LocalRecovery recovery(config, store, members);
+  ChatService chat(config, store, recovery, outbox);
   Client alice, bob;
-  chat.connect(1, std::nullopt, [&](const auto& token) { alice.token = token.value(); });
+  chat.connect(1, std::nullopt, [&](const auto& token) { alice.recovery_token = token.value(); });
   chat.on_nickname(1, NicknameRequest{"alice", 1});
-  chat.connect(2, std::nullopt, [&](const auto& token) { bob.token = token.value(); });
+  chat.connect(2, std::nullopt, [&](const auto& token) { bob.recovery_token = token.value(); });
   chat.on_nickname(2, NicknameRequest{"bob", 1});
   chat.connect(3, std::nullopt, [](const auto&) {});
   chat.on_nickname(3, NicknameRequest{"carol", 1});
@@ -233,9 +244,9 @@ TEST_CASE("Recovery: beyond the cap on kept sessions, the oldest cannot resume")
   bob.offset = last_offset(2);
   chat.disconnect(1);
   std::this_thread::sleep_for(std::chrono::milliseconds(5));  // "oldest" is by the millisecond
-  chat.disconnect(2);  // alice's kept session makes room for bob's
+  chat.disconnect(2);                                         // alice's kept member makes room for bob's
 
-  CHECK_FALSE(chat.connect(4, ResumeRequest{alice.token, alice.offset}, [](const auto&) {}));
-  CHECK(chat.connect(5, ResumeRequest{bob.token, bob.offset}, [](const auto&) {}));
-  sessions.flush();
+  CHECK_FALSE(chat.connect(4, ResumeRequest{alice.recovery_token, alice.offset}, [](const auto&) {}));
+  CHECK(chat.connect(5, ResumeRequest{bob.recovery_token, bob.offset}, [](const auto&) {}));
+  members.flush();
 }

@@ -3,14 +3,17 @@
 #include <nlohmann/json.hpp>
 
 #include "chat/chat_service.hpp"
+#include "chat/local_recovery.hpp"
 #include "recording_outbox.hpp"
 #include "store/sqlite_history_store.hpp"
-#include "store/sqlite_session_store.hpp"
+#include "store/sqlite_recovery_store.hpp"
 #include "temporary_directory.hpp"
 
+using chatd::chat::ChatConfig;
 using chatd::chat::ChatService;
-using chat::events::NicknameRequest;
-using chat::events::UserMessageRequest;
+using chatd::chat::LocalRecovery;
+using codec::events::NicknameRequest;
+using codec::events::UserMessageRequest;
 using Inbox = std::vector<std::string>;
 
 namespace {
@@ -19,10 +22,12 @@ namespace {
 struct ChatFixture {
   TemporaryDirectory dir;
   chatd::store::SqliteHistoryStore store{dir.path() / "chat.db"};
-  chatd::store::SqliteSessionStore sessions{dir.path() / "chat.db"};
+  chatd::store::SqliteRecoveryStore members{dir.path() / "chat.db"};
   RecordingOutbox outbox;
   // Recovery off: these packets carry no offsets (see chat_service_recovery_test.cpp).
-  ChatService chat{{.history_on_join = 3, .recovery_window = std::chrono::milliseconds(0)}, store, sessions, outbox};
+  const ChatConfig config{.history_on_join = 3, .recovery_window = std::chrono::milliseconds(0)};
+  LocalRecovery recovery{config, store, members};
+  ChatService chat{config, store, recovery, outbox};
 
   void join(chatd::chat::ClientId id, const std::string& nick) {
     chat.connect(id);
@@ -34,9 +39,7 @@ struct ChatFixture {
   }
 };
 
-nlohmann::json payload(const std::string& packet) {
-  return nlohmann::json::parse(packet.substr(packet.find('[')));
-}
+nlohmann::json payload(const std::string& packet) { return nlohmann::json::parse(packet.substr(packet.find('['))); }
 
 }  // namespace
 
@@ -60,9 +63,13 @@ TEST_CASE("Refused nicknames get a reason and change nothing") {
   CHECK(f.outbox.take(2) == Inbox{R"(31[true,"Nickname already in use"])"});
   f.chat.on_nickname(2, NicknameRequest{"   ", 2});
   CHECK(f.outbox.take(2) == Inbox{R"(32[true,"Nickname is empty"])"});
-  f.chat.on_nickname(2, NicknameRequest{"\xE2\x80\xAE" "evil", std::nullopt});  // no ack: a chat error event
-  CHECK(f.outbox.take(2) ==
-        Inbox{R"(2["chat error",{"event":"nickname","reason":"Nickname contains invisible or direction-changing characters"}])"});
+  f.chat.on_nickname(2, NicknameRequest{"\xE2\x80\xAE"
+                                        "evil",
+                                        std::nullopt});  // no ack: a chat error event
+  CHECK(
+      f.outbox.take(2) ==
+      Inbox{
+          R"(2["chat error",{"event":"nickname","reason":"Nickname contains invisible or direction-changing characters"}])"});
   CHECK(f.outbox.take(1).empty());  // alice saw nothing of it
 
   f.chat.on_nickname(1, NicknameRequest{"alice2", 3});
@@ -119,11 +126,13 @@ TEST_CASE("Refused messages get a reason, and nothing is stored or broadcast") {
 TEST_CASE("Attempts beyond the rate limit are refused with the reason, other clients are unaffected") {
   TemporaryDirectory dir;
   chatd::store::SqliteHistoryStore store{dir.path() / "chat.db"};
-  chatd::store::SqliteSessionStore sessions{dir.path() / "chat.db"};
+  chatd::store::SqliteRecoveryStore members{dir.path() / "chat.db"};
   RecordingOutbox outbox;
   // One attempt a second, bursts of 3: these calls take far less than a second.
-  ChatService chat{{.history_on_join = 3, .rate_limit = 1, .rate_burst = 3, .recovery_window = std::chrono::milliseconds(0)},
-                   store, sessions, outbox};
+  const ChatConfig config{
+      .history_on_join = 3, .rate_limit = 1, .rate_burst = 3, .recovery_window = std::chrono::milliseconds(0)};
+  LocalRecovery recovery{config, store, members};
+  ChatService chat{config, store, recovery, outbox};
   chat.connect(1);
   chat.connect(2);
   chat.on_nickname(1, NicknameRequest{"alice", 1});  // 1st attempt
@@ -177,8 +186,7 @@ TEST_CASE("Leaving announces it and updates the list, unnamed clients leave sile
   f.chat.disconnect(3);
   CHECK(f.outbox.take(1).empty());
   f.chat.disconnect(2);
-  CHECK(f.outbox.take(1) ==
-        Inbox{R"(2["announcement","bob disconnected"])", R"(2["nicknames",{"alice":"alice"}])"});
+  CHECK(f.outbox.take(1) == Inbox{R"(2["announcement","bob disconnected"])", R"(2["nicknames",{"alice":"alice"}])"});
   f.join(4, "bob");  // the name is free again
   CHECK(f.outbox.take(4).front() == "31[false]");
 }

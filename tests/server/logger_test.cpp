@@ -25,12 +25,12 @@ TEST_CASE("A log line is logfmt: timestamp, level, message, then the fields", "[
 
 TEST_CASE("Values that could forge a field or a line are quoted and escaped", "[log]") {
   const auto line = logging::format_line(kTime, logging::Level::debug, "m",
-                                     {{"nick", "a b"},
-                                      {"evil", "x\nts=now level=error msg=forged"},
-                                      {"quote", "say \"hi\" \\o/"},
-                                      {"eq", "k=v"},
-                                      {"empty", ""},
-                                      {"bell", "\x07"}});
+                                         {{"nick", "a b"},
+                                          {"evil", "x\nts=now level=error msg=forged"},
+                                          {"quote", "say \"hi\" \\o/"},
+                                          {"eq", "k=v"},
+                                          {"empty", ""},
+                                          {"bell", "\x07"}});
   CHECK(line ==
         "ts=2021-01-02T03:04:05.678Z level=debug msg=m nick=\"a b\" "
         "evil=\"x\\nts=now level=error msg=forged\" quote=\"say \\\"hi\\\" \\\\o/\" eq=\"k=v\" empty=\"\" "
@@ -61,12 +61,12 @@ TEST_CASE("The --log-level flag and CHATD_LOG_LEVEL set the level, info by defau
     return chatd::parse_options(static_cast<int>(args.size()), args.data(), getenv);
   };
   environment.clear();
-  CHECK(std::get<chatd::ServerOptions>(parse({})).log_level == logging::Level::info);
-  CHECK(std::get<chatd::ServerOptions>(parse({"--log-level", "debug"})).log_level == logging::Level::debug);
+  CHECK(parse({}).value().options.log_level == logging::Level::info);
+  CHECK(parse({"--log-level", "debug"}).value().options.log_level == logging::Level::debug);
   environment = {{"CHATD_LOG_LEVEL", "error"}};
-  CHECK(std::get<chatd::ServerOptions>(parse({})).log_level == logging::Level::error);
-  CHECK(std::get<chatd::ServerOptions>(parse({"--log-level=warn"})).log_level == logging::Level::warn);
+  CHECK(parse({}).value().options.log_level == logging::Level::error);
+  CHECK(parse({"--log-level=warn"}).value().options.log_level == logging::Level::warn);
   environment.clear();
-  CHECK(std::get<std::string>(parse({"--log-level", "loud"})) == "--log-level expects error, warn, info or debug");
+  CHECK(parse({"--log-level", "loud"}).error().reason == "--log-level expects error, warn, info or debug");
   CHECK_THAT(chatd::help_text(), Catch::Contains("--log-level LEVEL (CHATD_LOG_LEVEL)"));
 }

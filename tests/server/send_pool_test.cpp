@@ -47,14 +47,23 @@ class RecordingSink final : public FrameSink {
   std::vector<std::string> written_;
 };
 
+// A session whose frames the send threads write to a RecordingSink.
+struct RecordedSession {
+  std::shared_ptr<RecordingSink> sink;
+  std::shared_ptr<Session> session;
+};
+
+RecordedSession recorded_session(SendPool& pool, std::size_t max_queued_bytes = 1 << 20) {
+  auto sink = std::make_shared<RecordingSink>();
+  return {sink, std::make_shared<Session>("s", sink, pool, max_queued_bytes, "127.0.0.1", nullptr)};
+}
+
 }  // namespace
 
 TEST_CASE("Sessions made ready inside a DeferredScheduling are flushed once the outermost one ends") {
   SendPool pool(2);
-  auto sink_a = std::make_shared<RecordingSink>();
-  auto sink_b = std::make_shared<RecordingSink>();
-  auto a = std::make_shared<Session>("a", sink_a, pool, 1 << 20, "127.0.0.1", nullptr);
-  auto b = std::make_shared<Session>("b", sink_b, pool, 1 << 20, "127.0.0.1", nullptr);
+  auto [sink_a, a] = recorded_session(pool);
+  auto [sink_b, b] = recorded_session(pool);
   {
     DeferredScheduling outer;
     a->send(chatd::eio::make_frame("4one"));
@@ -74,8 +83,7 @@ TEST_CASE("Sessions made ready inside a DeferredScheduling are flushed once the 
 
 TEST_CASE("Without a DeferredScheduling, a queued frame is flushed by the pool") {
   SendPool pool(1);
-  auto sink = std::make_shared<RecordingSink>();
-  auto session = std::make_shared<Session>("s", sink, pool, 1 << 20, "127.0.0.1", nullptr);
+  auto [sink, session] = recorded_session(pool);
   session->send(chatd::eio::make_frame("4hello"));
   CHECK(sink->wait_for(1) == std::vector<std::string>{"4hello"});
   pool.stop();
@@ -83,8 +91,7 @@ TEST_CASE("Without a DeferredScheduling, a queued frame is flushed by the pool")
 
 TEST_CASE("A snapshot replaces the queued one not yet sent, after the events queued before it") {
   SendPool pool(1);
-  auto sink = std::make_shared<RecordingSink>();
-  auto session = std::make_shared<Session>("s", sink, pool, 1 << 20, "127.0.0.1", nullptr);
+  auto [sink, session] = recorded_session(pool);
   {
     DeferredScheduling hold;  // nothing is flushed until it ends
     session->send(chatd::eio::make_frame("4event 1"));
@@ -103,9 +110,8 @@ TEST_CASE("A snapshot replaces the queued one not yet sent, after the events que
 
 TEST_CASE("Replaced snapshots do not count against the queue bound") {
   SendPool pool(1);
-  auto sink = std::make_shared<RecordingSink>();
   // Room for two 100-byte frames: forty snapshots fit because each replaces the last.
-  auto session = std::make_shared<Session>("s", sink, pool, 250, "127.0.0.1", nullptr);
+  auto [sink, session] = recorded_session(pool, 250);
   {
     DeferredScheduling hold;
     for (int i = 0; i < 40; ++i) CHECK(session->send(chatd::eio::make_snapshot_frame(std::string(100, 'x'))));
@@ -113,4 +119,23 @@ TEST_CASE("Replaced snapshots do not count against the queue bound") {
   }
   CHECK(sink->wait_for(1).size() == 1);
   pool.stop();
+}
+
+TEST_CASE("A DeferredScheduling hands each session to its own pool when it ends") {
+  SendPool pool_a(1);
+  SendPool pool_b(1);
+  auto [sink_a, a] = recorded_session(pool_a);
+  auto [sink_b, b] = recorded_session(pool_b);
+  {
+    DeferredScheduling batch;
+    a->send(chatd::eio::make_frame("4for a"));
+    b->send(chatd::eio::make_frame("4for b"));
+    // A stopped pool takes no more work: b's frame stays queued, while a's
+    // goes out, so the scope did not hand b to a's pool.
+    pool_b.stop();
+  }
+  CHECK(sink_a->wait_for(1) == std::vector<std::string>{"4for a"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(sink_b->written().empty());
+  pool_a.stop();
 }

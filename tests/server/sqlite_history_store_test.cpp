@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "store/sqlite_history_store.hpp"
+#include "store/sqlite_schema.hpp"
 #include "temporary_directory.hpp"
 
 using chatd::store::AppendResult;
@@ -23,9 +24,9 @@ TEST_CASE("Appends are committed, numbered in order and reported after commit") 
   constexpr int kMessages = 500;
   for (int i = 0; i < kMessages; ++i) {
     store.append(NewMessage{"alice", "message " + std::to_string(i), 1000 + i}, [&](AppendResult result) {
-      REQUIRE(result.stored);
+      REQUIRE(result.ok());
       std::lock_guard lock(mutex);
-      ids.push_back(result.stored->id);
+      ids.push_back(result->id);
     });
   }
   store.flush();
@@ -55,7 +56,7 @@ TEST_CASE("A report scope wraps the reports of each committed batch") {
   std::atomic<int> reported_outside{0};
   for (int i = 0; i < kMessages; ++i) {
     store.append(NewMessage{"alice", "message " + std::to_string(i), 1000 + i}, [&](AppendResult result) {
-      REQUIRE(result.stored);
+      REQUIRE(result.ok());
       ++reported;
       if (!inside) ++reported_outside;
     });
@@ -85,7 +86,7 @@ TEST_CASE("History survives reopening, and the schema version is recorded") {
   sqlite3_stmt* statement = nullptr;
   sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &statement, nullptr);
   REQUIRE(sqlite3_step(statement) == SQLITE_ROW);
-  CHECK(sqlite3_column_int(statement, 0) == SqliteHistoryStore::kSchemaVersion);
+  CHECK(sqlite3_column_int(statement, 0) == chatd::store::kSchemaVersion);
   sqlite3_finalize(statement);
   sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &statement, nullptr);
   REQUIRE(sqlite3_step(statement) == SQLITE_ROW);
@@ -116,7 +117,7 @@ TEST_CASE("A failed commit reports an error to every sender of the batch") {
   std::atomic<int> errors{0};
   for (int i = 0; i < 3; ++i) {
     store.append(NewMessage{"a", "b", 1}, [&](AppendResult result) {
-      if (!result.stored && result.error.find("could not be stored") != std::string::npos) ++errors;
+      if (!result && result.error().reason.find("could not be stored") != std::string::npos) ++errors;
     });
   }
   store.flush();
@@ -159,10 +160,10 @@ TEST_CASE("A size cap refuses only the messages that do not fit, and writing res
   std::vector<std::int64_t> ids;
   std::size_t refused = 0;
   for (const auto& result : results) {
-    if (result.stored) {
-      ids.push_back(result.stored->id);
+    if (result) {
+      ids.push_back(result->id);
     } else {
-      CHECK(result.error == "the message could not be stored: database is full");
+      CHECK(result.error().reason == "the message could not be stored: database is full");
       ++refused;
     }
   }
@@ -182,9 +183,8 @@ TEST_CASE("A size cap refuses only the messages that do not fit, and writing res
   store.append(NewMessage{"bob", "room again", 1}, [&](AppendResult result) { after = std::move(result); });
   store.flush();
   REQUIRE(after);
-  CHECK(after->error.empty());
-  REQUIRE(after->stored);
-  CHECK(after->stored->id == ids.back() + 1);
+  REQUIRE(after->ok());
+  CHECK(after->value().id == ids.back() + 1);
   CHECK(store.recent(1).at(0).text == "room again");
 }
 
@@ -202,6 +202,6 @@ TEST_CASE("A size cap below the current size keeps what is stored and refuses ne
   capped.append(NewMessage{"bob", std::string(5000, 'z'), 1}, [&](AppendResult r) { result = std::move(r); });
   capped.flush();
   REQUIRE(result);
-  CHECK_FALSE(result->stored);
-  CHECK(result->error == "the message could not be stored: database is full");
+  REQUIRE_FALSE(result->ok());
+  CHECK(result->error().reason == "the message could not be stored: database is full");
 }

@@ -16,16 +16,16 @@ TEST_CASE("The store is writable, not while another connection holds the write l
   TemporaryDirectory dir;
   const auto path = dir.path() / "chat.db";
   SqliteHistoryStore store(path);
-  CHECK(store.check_writable(200ms) == std::nullopt);
+  CHECK(store.check_writable(200ms).ok());
 
   sqlite3* other = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &other) == SQLITE_OK);
   REQUIRE(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK);
   const auto locked = store.check_writable(50ms);
-  REQUIRE(locked);
-  CHECK_THAT(*locked, Catch::Contains("locked"));
+  REQUIRE_FALSE(locked.ok());
+  CHECK_THAT(locked.error().reason, Catch::Contains("locked"));
 
   REQUIRE(sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(other);
-  CHECK(store.check_writable(200ms) == std::nullopt);
+  CHECK(store.check_writable(200ms).ok());
 }

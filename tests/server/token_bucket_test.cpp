@@ -21,7 +21,7 @@ TEST_CASE("A full bucket allows a burst, then refuses until it refills") {
   TokenBucket bucket(10, 20, start);
   CHECK(take_all(bucket, start, 25) == 20);
   CHECK_FALSE(bucket.try_take(start + 99ms));  // 0.99 of a token
-  CHECK(bucket.try_take(start + 100ms));        // one token per 100 ms at 10/s
+  CHECK(bucket.try_take(start + 100ms));       // one token per 100 ms at 10/s
   CHECK_FALSE(bucket.try_take(start + 100ms));
   CHECK(take_all(bucket, start + 600ms, 10) == 5);
 }

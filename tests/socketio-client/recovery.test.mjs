@@ -4,9 +4,8 @@
 // missed: none lost, none twice.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
 import { io } from "socket.io-client";
-import { startChatd } from "./chatd_process.mjs";
+import { startChatd } from "../support/chatd_process.mjs";
 
 const next = (emitter, event, ms = 5000) =>
   new Promise((resolve, reject) => {
@@ -42,16 +41,8 @@ const say = async (socket, ...texts) => {
   for (const text of texts) assert.equal(typeof (await socket.timeout(3000).emitWithAck("user message", text)).id, "number");
 };
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-
 test("a transport killed mid-stream: the client resumes with exactly the messages it missed", async () => {
-  const server = await startChatd(["--rate-limit", "0"]);  // bob talks faster than a person
+  const server = await startChatd({ args: ["--rate-limit", "0"] });  // bob talks faster than a person
   // Default transports (polling, then the upgrade); reconnection after 1 s.
   const alice = await connect(server.url, { reconnectionDelay: 1000, randomizationFactor: 0 });
   const bob = await connect(server.url, { transports: ["websocket"], reconnection: false });
@@ -92,8 +83,7 @@ test("a transport killed mid-stream: the client resumes with exactly the message
 });
 
 test("a chatd restart inside the window: the client resumes from the stored history", async () => {
-  const port = await freePort();
-  let server = await startChatd(["--port", String(port)]);
+  const server = await startChatd();
   const url = server.url;
   // Reconnections are driven by the test, so that the restart happens in between.
   const alice = await connect(url, { reconnection: false });
@@ -109,7 +99,7 @@ test("a chatd restart inside the window: the client resumes from the stored hist
     const dropped = next(alice, "disconnect");
     await server.stop({ keepDb: true });
     assert.equal((await dropped)[0], "transport close");
-    server = await startChatd(["--port", String(port)], server.dir);
+    await server.start();  // the same port and database
     assert.equal(server.url, url);
 
     carol = await connect(url, { transports: ["websocket"], reconnection: false });
@@ -138,7 +128,7 @@ test("a chatd restart inside the window: the client resumes from the stored hist
 });
 
 test("after the window, or after leaving on purpose, a client starts afresh", async () => {
-  const server = await startChatd(["--recovery-window", "1"]);
+  const server = await startChatd({ args: ["--recovery-window", "1"] });
   const alice = await connect(server.url, { transports: ["websocket"], reconnection: false });
   try {
     await join(alice, "alice");

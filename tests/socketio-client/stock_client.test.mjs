@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
-import { startChatd } from "./chatd_process.mjs";
+import { startChatd } from "../support/chatd_process.mjs";
 
 const connect = (url, options = { transports: ["websocket"] }) => {
   const socket = io(url, { reconnection: false, timeout: 3000, ...options });
@@ -75,8 +75,7 @@ test("two stock clients chat: nickname, announcements, nicknames, messages", asy
 });
 
 test("history is replayed on join, oldest first, and survives a restart", async () => {
-  let server = await startChatd(["--history", "3"]);
-  const dir = server.dir;
+  const server = await startChatd({ args: ["--history", "3"] });
   const writer = await connect(server.url);
   for (const text of ["one", "two", "three", "four"]) {
     await writer.timeout(3000).emitWithAck("nickname", "writer").catch(() => {});
@@ -85,7 +84,7 @@ test("history is replayed on join, oldest first, and survives a restart", async 
   writer.close();
   await server.stop({ keepDb: true });
 
-  server = await startChatd(["--history", "3"], dir);
+  await server.start();  // the same database
   const reader = await connect(server.url);
   try {
     const history = [];

@@ -10,8 +10,7 @@ using test_support::ClientFixture;
 TEST_CASE("history and live messages are told apart", "[messages]") {
   ClientFixture f;
   f.join_as("bob");
-  f.transport.receive(
-      R"(42["user message","alice","old news",{"id":7,"ts":1600000000000,"history":true}])");
+  f.transport.receive(R"(42["user message","alice","old news",{"id":7,"ts":1600000000000,"history":true}])");
   f.transport.receive(R"(42["nicknames",{"alice":"alice","bob":"bob"}])");
   f.transport.receive(R"(42["user message","alice","fresh",{"id":8,"ts":1700000000500}])");
 
@@ -58,7 +57,7 @@ TEST_CASE("own messages show at once and are confirmed by their ack", "[messages
   f.join_as("bob");
   f.transport.clear_sent();
 
-  CHECK_FALSE(f.client.send_message("hello 你好").has_value());
+  CHECK(f.client.send_message("hello 你好"));
   CHECK(f.transport.last_sent() == "422[\"user message\",\"hello 你好\"]");
   REQUIRE(f.model.lines().size() == 1);
   CHECK(f.model.lines()[0].own);
@@ -83,7 +82,7 @@ TEST_CASE("a refused message is marked failed with the reason", "[messages]") {
 
 TEST_CASE("acks are matched by id, in any order", "[messages]") {
   ClientFixture f;
-  f.join_as("bob");  // used ack id 1
+  f.join_as("bob");                 // used ack id 1
   f.client.send_message("first");   // 2
   f.client.send_message("second");  // 3
   f.transport.receive(R"(433[{"id":11,"ts":2}])");
@@ -99,18 +98,39 @@ TEST_CASE("empty or overlong messages are refused locally", "[messages]") {
   ClientFixture f;
   f.join_as("bob");
   f.transport.clear_sent();
-  CHECK(f.client.send_message("   ").has_value());
-  CHECK(f.client.send_message(std::string(2001, 'a')).has_value());
+  CHECK_FALSE(f.client.send_message("   "));
+  CHECK_FALSE(f.client.send_message(std::string(2001, 'a')));
   CHECK(f.transport.sent().empty());
   // The refusals are shown as error lines, not as messages.
   for (const auto& line : f.model.lines()) CHECK(line.kind == LineKind::Error);
+}
+
+TEST_CASE("a blank line is not sent, and leaves no error line", "[messages]") {
+  ClientFixture f;
+  f.join_as("bob");
+  f.transport.clear_sent();
+  for (const std::string blank : {"", " ", "  \t ", "\xE3\x80\x80"}) {  // the last: an ideographic space
+    INFO("blank: \"" << blank << "\"");
+    const auto sent = f.client.send_message(blank);
+    REQUIRE_FALSE(sent);
+    CHECK(sent.error().reason == "Message is empty");
+  }
+  CHECK(f.transport.sent().empty());
+  CHECK(f.model.lines().empty());
+
+  // Text that breaks another rule is refused with an error line.
+  const auto overlong = f.client.send_message(std::string(2001, 'a'));
+  REQUIRE_FALSE(overlong);
+  REQUIRE(f.model.lines().size() == 1);
+  CHECK(f.model.lines()[0].kind == LineKind::Error);
+  CHECK(f.model.lines()[0].text == overlong.error().reason);
 }
 
 TEST_CASE("messages cannot be sent before joining", "[messages]") {
   ClientFixture f;
   f.connect_to_prompt();
   f.transport.clear_sent();
-  CHECK(f.client.send_message("hi").has_value());
+  CHECK_FALSE(f.client.send_message("hi"));
   CHECK(f.transport.sent().empty());
   CHECK(f.model.lines().empty());
 }

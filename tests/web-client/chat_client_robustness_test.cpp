@@ -9,25 +9,25 @@ TEST_CASE("bad frames are counted and ignored, the session survives", "[robustne
   ClientFixture f;
   f.join_as("bob");
   const std::vector<std::string> bad = {
-      "",                                   // empty
-      "9",                                  // unknown engine.io type
-      "4",                                  // empty socket.io packet
-      "49",                                 // unknown socket.io type
-      "42",                                 // event without payload
-      "42{not json",                        // broken JSON
-      "42[]",                               // event without name
-      "42[17]",                             // name not a string
-      R"(42["user message"])",              // missing arguments
-      R"(42["user message",1,2])",          // wrong argument types
-      R"(42["nicknames","bob"])",           // wrong shape
-      R"(42["no such event","x"])",         // unknown event
-      "43",                                 // ack without id
-      "4399[false]",                        // ack nobody asked for
+      "",                                                          // empty
+      "9",                                                         // unknown engine.io type
+      "4",                                                         // empty socket.io packet
+      "49",                                                        // unknown socket.io type
+      "42",                                                        // event without payload
+      "42{not json",                                               // broken JSON
+      "42[]",                                                      // event without name
+      "42[17]",                                                    // name not a string
+      R"(42["user message"])",                                     // missing arguments
+      R"(42["user message",1,2])",                                 // wrong argument types
+      R"(42["nicknames","bob"])",                                  // wrong shape
+      R"(42["no such event","x"])",                                // unknown event
+      "43",                                                        // ack without id
+      "4399[false]",                                               // ack nobody asked for
       "451-[\"user message\",{\"_placeholder\":true,\"num\":0}]",  // binary event
-      "42/admin,[\"announcement\",\"x\"]",  // other namespace
-      "4\xff\xfe",                          // invalid UTF-8
-      "0{\"sid\":\"again\"}",               // open packet mid-session
-      "40",                                 // CONNECT mid-session
+      "42/admin,[\"announcement\",\"x\"]",                         // other namespace
+      "4\xff\xfe",                                                 // invalid UTF-8
+      "0{\"sid\":\"again\"}",                                      // open packet mid-session
+      "40",                                                        // CONNECT mid-session
   };
   for (const auto& frame : bad) {
     INFO("frame: " << frame);

@@ -66,4 +66,12 @@ void ClientFixture::join_as(const std::string& nickname) {
   transport.receive("431[false]");
 }
 
+void ClientFixture::drop_and_reopen() {
+  transport.drop();
+  now_ms += 1000;
+  client.tick();
+  transport.accept();
+  transport.receive(kOpenFrame);
+}
+
 }  // namespace test_support

@@ -20,8 +20,8 @@ class FakeTransport final : public chat_client::Transport {
   void close() override;
 
   // Server side.
-  void accept();                         // the socket opens
-  void receive(std::string_view frame);  // a frame from the server
+  void accept();                                // the socket opens
+  void receive(std::string_view frame);         // a frame from the server
   void drop(std::string_view reason = "gone");  // the server goes away
 
   bool is_open() const { return open_; }
@@ -50,6 +50,9 @@ struct ClientFixture {
   void connect_to_prompt();
   // ... and on through an accepted nickname.
   void join_as(const std::string& nickname);
+  // The connection drops; after the first backoff delay (1 s) the client
+  // opens a new one and the server answers the Engine.IO handshake.
+  void drop_and_reopen();
 
   std::int64_t now_ms = 1'700'000'000'000;
   FakeTransport transport;

@@ -6,17 +6,23 @@
 
 // The page (www/app.js) defines window.chatTextBridge; these calls do nothing
 // if it is missing, so the canvas still works with keyboard input alone.
+// clang-format off
 EM_JS(void, chat_bridge_set_active, (int active), {
   if (window.chatTextBridge) window.chatTextBridge.setActive(active !== 0);
 });
+// clang-format on
 
+// clang-format off
 EM_JS(void, chat_bridge_set_caret, (int x, int y), {
   if (window.chatTextBridge) window.chatTextBridge.setCaret(x, y);
 });
+// clang-format on
 
+// clang-format off
 EM_JS(void, chat_bridge_copy, (const char* text), {
   if (window.chatTextBridge) window.chatTextBridge.copy(UTF8ToString(text));
 });
+// clang-format on
 
 namespace chat_web {
 
@@ -43,8 +49,6 @@ void BrowserTextInput::install() {
   io.ImeSetInputScreenPosFn = set_ime_position;
 }
 
-void BrowserTextInput::update(bool wants_text) {
-  chat_bridge_set_active(wants_text ? 1 : 0);
-}
+void BrowserTextInput::update(bool wants_text) { chat_bridge_set_active(wants_text ? 1 : 0); }
 
 }  // namespace chat_web

@@ -47,12 +47,8 @@ LogEntry make_entry(const ChatLine& line, std::int64_t today_start_s, ImFont* fo
       }
       break;
     case LineKind::Announcement:
-    case LineKind::Error:
-      entry.body = line.text;
-      break;
-    case LineKind::System:
-      entry.body = "*** " + line.text;
-      break;
+    case LineKind::Error: entry.body = line.text; break;
+    case LineKind::System: entry.body = "*** " + line.text; break;
   }
   const float size = font->FontSize;
   const float time_width = font->CalcTextSizeA(size, FLT_MAX, 0.0f, entry.time.c_str()).x;
@@ -101,8 +97,8 @@ void ChatLogLayout::wrap(std::size_t line, float width, ImFont* font) {
     const char* paragraph_end = std::find(s, text_end, '\n');
     do {
       const float available = std::max(1.0f, width - (first ? entry.prefix_width : entry.indent));
-      const char* eol = s < paragraph_end ? font->CalcWordWrapPositionA(scale, s, paragraph_end, available)
-                                          : paragraph_end;
+      const char* eol =
+          s < paragraph_end ? font->CalcWordWrapPositionA(scale, s, paragraph_end, available) : paragraph_end;
       if (eol == s && s < paragraph_end) {
         // Not even one character fits: take one anyway so we always progress.
         unsigned int ignored = 0;

@@ -15,16 +15,16 @@
 namespace chat_web {
 
 struct LogRow {
-  std::size_t line = 0;       // index into ChatModel::lines()
-  std::size_t begin = 0;      // byte range in LogEntry::body
+  std::size_t line = 0;   // index into ChatModel::lines()
+  std::size_t begin = 0;  // byte range in LogEntry::body
   std::size_t end = 0;
-  bool first = false;         // the row carrying the time and the sender
+  bool first = false;  // the row carrying the time and the sender
 };
 
 struct LogEntry {
-  std::string time;           // "[12:34] "
-  std::string sender;         // "bob: " (messages only)
-  std::string body;           // what wraps: the text, plus a failure note
+  std::string time;    // "[12:34] "
+  std::string sender;  // "bob: " (messages only)
+  std::string body;    // what wraps: the text, plus a failure note
   float time_width = 0.0f;
   float prefix_width = 0.0f;  // time + sender
   float indent = 0.0f;        // where continuation rows start

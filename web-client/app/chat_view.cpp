@@ -4,8 +4,6 @@
 #include <cstdio>
 #include <string>
 
-#include "chat/chat_rules.hpp"
-
 namespace chat_web {
 
 namespace {
@@ -48,11 +46,6 @@ void bold_text(const ImVec4& color, const char* text) {
   ImGui::Dummy(ImVec2(size.x + 1.0f, size.y));
 }
 
-std::string seconds_until(std::int64_t at_ms, std::int64_t now_ms) {
-  const std::int64_t seconds = std::max<std::int64_t>(1, (at_ms - now_ms + 999) / 1000);
-  return std::to_string(seconds) + "s";
-}
-
 // A window centred on the display, sized to its content.
 bool begin_centered(const char* id, float width) {
   const ImGuiIO& io = ImGui::GetIO();
@@ -69,19 +62,17 @@ bool begin_centered(const char* id, float width) {
 void ChatView::draw(chat_client::ChatClient& client, FontAtlas& fonts, float scale, std::int64_t now_ms) {
   scale_ = scale;
   const auto& model = client.model();
-  const ConnectionState state = model.connection_state();
   request_new_glyphs(model, fonts);
 
-  const bool prompting =
-      state == ConnectionState::NeedsNickname || (state == ConnectionState::Joining && was_prompting_);
+  const bool prompting = client.shows_nickname_prompt();
   if (model.has_joined_once()) draw_chat(client, fonts, now_ms);
   if (prompting) {
-    if (!was_prompting_) nickname_[0] = '\0';
+    if (!prompt_shown_) nickname_[0] = '\0';
     draw_nickname_prompt(client, fonts);
   } else if (!model.has_joined_once()) {
     draw_connecting(model, now_ms);
   }
-  was_prompting_ = prompting;
+  prompt_shown_ = prompting;
   has_text_field_ = prompting || model.has_joined_once();
 }
 
@@ -102,8 +93,8 @@ void ChatView::draw_connecting(const chat_client::ChatModel& model, std::int64_t
     const std::string title = std::string("Connecting to the chat") + std::string(static_cast<std::size_t>(dots), '.');
     bold_text(kTextColor, title.c_str());
     ImGui::Spacing();
-    if (const auto at = model.reconnect_at_ms()) {
-      ImGui::TextColored(kSystemColor, "No connection, retrying in %s", seconds_until(*at, now_ms).c_str());
+    if (const auto countdown = model.reconnect_countdown(now_ms)) {
+      ImGui::TextColored(kSystemColor, "No connection, retrying in %s", countdown->c_str());
     } else {
       ImGui::TextColored(kTimeColor, "%s", std::string(to_string(model.connection_state())).c_str());
     }
@@ -190,8 +181,8 @@ void ChatView::draw_status_banner(const chat_client::ChatModel& model, std::int6
   if (state == ConnectionState::Joined || state == ConnectionState::NeedsNickname) return;
   std::string text;
   if (state == ConnectionState::Disconnected) {
-    text = model.reconnect_at_ms() ? "Disconnected, reconnecting in " + seconds_until(*model.reconnect_at_ms(), now_ms) + "..."
-                                   : "Disconnected";
+    const auto countdown = model.reconnect_countdown(now_ms);
+    text = countdown ? "Disconnected, reconnecting in " + *countdown + "..." : "Disconnected";
   } else if (state == ConnectionState::Joining) {
     text = "Rejoining as " + model.nickname() + "...";
   } else {
@@ -234,9 +225,12 @@ void ChatView::draw_log(const chat_client::ChatModel& model) {
       ImVec4 color = kTextColor;
       switch (line.kind) {
         case LineKind::Message:
-          if (line.status == DeliveryStatus::Failed) color = kErrorColor;
-          else if (line.status == DeliveryStatus::Pending) color = kPendingTextColor;
-          else if (line.history) color = kHistoryTextColor;
+          if (line.status == DeliveryStatus::Failed)
+            color = kErrorColor;
+          else if (line.status == DeliveryStatus::Pending)
+            color = kPendingTextColor;
+          else if (line.history)
+            color = kHistoryTextColor;
           break;
         case LineKind::Announcement: color = kAnnouncementColor; break;
         case LineKind::System: color = kSystemColor; break;
@@ -273,16 +267,16 @@ void ChatView::draw_input(chat_client::ChatClient& client, FontAtlas& fonts) {
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - button_width - style.ItemSpacing.x);
   // The message line owns the keyboard unless something else is being used.
   if (joined && !ImGui::IsAnyItemActive()) ImGui::SetKeyboardFocusHere();
-  bool submit = ImGui::InputTextWithHint("##message", "Type a message, Enter to send", message_.data(),
-                                         message_.size(), ImGuiInputTextFlags_EnterReturnsTrue);
+  bool submit = ImGui::InputTextWithHint("##message", "Type a message, Enter to send", message_.data(), message_.size(),
+                                         ImGuiInputTextFlags_EnterReturnsTrue);
   if (ImGui::IsItemEdited()) fonts.request_glyphs(message_.data());
   ImGui::SameLine();
   submit = ImGui::Button("Send") || submit;
   ImGui::EndDisabled();
 
   if (submit && joined) {
-    // Blank lines are simply not sent (no error line for an idle Enter).
-    if (!chat::rules::trim(message_.data()).empty() && !client.send_message(message_.data())) {
+    // The client refuses blank lines quietly; the field keeps what was not sent.
+    if (client.send_message(message_.data())) {
       message_[0] = '\0';
       force_scroll_ = true;
     }

@@ -9,6 +9,7 @@
 #include <imgui.h>
 
 #include "chat_client/chat_client.hpp"
+#include "chat_client/input_limits.hpp"
 #include "chat_log_layout.hpp"
 #include "font_atlas.hpp"
 
@@ -36,10 +37,10 @@ class ChatView {
   std::size_t seen_rows_ = 0;
   std::uint64_t glyphs_checked_seq_ = 0;
   bool force_scroll_ = false;  // our own message: show it even when scrolled up
-  bool was_prompting_ = false;
+  bool prompt_shown_ = false;  // the nickname field starts empty each time the prompt appears
   bool has_text_field_ = false;
-  std::array<char, 256> nickname_{};   // 32 code points of up to 4 bytes, with room
-  std::array<char, 8192> message_{};   // 2000 code points of up to 4 bytes
+  std::array<char, chat_client::kNicknameFieldBytes> nickname_{};
+  std::array<char, chat_client::kMessageFieldBytes> message_{};
 };
 
 }  // namespace chat_web

@@ -4,7 +4,7 @@
 
 #include <imgui_impl_opengl3.h>
 
-#include "chat/utf8.hpp"
+#include "codec/utf8.hpp"
 
 namespace chat_web {
 
@@ -13,7 +13,7 @@ FontAtlas::FontAtlas(const char* font_path) : path_(font_path) {}
 void FontAtlas::request_glyphs(std::string_view utf8_text) {
   ImFont* font = ImGui::GetIO().Fonts->Fonts.empty() ? nullptr : ImGui::GetIO().Fonts->Fonts[0];
   if (font == nullptr) return;
-  chat::utf8::for_each_code_point(utf8_text, [&](char32_t cp) {
+  codec::utf8::for_each_code_point(utf8_text, [&](char32_t cp) {
     if (cp < 0x20 || cp > 0xFFFF) return;  // ImWchar is 16-bit in this build
     const auto c = static_cast<ImWchar>(cp);
     if (font->FindGlyphNoFallback(c) != nullptr || unavailable_.count(c) != 0) return;
@@ -38,11 +38,11 @@ void FontAtlas::build(float scale) {
   builder.AddRanges(atlas->GetGlyphRangesDefault());
   builder.AddRanges(atlas->GetGlyphRangesChineseSimplifiedCommon());
   builder.AddRanges(atlas->GetGlyphRangesCyrillic());
-  static const ImWchar kMore[] = {0x0100, 0x024F,   // Latin Extended-A/B
-                                  0x0370, 0x03FF,   // Greek
-                                  0x2000, 0x206F,   // punctuation: … – “ ”
-                                  0x2190, 0x21FF,   // arrows
-                                  0x25A0, 0x25FF,   // geometric shapes
+  static const ImWchar kMore[] = {0x0100, 0x024F,  // Latin Extended-A/B
+                                  0x0370, 0x03FF,  // Greek
+                                  0x2000, 0x206F,  // punctuation: … – “ ”
+                                  0x2190, 0x21FF,  // arrows
+                                  0x25A0, 0x25FF,  // geometric shapes
                                   0};
   builder.AddRanges(kMore);
   for (ImWchar c : extra_) builder.AddChar(c);

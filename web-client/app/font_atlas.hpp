@@ -34,9 +34,9 @@ class FontAtlas {
   float scale_ = 0.0f;
   bool loaded_ = false;
   bool dirty_ = true;
-  std::set<ImWchar> extra_;       // requested beyond the preset ranges
-  std::set<ImWchar> unavailable_; // asked for, but the font has no glyph
-  ImVector<ImWchar> ranges_;      // must outlive the atlas build
+  std::set<ImWchar> extra_;        // requested beyond the preset ranges
+  std::set<ImWchar> unavailable_;  // asked for, but the font has no glyph
+  ImVector<ImWchar> ranges_;       // must outlive the atlas build
 };
 
 }  // namespace chat_web

@@ -29,6 +29,7 @@
 #include "web_socket_transport.hpp"
 
 // Strings from the page's location (malloc'd UTF-8, freed by the caller).
+// clang-format off
 EM_JS(char*, chat_page_location_part, (int which), {
   var value = which === 0 ? location.protocol : location.host;
   var size = lengthBytesUTF8(value) + 1;
@@ -36,11 +37,14 @@ EM_JS(char*, chat_page_location_part, (int which), {
   stringToUTF8(value, pointer, size);
   return pointer;
 });
+// clang-format on
 
 // Hides the page's "Loading…" note once the first frame is on screen.
+// clang-format off
 EM_JS(void, chat_page_ready, (), {
   if (window.chatPage) window.chatPage.ready();
 });
+// clang-format on
 
 namespace {
 
@@ -91,6 +95,11 @@ struct App {
 };
 
 constexpr std::size_t kMaxPendingText = 64 * 1024;
+
+// What the page's test hooks hand back: "" when done, else the refusal's reason.
+std::string reason_or_empty(const codec::Result<void, codec::Failure>& result) {
+  return result ? std::string() : result.error().reason;
+}
 
 App* g_app = nullptr;
 
@@ -172,14 +181,14 @@ EMSCRIPTEN_KEEPALIVE void chat_input_text(const char* utf8) {
 EMSCRIPTEN_KEEPALIVE const char* chat_test_set_nickname(const char* nickname) {
   static std::string result;
   if (g_app == nullptr) return "not started";
-  result = g_app->client->submit_nickname(nickname).value_or("");
+  result = reason_or_empty(g_app->client->submit_nickname(nickname));
   return result.c_str();
 }
 
 EMSCRIPTEN_KEEPALIVE const char* chat_test_send_message(const char* text) {
   static std::string result;
   if (g_app == nullptr) return "not started";
-  result = g_app->client->send_message(text).value_or("");
+  result = reason_or_empty(g_app->client->send_message(text));
   return result.c_str();
 }
 

@@ -18,7 +18,7 @@ extern "C" {
 
 // The OpenSSL 1.1 function, with its meaning: the peer's certificate with its
 // reference count raised (SSL_get1_ says so in the name).
-__attribute__((visibility("default"))) X509* chatd_SSL_get_peer_certificate(const SSL* ssl) asm("SSL_get_peer_certificate");
+__attribute__((visibility("default"))) X509* chatd_SSL_get_peer_certificate(const SSL* ssl) asm(
+    "SSL_get_peer_certificate");
 X509* chatd_SSL_get_peer_certificate(const SSL* ssl) { return SSL_get1_peer_certificate(ssl); }
-
 }

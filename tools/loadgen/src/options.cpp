@@ -73,34 +73,60 @@ Options parse_options(int argc, char** argv) {
       return argv[++i];
     };
     const auto integer = [&]() { return static_cast<int>(number(arg, value())); };
-    if (arg == "--help" || arg == "-h") usage(0);
-    else if (arg == "--host") o.host = value();
-    else if (arg == "--port") o.port = static_cast<std::uint16_t>(integer());
+    if (arg == "--help" || arg == "-h")
+      usage(0);
+    else if (arg == "--host")
+      o.host = value();
+    else if (arg == "--port")
+      o.port = static_cast<std::uint16_t>(integer());
     else if (arg == "--mode") {
       const std::string_view m = value();
-      if (m == "load") o.mode = Mode::Load;
-      else if (m == "idle") o.mode = Mode::Idle;
-      else if (m == "storm") o.mode = Mode::Storm;
-      else usage(2);
-    } else if (arg == "--clients") o.clients = integer();
-    else if (arg == "--senders") o.senders = integer();
-    else if (arg == "--rate") o.rate = number(arg, value());
-    else if (arg == "--window") o.window = integer();
-    else if (arg == "--no-probe") o.probe = false;
-    else if (arg == "--stall") o.stall = integer();
-    else if (arg == "--message-size") o.message_size = integer();
-    else if (arg == "--warmup") o.warmup = number(arg, value());
-    else if (arg == "--duration") o.duration = number(arg, value());
-    else if (arg == "--drain") o.drain = number(arg, value());
-    else if (arg == "--hold") o.hold = number(arg, value());
-    else if (arg == "--no-join") o.join = false;
-    else if (arg == "--prefill") o.prefill = integer();
-    else if (arg == "--connect-concurrency") o.connect_concurrency = integer();
-    else if (arg == "--max-seconds") o.max_seconds = number(arg, value());
-    else if (arg == "--server-pid") o.server_pid = static_cast<pid_t>(integer());
-    else if (arg == "--nick-prefix") o.nick_prefix = value();
-    else if (arg == "--label") o.label = value();
-    else if (arg == "--verbose") o.verbose = true;
+      if (m == "load")
+        o.mode = Mode::Load;
+      else if (m == "idle")
+        o.mode = Mode::Idle;
+      else if (m == "storm")
+        o.mode = Mode::Storm;
+      else
+        usage(2);
+    } else if (arg == "--clients")
+      o.clients = integer();
+    else if (arg == "--senders")
+      o.senders = integer();
+    else if (arg == "--rate")
+      o.rate = number(arg, value());
+    else if (arg == "--window")
+      o.window = integer();
+    else if (arg == "--no-probe")
+      o.probe = false;
+    else if (arg == "--stall")
+      o.stall = integer();
+    else if (arg == "--message-size")
+      o.message_size = integer();
+    else if (arg == "--warmup")
+      o.warmup = number(arg, value());
+    else if (arg == "--duration")
+      o.duration = number(arg, value());
+    else if (arg == "--drain")
+      o.drain = number(arg, value());
+    else if (arg == "--hold")
+      o.hold = number(arg, value());
+    else if (arg == "--no-join")
+      o.join = false;
+    else if (arg == "--prefill")
+      o.prefill = integer();
+    else if (arg == "--connect-concurrency")
+      o.connect_concurrency = integer();
+    else if (arg == "--max-seconds")
+      o.max_seconds = number(arg, value());
+    else if (arg == "--server-pid")
+      o.server_pid = static_cast<pid_t>(integer());
+    else if (arg == "--nick-prefix")
+      o.nick_prefix = value();
+    else if (arg == "--label")
+      o.label = value();
+    else if (arg == "--verbose")
+      o.verbose = true;
     else if (arg == "--phases") {
       std::string_view list = value();
       while (!list.empty()) {
@@ -120,13 +146,14 @@ Options parse_options(int argc, char** argv) {
           ph.stall = true;
           kind.erase(plus);
         }
-        if (kind.rfind("rate=", 0) == 0) ph.rate = number("--phases rate", kind.c_str() + 5);
-        else if (kind != "fast") usage(2);
+        if (kind.rfind("rate=", 0) == 0)
+          ph.rate = number("--phases rate", kind.c_str() + 5);
+        else if (kind != "fast")
+          usage(2);
         ph.duration = number("--phases seconds", std::string(item.substr(c2 + 1)).c_str());
         o.phases.push_back(ph);
       }
-    }
-    else {
+    } else {
       std::fprintf(stderr, "chat_loadgen: unknown argument %s\n", argv[i]);
       usage(2);
     }

@@ -1,9 +1,9 @@
 #pragma once
+#include <sys/types.h>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-#include <sys/types.h>
 
 namespace loadgen {
 
@@ -26,24 +26,24 @@ struct Options {
   Mode mode = Mode::Load;
   std::string host = "127.0.0.1";
   std::uint16_t port = 3000;
-  int clients = 100;             // clients that read (receivers; senders are among them)
-  int senders = 10;              // Load: clients 0..senders-1 send
-  double rate = 0;               // Load: messages/s in total; 0 = as fast as flow control allows
-  int window = 4;                // Load: unanswered messages per sender
-  bool probe = true;             // Load, rate 0: a slot frees on ack AND delivery to a probe receiver
-  int stall = 0;                 // Load: extra joined clients that never read after joining
-  int message_size = 48;         // characters per message text
-  double warmup = 1;             // seconds before the measurement window
-  double duration = 5;           // seconds of the measurement window
-  double drain = 2;              // seconds to wait for deliveries after the last send
-  double hold = 2;               // Idle: seconds to hold the clients after connecting
-  bool join = true;              // Idle: also pick a nickname (Load and Storm always do)
-  int prefill = 100;             // Storm: messages stored before the storm
-  int connect_concurrency = 200; // handshakes in flight at once (Storm: all clients)
-  double max_seconds = 300;      // the whole run stops by itself after this
+  int clients = 100;                // clients that read (receivers; senders are among them)
+  int senders = 10;                 // Load: clients 0..senders-1 send
+  double rate = 0;                  // Load: messages/s in total; 0 = as fast as flow control allows
+  int window = 4;                   // Load: unanswered messages per sender
+  bool probe = true;                // Load, rate 0: a slot frees on ack AND delivery to a probe receiver
+  int stall = 0;                    // Load: extra joined clients that never read after joining
+  int message_size = 48;            // characters per message text
+  double warmup = 1;                // seconds before the measurement window
+  double duration = 5;              // seconds of the measurement window
+  double drain = 2;                 // seconds to wait for deliveries after the last send
+  double hold = 2;                  // Idle: seconds to hold the clients after connecting
+  bool join = true;                 // Idle: also pick a nickname (Load and Storm always do)
+  int prefill = 100;                // Storm: messages stored before the storm
+  int connect_concurrency = 200;    // handshakes in flight at once (Storm: all clients)
+  double max_seconds = 300;         // the whole run stops by itself after this
   std::optional<pid_t> server_pid;  // sample this process's CPU and memory
   std::string nick_prefix = "u";
-  std::string label;             // echoed into the result
+  std::string label;  // echoed into the result
   bool verbose = false;
   // Load: phases run one after the other on the same clients, one JSON line
   // each. Empty: one phase from --rate/--duration (stalling if --stall > 0).

@@ -1,8 +1,8 @@
 #pragma once
 // CPU and memory of this process (getrusage) and of the server (/proc/<pid>).
+#include <sys/types.h>
 #include <cstdint>
 #include <optional>
-#include <sys/types.h>
 
 namespace loadgen {
 

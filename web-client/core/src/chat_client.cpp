@@ -3,26 +3,18 @@
 #include <cmath>
 #include <utility>
 
-#include "chat/chat_events.hpp"
-#include "chat/chat_rules.hpp"
-#include "chat/engineio_packet.hpp"
-#include "chat/socketio_packet.hpp"
+#include "chat_client/countdown.hpp"
+#include "codec/chat_events.hpp"
+#include "codec/chat_rules.hpp"
+#include "codec/connection_recovery.hpp"
+#include "codec/engineio_packet.hpp"
+#include "codec/socketio_packet.hpp"
 
 namespace chat_client {
 
-namespace eio = chat::eio;
-namespace sio = chat::sio;
-namespace events = chat::events;
-
-namespace {
-
-// "in 2s": whole seconds, rounded up so a 1.2 s delay does not read "in 1s".
-std::string seconds_text(std::int64_t ms) {
-  const auto seconds = (ms + 999) / 1000;
-  return std::to_string(seconds < 1 ? 1 : seconds) + "s";
-}
-
-}  // namespace
+namespace eio = codec::eio;
+namespace sio = codec::sio;
+namespace events = codec::events;
 
 ChatClient::ChatClient(ClientConfig config, Transport& transport, ChatModel& model, Clock clock)
     : config_(std::move(config)),
@@ -31,9 +23,11 @@ ChatClient::ChatClient(ClientConfig config, Transport& transport, ChatModel& mod
       clock_(std::move(clock)),
       backoff_(config_.backoff, config_.random01) {}
 
-void ChatClient::set_state(ConnectionState state) {
-  state_ = state;
-  model_.set_connection_state(state);
+void ChatClient::set_state(ConnectionState state) { model_.set_connection_state(state); }
+
+bool ChatClient::shows_nickname_prompt() const {
+  const ConnectionState now = state();
+  return now == ConnectionState::NeedsNickname || (now == ConnectionState::Joining && !auto_rejoin_);
 }
 
 void ChatClient::start() {
@@ -43,7 +37,6 @@ void ChatClient::start() {
 }
 
 void ChatClient::connect() {
-  reconnect_at_ms_.reset();
   model_.set_reconnect_at(std::nullopt);
   nickname_ack_id_.reset();
   connect_started_ms_ = clock_();
@@ -54,15 +47,14 @@ void ChatClient::connect() {
 void ChatClient::tick() {
   if (!started_) return;
   const std::int64_t now = clock_();
-  switch (state_) {
+  switch (state()) {
     case ConnectionState::Disconnected:
-      if (reconnect_at_ms_ && now >= *reconnect_at_ms_) connect();
+      if (const auto at = model_.reconnect_at_ms(); at && now >= *at) connect();
       return;
     case ConnectionState::Connecting:
     case ConnectionState::Handshaking:
     case ConnectionState::NamespaceConnecting:
       if (now - connect_started_ms_ > config_.connect_timeout_ms) {
-        transport_.close();
         drop_connection("connection timed out");
       }
       return;
@@ -70,7 +62,6 @@ void ChatClient::tick() {
     case ConnectionState::Joining:
     case ConnectionState::Joined:
       if (now - last_server_activity_ms_ > ping_interval_ms_ + ping_timeout_ms_) {
-        transport_.close();
         drop_connection("server stopped answering");
       }
       return;
@@ -78,6 +69,11 @@ void ChatClient::tick() {
 }
 
 void ChatClient::drop_connection(std::string_view reason) {
+  transport_.close();
+  connection_lost(reason);
+}
+
+void ChatClient::connection_lost(std::string_view reason) {
   last_disconnect_reason_ = std::string(reason);  // the user-facing line stays short
   const std::int64_t now = clock_();
   // Messages whose ack is lost may or may not have been stored; say so
@@ -88,20 +84,19 @@ void ChatClient::drop_connection(std::string_view reason) {
   pending_messages_.clear();
   nickname_ack_id_.reset();
   const std::int64_t delay = backoff_.next_delay_ms();
-  reconnect_at_ms_ = now + delay;
-  model_.set_reconnect_at(reconnect_at_ms_);
+  model_.set_reconnect_at(now + delay);
   set_state(ConnectionState::Disconnected);
-  model_.add_system("Disconnected, reconnecting in " + seconds_text(delay) + "\u2026", now);
+  model_.add_system("Disconnected, reconnecting in " + format_countdown(delay) + "\u2026", now);
 }
 
 void ChatClient::on_transport_open() {
-  if (state_ != ConnectionState::Connecting) return;
+  if (state() != ConnectionState::Connecting) return;
   set_state(ConnectionState::Handshaking);
 }
 
 void ChatClient::on_transport_closed(std::string_view reason) {
-  if (state_ == ConnectionState::Disconnected) return;  // already handled
-  drop_connection(reason);
+  if (state() == ConnectionState::Disconnected) return;  // already handled
+  connection_lost(reason);
 }
 
 void ChatClient::on_transport_binary(std::string_view /*frame*/) {
@@ -112,30 +107,19 @@ void ChatClient::on_transport_binary(std::string_view /*frame*/) {
 void ChatClient::ignore_frame() { model_.count_ignored_frame(); }
 
 void ChatClient::on_transport_text(std::string_view frame) {
-  if (state_ == ConnectionState::Disconnected || state_ == ConnectionState::Connecting) {
-    ignore_frame();
-    return;
-  }
+  if (state() == ConnectionState::Disconnected || state() == ConnectionState::Connecting) return ignore_frame();
   auto packet = eio::decode_text_frame(frame);
-  if (!packet) {
-    ignore_frame();
-    return;
-  }
+  if (!packet) return ignore_frame();
   last_server_activity_ms_ = clock_();
   switch (packet->type) {
-    case eio::PacketType::Open:
-      handle_engine_open(packet->data);
-      return;
+    case eio::PacketType::Open: handle_engine_open(packet->data); return;
     case eio::PacketType::Ping:
       // Echo the payload ("2probe" -> "3probe"), as Engine.IO does.
       transport_.send_text(eio::encode_text_frame(eio::PacketType::Pong, packet->data));
       return;
-    case eio::PacketType::Close:
-      transport_.close();
-      drop_connection("server closed the session");
-      return;
+    case eio::PacketType::Close: drop_connection("server closed the session"); return;
     case eio::PacketType::Message:
-      if (state_ == ConnectionState::Handshaking) {
+      if (state() == ConnectionState::Handshaking) {
         ignore_frame();  // no Socket.IO traffic before the Engine.IO handshake
         return;
       }
@@ -143,20 +127,15 @@ void ChatClient::on_transport_text(std::string_view frame) {
       return;
     case eio::PacketType::Pong:
     case eio::PacketType::Upgrade:
-    case eio::PacketType::Noop:
-      return;
+    case eio::PacketType::Noop: return;
   }
 }
 
 void ChatClient::handle_engine_open(std::string_view data) {
-  if (state_ != ConnectionState::Handshaking) {
-    ignore_frame();
-    return;
-  }
+  if (state() != ConnectionState::Handshaking) return ignore_frame();
   auto handshake = eio::decode_open(data);
   if (!handshake) {
     ignore_frame();
-    transport_.close();
     drop_connection("bad handshake");
     return;
   }
@@ -164,11 +143,11 @@ void ChatClient::handle_engine_open(std::string_view data) {
   ping_timeout_ms_ = handshake->ping_timeout_ms;
   set_state(ConnectionState::NamespaceConnecting);
   // Ask to resume only a joined session: the server keeps no other.
-  nlohmann::json auth = nullptr;
+  std::optional<sio::ResumeAuth> resume;
   if (!recovery_pid_.empty() && !last_offset_.empty() && !accepted_nickname_.empty()) {
-    auth = {{"pid", recovery_pid_}, {"offset", last_offset_}};
+    resume = sio::ResumeAuth{recovery_pid_, last_offset_};
   }
-  send_packet_text(sio::encode(sio::Packet{sio::PacketType::Connect, "/", std::nullopt, std::move(auth), 0}));
+  send_packet_text(sio::encode(sio::encode_connect(resume)));
 }
 
 void ChatClient::send_packet_text(std::string_view sio_text) {
@@ -184,52 +163,31 @@ void ChatClient::send_nickname(const std::string& nickname) {
 
 void ChatClient::handle_socket_packet(std::string_view text) {
   auto packet = sio::decode(text);
-  if (!packet || packet->nsp != "/") {
-    ignore_frame();
-    return;
-  }
+  if (!packet || packet->nsp != "/") return ignore_frame();
   const std::int64_t now = clock_();
   switch (packet->type) {
-    case sio::PacketType::Connect:
-      handle_namespace_connect(*packet);
-      return;
+    case sio::PacketType::Connect: handle_namespace_connect(*packet); return;
     case sio::PacketType::ConnectError: {
-      std::string reason = "connection refused";
-      if (packet->data.is_object() && packet->data.contains("message") &&
-          packet->data["message"].is_string()) {
-        reason = packet->data["message"].get<std::string>();
-      } else if (packet->data.is_string()) {
-        reason = packet->data.get<std::string>();
-      }
+      const auto refusal = sio::decode_connect_error(*packet);
+      const std::string reason = refusal ? refusal->message : "connection refused";
       model_.add_error("Server refused the connection: " + reason, now);
-      transport_.close();
       drop_connection(reason);
       return;
     }
-    case sio::PacketType::Disconnect:
-      transport_.close();
-      drop_connection("server ended the session");
-      return;
+    case sio::PacketType::Disconnect: drop_connection("server ended the session"); return;
     case sio::PacketType::Ack:
       if (packet->ack_id) handle_ack(*packet->ack_id, *packet);
       return;
-    case sio::PacketType::Event:
-      break;
+    case sio::PacketType::Event: break;
     case sio::PacketType::BinaryEvent:
-    case sio::PacketType::BinaryAck:
-      ignore_frame();
-      return;
+    case sio::PacketType::BinaryAck: ignore_frame(); return;
   }
 
-  if (!is_session_open(state_)) {
-    ignore_frame();
-    return;
-  }
+  if (!is_session_open(state())) return ignore_frame();
   // With recovery on, every broadcast ends with its offset (a string); the
   // other events end with something else, as socket.io-client assumes too.
-  if (!recovery_pid_.empty() && packet->data.is_array() && packet->data.size() >= 2 &&
-      packet->data.back().is_string()) {
-    last_offset_ = packet->data.back().get<std::string>();
+  if (!recovery_pid_.empty()) {
+    if (auto offset = sio::trailing_offset(*packet)) last_offset_ = std::move(*offset);
   }
   auto event = events::decode_server_event(*packet);
   if (!event) {
@@ -245,7 +203,7 @@ void ChatClient::handle_socket_packet(std::string_view text) {
   } else if (auto* nicknames = std::get_if<events::Nicknames>(&*event)) {
     model_.set_online(std::move(nicknames->nicknames));
   } else if (auto* error = std::get_if<events::ChatError>(&*event)) {
-    if (error->event == events::kNickname && state_ == ConnectionState::Joining) {
+    if (error->event == events::kNickname && state() == ConnectionState::Joining) {
       // A refusal without an ack: back to the nickname form.
       nickname_ack_id_.reset();
       model_.set_nickname_error(error->reason);
@@ -257,15 +215,11 @@ void ChatClient::handle_socket_packet(std::string_view text) {
 }
 
 void ChatClient::handle_namespace_connect(const sio::Packet& packet) {
-  if (state_ != ConnectionState::NamespaceConnecting) {
-    ignore_frame();
-    return;
-  }
+  if (state() != ConnectionState::NamespaceConnecting) return ignore_frame();
+  auto answer = sio::decode_connect_answer(packet);
+  if (!answer) return ignore_frame();
   const std::int64_t now = clock_();
-  std::string pid;
-  if (packet.data.is_object()) {
-    if (const auto it = packet.data.find("pid"); it != packet.data.end() && it->is_string()) pid = it->get<std::string>();
-  }
+  std::string pid = answer->pid.value_or("");  // an empty pid offers nothing to resume
   const bool resumed = !pid.empty() && pid == recovery_pid_ && !accepted_nickname_.empty();
   if (pid != recovery_pid_) last_offset_.clear();  // a new session: the old offset means nothing to it
   recovery_pid_ = std::move(pid);
@@ -334,32 +288,33 @@ void ChatClient::handle_ack(std::uint64_t ack_id, const sio::Packet& packet) {
   }
 }
 
-std::optional<std::string> ChatClient::submit_nickname(std::string_view nickname) {
-  if (state_ != ConnectionState::NeedsNickname) {
-    std::string reason = state_ == ConnectionState::Joining ? "Already joining" : "Not connected yet";
-    return reason;
+codec::Result<void, codec::Failure> ChatClient::submit_nickname(std::string_view nickname) {
+  if (state() != ConnectionState::NeedsNickname) {
+    return codec::Failure{state() == ConnectionState::Joining ? "Already joining" : "Not connected yet"};
   }
-  std::string nick = chat::rules::trim(nickname);
-  if (auto refusal = chat::rules::check_nickname(nick)) {
-    model_.set_nickname_error(*refusal);
-    return refusal;
+  std::string nick = codec::rules::trim(nickname);
+  if (auto checked = codec::rules::validate_nickname(nick); !checked) {
+    model_.set_nickname_error(checked.error().reason);
+    return codec::Failure{checked.error().reason};
   }
   model_.set_nickname_error("");
+  auto_rejoin_ = false;  // the user's own choice from here on
   send_nickname(nick);
-  return std::nullopt;
+  return {};
 }
 
-std::optional<std::string> ChatClient::send_message(std::string_view text) {
+codec::Result<void, codec::Failure> ChatClient::send_message(std::string_view text) {
   const std::int64_t now = clock_();
-  if (state_ != ConnectionState::Joined) return std::string("Not connected");
-  if (auto refusal = chat::rules::check_message(text)) {
-    model_.add_error(*refusal, now);
-    return refusal;
+  if (state() != ConnectionState::Joined) return codec::Failure{"Not connected"};
+  if (auto checked = codec::rules::validate_message(text); !checked) {
+    // A blank line is simply not sent: no error line for an idle Enter.
+    if (!codec::rules::trim(text).empty()) model_.add_error(checked.error().reason, now);
+    return codec::Failure{checked.error().reason};
   }
   const std::uint64_t ack_id = next_ack_id_++;
   send_packet_text(sio::encode(events::encode(events::UserMessageRequest{std::string(text), ack_id})));
   pending_messages_[ack_id] = model_.add_own_message(accepted_nickname_, std::string(text), now);
-  return std::nullopt;
+  return {};
 }
 
 }  // namespace chat_client

@@ -3,7 +3,21 @@
 #include <algorithm>
 #include <utility>
 
+#include "chat_client/countdown.hpp"
+
 namespace chat_client {
+
+namespace {
+
+ChatLine text_line(LineKind kind, std::string text, std::int64_t ts_ms) {
+  ChatLine line;
+  line.kind = kind;
+  line.text = std::move(text);
+  line.ts_ms = ts_ms;
+  return line;
+}
+
+}  // namespace
 
 ChatModel::ChatModel(std::size_t max_lines) : max_lines_(std::max<std::size_t>(max_lines, 1)) {}
 
@@ -18,15 +32,12 @@ ChatLine& ChatModel::push(ChatLine line) {
   return lines_.back();
 }
 
-bool ChatModel::add_user_message(std::string from, std::string text, std::int64_t server_id,
-                                 std::int64_t ts_ms, bool history) {
+bool ChatModel::add_user_message(std::string from, std::string text, std::int64_t server_id, std::int64_t ts_ms,
+                                 bool history) {
   if (server_id != 0 && !seen_ids_.insert(server_id).second) return false;
-  ChatLine line;
-  line.kind = LineKind::Message;
+  ChatLine line = text_line(LineKind::Message, std::move(text), ts_ms);
   line.from = std::move(from);
-  line.text = std::move(text);
   line.server_id = server_id;
-  line.ts_ms = ts_ms;
   line.history = history;
   push(std::move(line));
   return true;
@@ -45,19 +56,12 @@ void ChatModel::add_error(std::string text, std::int64_t now_ms) {
 }
 
 void ChatModel::add_text_line(LineKind kind, std::string text, std::int64_t now_ms) {
-  ChatLine line;
-  line.kind = kind;
-  line.text = std::move(text);
-  line.ts_ms = now_ms;
-  push(std::move(line));
+  push(text_line(kind, std::move(text), now_ms));
 }
 
 std::uint64_t ChatModel::add_own_message(std::string from, std::string text, std::int64_t now_ms) {
-  ChatLine line;
-  line.kind = LineKind::Message;
+  ChatLine line = text_line(LineKind::Message, std::move(text), now_ms);
   line.from = std::move(from);
-  line.text = std::move(text);
-  line.ts_ms = now_ms;
   line.own = true;
   line.status = DeliveryStatus::Pending;
   return push(std::move(line)).seq;
@@ -119,6 +123,11 @@ void ChatModel::set_connection_state(ConnectionState state) {
 void ChatModel::set_reconnect_at(std::optional<std::int64_t> at_ms) {
   reconnect_at_ms_ = at_ms;
   ++revision_;
+}
+
+std::optional<std::string> ChatModel::reconnect_countdown(std::int64_t now_ms) const {
+  if (!reconnect_at_ms_) return std::nullopt;
+  return format_countdown(*reconnect_at_ms_ - now_ms);
 }
 
 }  // namespace chat_client

@@ -12,8 +12,7 @@ ReconnectBackoff::ReconnectBackoff(BackoffPolicy policy, std::function<double()>
 std::int64_t ReconnectBackoff::next_delay_ms() {
   const double cap = static_cast<double>(policy_.max_ms);
   // pow() grows without bound; clamp before jitter so the cap holds.
-  const double base =
-      std::min(cap, static_cast<double>(policy_.initial_ms) * std::pow(policy_.factor, attempts_));
+  const double base = std::min(cap, static_cast<double>(policy_.initial_ms) * std::pow(policy_.factor, attempts_));
   ++attempts_;
   double r = random01_ ? random01_() : 0.5;
   r = std::clamp(r, 0.0, 1.0);

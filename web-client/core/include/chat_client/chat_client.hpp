@@ -11,19 +11,20 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "chat/socketio_packet.hpp"
 #include "chat_client/chat_model.hpp"
 #include "chat_client/connection_state.hpp"
 #include "chat_client/reconnect_backoff.hpp"
 #include "chat_client/transport.hpp"
+#include "codec/result.hpp"
+#include "codec/socketio_packet.hpp"
 
 namespace chat_client {
 
 struct ClientConfig {
-  std::string url;                      // ws(s)://host/socket.io/?EIO=4&transport=websocket
+  std::string url;  // ws(s)://host/socket.io/?EIO=4&transport=websocket
   BackoffPolicy backoff;
   std::int64_t connect_timeout_ms = 10000;  // from open() to the Socket.IO CONNECT answer
-  std::function<double()> random01;     // jitter source; a fixed 0.5 when empty
+  std::function<double()> random01;         // jitter source; a fixed 0.5 when empty
 };
 
 class ChatClient final : public TransportEvents {
@@ -37,15 +38,20 @@ class ChatClient final : public TransportEvents {
   // Runs the timers (reconnect, heartbeat, connect timeout). Call often.
   void tick();
 
-  // The nickname form. Returns the local refusal reason (also stored in the
-  // model), or nullopt when the nickname was sent.
-  std::optional<std::string> submit_nickname(std::string_view nickname);
-  // The message line. Returns the local refusal reason (also logged), or
-  // nullopt when the message was sent (and shown as Pending).
-  std::optional<std::string> send_message(std::string_view text);
+  // The nickname form. Done when the nickname was sent; else the local
+  // refusal (a broken rule is also stored in the model as the nickname error).
+  codec::Result<void, codec::Failure> submit_nickname(std::string_view nickname);
+  // The message line. Done when the message was sent (and shown as Pending);
+  // else the local refusal, also logged as an error line unless the text was
+  // blank (an idle Enter is no mistake worth a line).
+  codec::Result<void, codec::Failure> send_message(std::string_view text);
 
-  ConnectionState state() const { return state_; }
+  // The state lives in the model, which is what the view draws from.
+  ConnectionState state() const { return model_.connection_state(); }
   const ChatModel& model() const { return model_; }
+  // Whether the user is asked for a nickname: waiting for one, or waiting for
+  // the answer to the one they typed (not while a reconnect re-joins on its own).
+  bool shows_nickname_prompt() const;
   // Why the last connection ended (for diagnostics and the test view).
   const std::string& last_disconnect_reason() const { return last_disconnect_reason_; }
 
@@ -58,13 +64,16 @@ class ChatClient final : public TransportEvents {
  private:
   void set_state(ConnectionState state);
   void connect();
-  void drop_connection(std::string_view reason);  // close + schedule reconnect
+  // Closes the connection, then as connection_lost().
+  void drop_connection(std::string_view reason);
+  // Fails the unacknowledged messages and schedules a reconnect.
+  void connection_lost(std::string_view reason);
   void send_packet_text(std::string_view sio_text);
   void send_nickname(const std::string& nickname);
   void handle_engine_open(std::string_view data);
   void handle_socket_packet(std::string_view text);
-  void handle_ack(std::uint64_t ack_id, const chat::sio::Packet& packet);
-  void handle_namespace_connect(const chat::sio::Packet& packet);
+  void handle_ack(std::uint64_t ack_id, const codec::sio::Packet& packet);
+  void handle_namespace_connect(const codec::sio::Packet& packet);
   void ignore_frame();
 
   ClientConfig config_;
@@ -73,11 +82,9 @@ class ChatClient final : public TransportEvents {
   Clock clock_;
   ReconnectBackoff backoff_;
 
-  ConnectionState state_ = ConnectionState::Disconnected;
   bool started_ = false;
   bool had_session_ = false;  // a Socket.IO session existed before: next one is a "reconnect"
   std::int64_t connect_started_ms_ = 0;
-  std::optional<std::int64_t> reconnect_at_ms_;
   std::string last_disconnect_reason_;
 
   // Heartbeat: the server pings every interval; silence beyond
@@ -90,7 +97,7 @@ class ChatClient final : public TransportEvents {
   std::optional<std::uint64_t> nickname_ack_id_;
   std::string requested_nickname_;
   std::string accepted_nickname_;  // re-sent automatically after a reconnect
-  bool auto_rejoin_ = false;
+  bool auto_rejoin_ = false;       // the nickname in flight is the reconnect's, not the user's
   std::unordered_map<std::uint64_t, std::uint64_t> pending_messages_;  // ack id -> line seq
 
   // Connection state recovery (Socket.IO 4.6+): the private session id the

@@ -22,16 +22,16 @@ enum class DeliveryStatus {
 };
 
 struct ChatLine {
-  std::uint64_t seq = 0;          // local, increasing: a stable handle for this line
+  std::uint64_t seq = 0;  // local, increasing: a stable handle for this line
   LineKind kind = LineKind::System;
   std::string from;  // sender nickname (messages only)
   std::string text;
-  std::int64_t ts_ms = 0;         // server time when known, else local time
-  std::int64_t server_id = 0;     // history row id, 0 when unknown
-  bool history = false;           // replayed from history on join
-  bool own = false;               // typed on this client
+  std::int64_t ts_ms = 0;      // server time when known, else local time
+  std::int64_t server_id = 0;  // history row id, 0 when unknown
+  bool history = false;        // replayed from history on join
+  bool own = false;            // typed on this client
   DeliveryStatus status = DeliveryStatus::None;
-  std::string failure;            // why a Failed own message was not delivered
+  std::string failure;  // why a Failed own message was not delivered
 };
 
 std::string_view to_string(LineKind kind);

@@ -30,8 +30,7 @@ class ChatModel {
 
   // A message from the server. Returns false when it was already shown
   // (same server id), which happens when history is replayed on re-join.
-  bool add_user_message(std::string from, std::string text, std::int64_t server_id,
-                        std::int64_t ts_ms, bool history);
+  bool add_user_message(std::string from, std::string text, std::int64_t server_id, std::int64_t ts_ms, bool history);
   void add_announcement(std::string text, std::int64_t now_ms);
   void add_system(std::string text, std::int64_t now_ms);
   void add_error(std::string text, std::int64_t now_ms);
@@ -51,12 +50,14 @@ class ChatModel {
   const std::string& nickname_error() const { return nickname_error_; }
   void set_nickname_error(std::string error);
 
-  // ---- connection, as the view shows it ----
+  // ---- connection: the one copy of the client's state, which ChatClient drives ----
   ConnectionState connection_state() const { return state_; }
   void set_connection_state(ConnectionState state);
   // When the next reconnect attempt is due, if one is scheduled.
   std::optional<std::int64_t> reconnect_at_ms() const { return reconnect_at_ms_; }
   void set_reconnect_at(std::optional<std::int64_t> at_ms);
+  // The time left until that attempt, as shown ("2s"); none when none is scheduled.
+  std::optional<std::string> reconnect_countdown(std::int64_t now_ms) const;
   // True once the user has been in the room in this page's life.
   bool has_joined_once() const { return joined_once_; }
   // Whether the server resumed the session at the last reconnect (nickname
@@ -69,7 +70,10 @@ class ChatModel {
 
   // Frames from the server that could not be understood (kept for diagnostics).
   std::uint64_t ignored_frames() const { return ignored_frames_; }
-  void count_ignored_frame() { ++ignored_frames_; ++revision_; }
+  void count_ignored_frame() {
+    ++ignored_frames_;
+    ++revision_;
+  }
 
  private:
   ChatLine& push(ChatLine line);

@@ -1,4 +1,4 @@
-#include "chat/session_token.hpp"
+#include "chat/member_keys.hpp"
 
 #include <random>
 
@@ -13,14 +13,14 @@ std::random_device& device() {
 
 }  // namespace
 
-std::string generate_session_token() {
+std::string generate_recovery_token() {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string token(22, ' ');  // 132 bits
   for (char& c : token) c = kAlphabet[device()() % 64];
   return token;
 }
 
-std::int64_t generate_session_key() {
+std::int64_t generate_author_key() {
   std::uint64_t key = 0;
   while ((key & 0x7fff'ffff'ffff'ffffULL) == 0) key = (std::uint64_t{device()()} << 32) | device()();
   return static_cast<std::int64_t>(key & 0x7fff'ffff'ffff'ffffULL);

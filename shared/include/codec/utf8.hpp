@@ -5,7 +5,7 @@
 #include <optional>
 #include <string_view>
 
-namespace chat::utf8 {
+namespace codec::utf8 {
 
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool is_valid(std::string_view text);
@@ -31,4 +31,4 @@ bool for_each_code_point(std::string_view text, Visitor&& visit) {
   return true;
 }
 
-}  // namespace chat::utf8
+}  // namespace codec::utf8

@@ -7,7 +7,9 @@
 #include <string>
 #include <string_view>
 
-namespace chat::rules {
+#include "codec/result.hpp"
+
+namespace codec::rules {
 
 inline constexpr std::size_t kMaxNicknameLength = 32;   // code points, after trimming
 inline constexpr std::size_t kMaxMessageLength = 2000;  // code points
@@ -15,11 +17,11 @@ inline constexpr std::size_t kMaxMessageLength = 2000;  // code points
 // Trims ASCII and Unicode spaces at both ends.
 std::string trim(std::string_view text);
 
-// Reason the nickname is refused, or nullopt when it is acceptable.
-// Expects the trimmed nickname.
-std::optional<std::string> check_nickname(std::string_view nickname);
+// Accepts the nickname, or says why not (kind Invalid; the reason is for the
+// user). Expects the trimmed nickname.
+Result<void> validate_nickname(std::string_view nickname);
 
-// Reason the message is refused, or nullopt when it is acceptable.
-std::optional<std::string> check_message(std::string_view text);
+// Accepts the message, or says why not (kind Invalid; the reason is for the user).
+Result<void> validate_message(std::string_view text);
 
-}  // namespace chat::rules
+}  // namespace codec::rules

@@ -8,12 +8,12 @@
 #include <string>
 #include <string_view>
 
-namespace chat::json_text {
+namespace codec::json_text {
 
 // Appends `value` as a JSON string. Text that is not valid UTF-8 is replaced
-// the way the generic encoder (chat::sio::encode) replaces it.
+// the way the generic encoder (codec::sio::encode) replaces it.
 void append_string(std::string& out, std::string_view value);
 
 void append_integer(std::string& out, std::int64_t value);
 
-}  // namespace chat::json_text
+}  // namespace codec::json_text

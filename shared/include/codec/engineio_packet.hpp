@@ -19,9 +19,9 @@
 #include <string_view>
 #include <vector>
 
-#include "chat/codec_error.hpp"
+#include "codec/result.hpp"
 
-namespace chat::eio {
+namespace codec::eio {
 
 enum class PacketType : char {
   Open = '0',
@@ -44,12 +44,10 @@ inline constexpr std::size_t kDefaultMaxPayload = 1'000'000;
 
 // Decodes one WebSocket text frame. Rejects empty frames, unknown types,
 // invalid UTF-8 and frames longer than `max_payload`.
-Result<Packet> decode_text_frame(std::string_view frame,
-                                 std::size_t max_payload = kDefaultMaxPayload);
+Result<Packet> decode_text_frame(std::string_view frame, std::size_t max_payload = kDefaultMaxPayload);
 
 // Wraps the bytes of one WebSocket binary frame as a binary message packet.
-Result<Packet> decode_binary_frame(std::string_view frame,
-                                   std::size_t max_payload = kDefaultMaxPayload);
+Result<Packet> decode_binary_frame(std::string_view frame, std::size_t max_payload = kDefaultMaxPayload);
 
 // "<id><data>": the text frame for a packet.
 std::string encode_text_frame(PacketType type, std::string_view data = {});
@@ -68,9 +66,9 @@ std::string encode_open(const Handshake& handshake);
 // Reads the JSON of an open packet (client side).
 Result<Handshake> decode_open(std::string_view json_text);
 
-}  // namespace chat::eio
+}  // namespace codec::eio
 
-namespace chat::eio {
+namespace codec::eio {
 
 // ---- HTTP long-polling payloads ---------------------------------------------
 // Several packets in one HTTP body, separated by the record separator 0x1E.
@@ -88,4 +86,4 @@ std::string encode_payload(const std::vector<std::string_view>& parts);
 // "b" + base64: a binary message inside a long-polling payload.
 std::string encode_binary_part(std::string_view bytes);
 
-}  // namespace chat::eio
+}  // namespace codec::eio

@@ -21,9 +21,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "chat/codec_error.hpp"
+#include "codec/result.hpp"
 
-namespace chat::sio {
+namespace codec::sio {
 
 enum class PacketType : int {
   Connect = 0,
@@ -39,8 +39,8 @@ struct Packet {
   PacketType type = PacketType::Event;
   std::string nsp = "/";
   std::optional<std::uint64_t> ack_id;
-  nlohmann::json data;               // null when the packet carries no payload
-  std::size_t attachments = 0;       // binary packets only
+  nlohmann::json data;          // null when the packet carries no payload
+  std::size_t attachments = 0;  // binary packets only
 };
 
 struct DecodeLimits {
@@ -62,14 +62,35 @@ Result<Packet> decode(std::string_view text, const DecodeLimits& limits = {});
 // replaced rather than throwing, so encoding never fails.
 std::string encode(const Packet& packet);
 
-// Adds a string as the last argument of an encoded EVENT or ACK packet (text
-// whose payload is a JSON array): how a broadcast gets its recovery offset
-// without being encoded again.
-void append_string_argument(std::string& encoded, std::string_view value);
-
 // Shorthands for the packets the chat sends most. `args` is the argument
 // list as a JSON array (a non-array value is taken as the single argument).
 Packet make_event(std::string_view name, nlohmann::json args, std::optional<std::uint64_t> ack_id = {});
 Packet make_ack(std::uint64_t ack_id, nlohmann::json args);
 
-}  // namespace chat::sio
+// ---- the namespace handshake -----------------------------------------------
+
+// The server's answer to a CONNECT: {"sid": ...}, and the private session id
+// {"pid": ...} when connection state recovery is on (connection_recovery.hpp).
+struct ConnectAnswer {
+  std::string sid;                 // empty when the server sent none (Socket.IO v4 servers)
+  std::optional<std::string> pid;  // none: the server does not offer recovery
+};
+
+Packet encode_connect_answer(std::string nsp, const ConnectAnswer& answer);
+// Reads a CONNECT answer (client side). A pid or sid that is not a string is
+// taken as absent, as an answer without them is still an answer. Malformed
+// for a packet that is not a CONNECT.
+Result<ConnectAnswer> decode_connect_answer(const Packet& packet);
+
+// The server's refusal of a CONNECT (or of a packet before it): {"message": ...}.
+struct ConnectError {
+  std::string message;
+};
+
+Packet encode_connect_error(std::string nsp, std::string_view message);
+// Reads a refusal (client side): {"message": ...}, or the bare string of old
+// servers. WrongType when it says no message, Malformed for a packet that is
+// not a CONNECT_ERROR.
+Result<ConnectError> decode_connect_error(const Packet& packet);
+
+}  // namespace codec::sio

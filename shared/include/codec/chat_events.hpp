@@ -18,10 +18,10 @@
 #include <variant>
 #include <vector>
 
-#include "chat/codec_error.hpp"
-#include "chat/socketio_packet.hpp"
+#include "codec/result.hpp"
+#include "codec/socketio_packet.hpp"
 
-namespace chat::events {
+namespace codec::events {
 
 inline constexpr std::string_view kNickname = "nickname";
 inline constexpr std::string_view kUserMessage = "user message";
@@ -54,9 +54,9 @@ sio::Packet encode(const UserMessageRequest& request);
 // ---- server -> client -------------------------------------------------------
 
 struct MessageMeta {
-  std::int64_t id = 0;        // history row id: increases with every stored message
-  std::int64_t ts = 0;        // server time of receipt, milliseconds since the epoch
-  bool history = false;       // replayed from history on join
+  std::int64_t id = 0;   // history row id: increases with every stored message
+  std::int64_t ts = 0;   // server time of receipt, milliseconds since the epoch
+  bool history = false;  // replayed from history on join
 };
 
 struct Announcement {
@@ -74,7 +74,7 @@ struct UserMessage {
 };
 
 struct ChatError {
-  std::string event;   // the event that was refused
+  std::string event;  // the event that was refused
   std::string reason;
 };
 
@@ -117,4 +117,4 @@ std::string encode_ack_text(std::uint64_t ack_id, const UserMessageAck& ack);
 Result<NicknameAck> decode_nickname_ack(const sio::Packet& packet);
 Result<UserMessageAck> decode_user_message_ack(const sio::Packet& packet);
 
-}  // namespace chat::events
+}  // namespace codec::events

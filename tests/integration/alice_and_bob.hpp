@@ -1,0 +1,34 @@
+#pragma once
+// Where most chat tests start (with TEST_CASE_METHOD, or as an object when
+// chatd needs arguments): a chatd, and two clients that joined as alice and
+// bob, alice's inbox read up to the nicknames list of both.
+
+#include <string>
+#include <vector>
+
+#include "chatd_process.hpp"
+#include "socketio_test_client.hpp"
+#include "test_support.hpp"
+
+namespace chat_it {
+
+struct AliceAndBob {
+  explicit AliceAndBob(std::vector<std::string> chatd_args = {})
+      : server(std::move(chatd_args)), alice(server.port()), bob(server.port()) {
+    alice.join("alice");
+    bob.join("bob");
+    settle(alice, 2);
+  }
+
+  // Stops chatd while alice, bob and `others` read on (see stop_server).
+  int stop(std::vector<SocketIoTestClient*> others = {}) {
+    others.insert(others.begin(), {&alice, &bob});
+    return stop_server(server, others);
+  }
+
+  ChatdProcess server;
+  SocketIoTestClient alice;
+  SocketIoTestClient bob;
+};
+
+}  // namespace chat_it
