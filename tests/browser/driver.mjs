@@ -18,9 +18,9 @@
 //   cdp             page.cdp(): the DevTools protocol (Performance metrics, Network)  chromium
 //   ime             page.compose(): IME composition events                            chromium
 //   wheelLines      page.wheel(..., { mode: 'line' }): DOM_DELTA_LINE wheel clicks   firefox (X server, xdotool)
-//   websocketEvents the page's 'websocket' events                                    chromium
 //   requestSizes    'requestfinished' carries bytes (else resourceTransferSizes())   chromium
 //   touch           newPage({ touch: true }) with touchDrag and tap                  both
+//   websocketEvents the page's 'websocket' events                                    both (Firefox: the 101 handshake)
 // Both: type (machine speed and with a delay), insertText (one input event
 // as an IME commit), press (chords such as 'Control+V'), keyDown/keyUp,
 // click/rightClick, mouseMove, wheel (pixel deltas), writeClipboard and

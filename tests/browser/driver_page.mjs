@@ -21,8 +21,7 @@ export class DriverPage {
   // Events: 'console' { type, text }, 'pageerror' message, 'request' { url },
   // 'requestfinished' { url, status, headers, bytes (null where the browser
   // does not report them: Firefox), fromCache (Firefox; undefined in Chromium) },
-  // 'requestfailed' { url, errorText }, 'websocket' { url } (Chromium only:
-  // capabilities.websocketEvents).
+  // 'requestfailed' { url, errorText }, 'websocket' { url }.
   on(event, listener) {
     if (!this.listeners.has(event)) this.listeners.set(event, []);
     this.listeners.get(event).push(listener);

@@ -25,12 +25,23 @@ export class FirefoxPage extends DriverPage {
       const type = message.type() === 'warn' ? 'warning' : message.type();
       this.emit('console', { type, text: message.text() });
     });
-    page.on('pageerror', (error) => this.emit('pageerror', error.message ?? String(error)));
+    // BiDi reports Firefox's own network errors ("Firefox can't establish a
+    // connection to the server at ws://...") as script errors, which
+    // puppeteer passes on as page errors; they are no uncaught exception,
+    // and Chromium logs the same failure as a console error: so are they here.
+    page.on('pageerror', (error) => {
+      const message = error.message ?? String(error);
+      if (/^Firefox can(’|')t /.test(message)) this.emit('console', { type: 'error', text: message });
+      else this.emit('pageerror', message);
+    });
     page.on('request', (request) => this.emit('request', { url: request.url() }));
     page.on('requestfailed', (request) => this.emit('requestfailed',
       { url: request.url(), errorText: request.failure()?.errorText || '' }));
     page.on('requestfinished', (request) => {
       const response = request.response();
+      // A WebSocket's opening handshake, answered 101, is the one sign of it
+      // that BiDi's network events give.
+      if (response && response.status() === 101) this.emit('websocket', { url: request.url().replace(/^http/, 'ws') });
       this.emit('requestfinished', {
         url: request.url(),
         status: response ? response.status() : 0,

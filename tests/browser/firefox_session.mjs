@@ -45,7 +45,7 @@ export class FirefoxSession {
       cdp: false,              // no DevTools protocol: BiDi only
       ime: false,              // BiDi has no composition command
       wheelLines: Boolean(this.xdotool),  // X wheel buttons: DOM_DELTA_LINE
-      websocketEvents: false,  // puppeteer reports no WebSocket over BiDi
+      websocketEvents: true,   // from the opening handshake (101) in BiDi's network events
       requestSizes: false,     // bytes on the wire: page.resourceTransferSizes()
       touch: true,             // touch pages in a Firefox started with touch events on
     };
