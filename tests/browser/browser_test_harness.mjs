@@ -108,3 +108,36 @@ export async function typeAndEnter(page, text, { insert = false } = {}) {
   await page.waitForTimeout(300);  // let a frame take the characters (slow machines too)
   await page.press('Enter');
 }
+
+// What a person sees on the classic page, read from the DOM.
+export const classicState = (page) => page.evaluate(() => {
+  const chat = document.getElementById('chat');
+  const socket = window.classicSocket;
+  return {
+    connected: chat.classList.contains('connected'),
+    nicknameSet: chat.classList.contains('nickname-set'),
+    nicknameError: document.getElementById('nickname-err').classList.contains('visible')
+      ? document.getElementById('nickname-err').textContent : '',
+    online: [...document.querySelectorAll('#nicknames b')].map((b) => b.textContent),
+    onlineText: document.getElementById('nicknames').textContent,
+    lines: [...document.querySelectorAll('#lines p')].map((p) => ({
+      classes: [...p.classList],
+      from: p.querySelector('b') ? p.querySelector('b').textContent : null,
+      text: p.querySelector('.text') ? p.querySelector('.text').textContent : p.textContent,
+      id: p.dataset.id ? Number(p.dataset.id) : null,
+      elements: p.querySelectorAll('*').length,
+    })),
+    transport: socket && socket.io.engine ? socket.io.engine.transport.name : null,
+    socketConnected: Boolean(socket && socket.connected),
+    cspViolations: window.cspViolations || [],
+  };
+});
+
+// The classic page: click into a field, empty it (select all, delete), type
+// (or insert, as an IME would), press Enter to submit its form.
+export async function typeInto(page, selector, text, { insert = false } = {}) {
+  await page.clear(selector);
+  if (insert) await page.insertText(text);
+  else await page.type(text, { delay: 10 });
+  await page.press('Enter');
+}

@@ -12,33 +12,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import {
-  browserTest, outputDir, siteDir, typeAndEnter, waitFor, wasmState,
+  browserTest, classicState, outputDir, siteDir, typeAndEnter, typeInto, waitFor, wasmState,
 } from './browser_test_harness.mjs';
-
-// ---- the two views: the WASM client's JSON state, the classic page's DOM ----
-// What a person sees on the classic page, read from the DOM.
-const classicState = (page) => page.evaluate(() => {
-  const chat = document.getElementById('chat');
-  const socket = window.classicSocket;
-  return {
-    connected: chat.classList.contains('connected'),
-    nicknameSet: chat.classList.contains('nickname-set'),
-    nicknameError: document.getElementById('nickname-err').classList.contains('visible')
-      ? document.getElementById('nickname-err').textContent : '',
-    online: [...document.querySelectorAll('#nicknames b')].map((b) => b.textContent),
-    onlineText: document.getElementById('nicknames').textContent,
-    lines: [...document.querySelectorAll('#lines p')].map((p) => ({
-      classes: [...p.classList],
-      from: p.querySelector('b') ? p.querySelector('b').textContent : null,
-      text: p.querySelector('.text') ? p.querySelector('.text').textContent : p.textContent,
-      id: p.dataset.id ? Number(p.dataset.id) : null,
-      elements: p.querySelectorAll('*').length,
-    })),
-    transport: socket && socket.io.engine ? socket.io.engine.transport.name : null,
-    socketConnected: Boolean(socket && socket.connected),
-    cspViolations: window.cspViolations || [],
-  };
-});
 
 const waitWasm = (page, predicate, arg) => waitFor(wasmState, page, predicate, arg);
 const waitClassic = (page, predicate, arg) => waitFor(classicState, page, predicate, arg);
@@ -50,15 +25,6 @@ async function wasmSays(page, text, options) {
   const ok = await waitWasm(page, (s, v) => s.messages.some((m) => m.own && m.text === v && m.status === 'confirmed'), text);
   assert.ok(ok,
     `the WASM user sends ${JSON.stringify(text)}: ${JSON.stringify((await wasmState(page)).messages.slice(-3))}`);
-}
-
-// The classic page: click into a field, empty it (select all, delete), type
-// (or insert, as an IME would), press Enter to submit its form.
-async function typeInto(page, selector, text, { insert = false } = {}) {
-  await page.clear(selector);
-  if (insert) await page.insertText(text);
-  else await page.type(text, { delay: 10 });
-  await page.press('Enter');
 }
 
 // A page in a browser context of its own (own cookies and storage).
