@@ -27,6 +27,7 @@ const STEP_TIMEOUT_MS = 20000;
 class BrowserTestRun {
   constructor() {
     this.chatd = new ChatdProcess({ binary: chatdPath, www: siteDir, forwardStderr: false });
+    this.others = [];  // chatd processes serving other sites (startSite)
     this.sessions = [];
   }
 
@@ -41,6 +42,15 @@ class BrowserTestRun {
     await this.chatd.stop({ keepDb: true });
   }
 
+  // Another chatd, serving the site in `www` (e.g. a copy with a broken
+  // file); stopped with the rest. Resolves with its base URL.
+  async startSite(www) {
+    const chatd = new ChatdProcess({ binary: chatdPath, www, forwardStderr: false });
+    this.others.push(chatd);
+    await chatd.start();
+    return chatd.url;
+  }
+
   // A driver session of this run's browser, with a fresh temporary profile;
   // `options`: openBrowser's (e.g. { webgl: false }).
   async launchBrowser(options = {}) {
@@ -51,6 +61,7 @@ class BrowserTestRun {
 
   async close() {
     for (const session of this.sessions) await session.close().catch(() => {});
+    for (const chatd of this.others) await chatd.stop().catch(() => {});
     await this.chatd.stop();
   }
 }
@@ -141,3 +152,23 @@ export async function typeInto(page, selector, text, { insert = false } = {}) {
   else await page.type(text, { delay: 10 });
   await page.press('Enter');
 }
+
+// What the page shows instead of the chat, from the DOM: #fatal (the chat
+// cannot run) and #notice (the server cannot be reached), each with its text
+// and links, whether it is rendered, and whether "Loading…" still is.
+export const failureView = (page) => page.evaluate(() => {
+  const shown = (element) => Boolean(element && element.getClientRects().length > 0 &&
+    getComputedStyle(element).visibility !== 'hidden' && element.getBoundingClientRect().width > 0);
+  const describe = (element) => ({
+    shown: shown(element),
+    role: element ? element.getAttribute('role') : null,
+    text: element ? [...element.children].map((child) => child.textContent).join(' ').replace(/\s+/g, ' ').trim() : '',
+    links: element ? [...element.querySelectorAll('a')].map((a) => a.getAttribute('href')) : [],
+  });
+  return {
+    fatal: describe(document.getElementById('fatal')),
+    notice: describe(document.getElementById('notice')),
+    loading: shown(document.getElementById('loading')),
+    canvas: shown(document.getElementById('canvas')),
+  };
+});

@@ -12,9 +12,11 @@ const BASE_ARGS = [
   '--no-first-run', '--disable-quic',
 ];
 const NO_WEBGL_ARGS = ['--disable-webgl', '--disable-3d-apis'];
+const WEBGL1_ONLY_ARGS = ['--disable-webgl2'];
 
 export class ChromiumSession {
-  // `webgl`: false starts Chromium with WebGL switched off.
+  // `webgl`: false starts Chromium with WebGL switched off; 'webgl1' with
+  // WebGL2 off and WebGL1 on.
   constructor({ executablePath = process.env.CHROMIUM || '/usr/bin/chromium', webgl = true } = {}) {
     this.name = 'chromium';
     this.executablePath = executablePath;
@@ -34,7 +36,7 @@ export class ChromiumSession {
     this.browser = await chromium.launch({
       executablePath: this.executablePath,
       headless: true,
-      args: [...BASE_ARGS, ...(this.webgl ? [] : NO_WEBGL_ARGS)],
+      args: [...BASE_ARGS, ...(this.webgl === 'webgl1' ? WEBGL1_ONLY_ARGS : this.webgl ? [] : NO_WEBGL_ARGS)],
     });
     this.version = this.browser.version();
     return this;

@@ -58,7 +58,9 @@ export function browserName() {
 }
 
 // A started browser session; `webgl: false` switches WebGL off
-// (Chromium: --disable-webgl --disable-3d-apis; Firefox: webgl.disabled).
+// (Chromium: --disable-webgl --disable-3d-apis; Firefox: webgl.disabled),
+// `webgl: 'webgl1'` only WebGL2 (Chromium: --disable-webgl2; Firefox:
+// webgl.enable-webgl2 false).
 export async function openBrowser(name = browserName(), { webgl = true } = {}) {
   const session = name === 'firefox' ? new FirefoxSession({ webgl }) : new ChromiumSession({ webgl });
   try {

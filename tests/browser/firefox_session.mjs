@@ -21,6 +21,7 @@ const GAP = 16;
 // Every profile: no pop-up in the way of navigator.clipboard.readText.
 const BASE_PREFS = { 'dom.events.testing.asyncClipboard': true };
 const NO_WEBGL_PREFS = { 'webgl.disabled': true };
+const WEBGL1_ONLY_PREFS = { 'webgl.enable-webgl2': false };
 // A touch screen, as a phone's browser reports it: touch events on,
 // 'ontouchstart' in window, navigator.maxTouchPoints, (pointer: coarse).
 const TOUCH_PREFS = {
@@ -32,7 +33,8 @@ const TOUCH_PREFS = {
 };
 
 export class FirefoxSession {
-  // `webgl`: false starts Firefox with WebGL switched off (webgl.disabled).
+  // `webgl`: false starts Firefox with WebGL switched off (webgl.disabled);
+  // 'webgl1' with WebGL2 off and WebGL1 on (webgl.enable-webgl2).
   constructor({ executablePath = process.env.FIREFOX || '/usr/bin/firefox-esr', webgl = true } = {}) {
     this.name = 'firefox';
     this.executablePath = executablePath;
@@ -58,7 +60,9 @@ export class FirefoxSession {
       executablePath: this.executablePath,
       headless: false,
       env: { ...process.env, DISPLAY: this.xvfb.display },
-      extraPrefsFirefox: { ...BASE_PREFS, ...(this.webgl ? {} : NO_WEBGL_PREFS), ...prefs },
+      extraPrefsFirefox: {
+        ...BASE_PREFS, ...(this.webgl === 'webgl1' ? WEBGL1_ONLY_PREFS : this.webgl ? {} : NO_WEBGL_PREFS), ...prefs,
+      },
       defaultViewport: null,
     });
   }
