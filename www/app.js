@@ -9,11 +9,170 @@
   // The names the build gave chat.wasm and chat.data (content-hashed).
   const assets = document.currentScript.dataset;
 
-  function showError(text) {
-    loading.textContent = text;
-    loading.classList.add('error');
-    loading.classList.remove('hidden');
-  }
+  // ---- when the chat cannot run: why, and what to do next -------------------
+  // Every way the page can fail to run the WASM client ends in a message that
+  // says why and what to do, never in "Loading…" or a blank canvas forever.
+  // A page-stopping failure replaces "Loading…" and the canvas with #fatal
+  // (role="alert"); the classic page (/classic/) needs neither WebAssembly
+  // nor WebGL, so every such message links to it. A server that cannot be
+  // reached gets #notice, a bar over the top of the page that goes away by
+  // itself once a connection opens again (the client keeps retrying).
+  const pageFailure = (function () {
+    const CLASSIC = '/classic/';
+    const RELOAD = 'reload';
+    // What each failure says: the reason, then the next steps (text pieces;
+    // CLASSIC and RELOAD become links).
+    const messages = {
+      webgl: ['The chat cannot start: it draws its window with WebGL, and this browser has WebGL ' +
+        'switched off or does not support it.',
+        ['Use the ', [CLASSIC, 'classic chat page'], ', the same chat without WebGL. Or switch WebGL ' +
+          '(hardware acceleration) on in the browser\'s settings and ', [RELOAD, 'reload the page'], '.']],
+      load: ['The chat cannot start: its program (chat.wasm) or its data could not be downloaded.',
+        ['Check your connection and ', [RELOAD, 'reload the page'], ', or use the ',
+          [CLASSIC, 'classic chat page'], '.']],
+      compile: ['The chat cannot start: this browser could not compile its WebAssembly program ' +
+        '(chat.wasm). The download may be damaged, or the browser may not support WebAssembly.',
+        [[RELOAD, 'Reload the page'], ' to download it again, or use the ', [CLASSIC, 'classic chat page'], '.']],
+      error: ['The chat stopped because of an error.',
+        [[RELOAD, 'Reload the page'], ' to start it again, or use the ', [CLASSIC, 'classic chat page'], '.']],
+      context: ['The chat lost its graphics (WebGL) context: the browser or the graphics driver reset it.',
+        [[RELOAD, 'Reload the page'], ' to continue, or use the ', [CLASSIC, 'classic chat page'], '.']],
+      server: ['Cannot reach the chat server.',
+        ['The page keeps trying by itself. Check your network connection; if this lasts, the server may ' +
+          'be down: try again later.']],
+    };
+    let fatalKind = null;  // the first page-stopping failure; later ones are its consequences
+    let started = false;   // the first frame is on screen (chatPage.ready)
+
+    function paragraph(pieces, className) {
+      const p = document.createElement('p');
+      if (className) p.className = className;
+      for (const piece of Array.isArray(pieces) ? pieces : [pieces]) {
+        if (typeof piece === 'string') {
+          p.append(piece);
+          continue;
+        }
+        const a = document.createElement('a');
+        a.textContent = piece[1];
+        if (piece[0] === RELOAD) {
+          a.href = location.pathname;
+          a.addEventListener('click', (event) => {
+            event.preventDefault();
+            location.reload();
+          });
+        } else {
+          a.href = piece[0];
+        }
+        p.append(a);
+      }
+      return p;
+    }
+
+    function element(id, role) {
+      let box = document.getElementById(id);
+      if (!box) {
+        box = document.createElement('div');
+        box.id = id;
+        box.setAttribute('role', role);
+        document.body.append(box);
+      }
+      return box;
+    }
+
+    function show(kind, detail) {
+      if (!messages[kind] || fatalKind) return;
+      const [why, next] = messages[kind];
+      if (kind === 'server') {
+        const notice = element('notice', 'alert');
+        notice.replaceChildren(paragraph(why + ' ', 'why'), paragraph(next));
+        notice.hidden = false;
+        return;
+      }
+      fatalKind = kind;
+      hideNotice();
+      const fatal = element('fatal', 'alert');
+      fatal.replaceChildren(paragraph(why, 'why'), paragraph(next));
+      if (detail) fatal.append(paragraph('Details: ' + detail, 'detail'));
+      loading.classList.add('hidden');
+      canvas.classList.add('hidden');
+      input.blur();
+    }
+
+    function hideNotice() {
+      const notice = document.getElementById('notice');
+      if (notice) notice.hidden = true;
+    }
+
+    // Emscripten's abort(): chat.wasm failed to download or compile, or the
+    // program stopped.
+    function aborted(what) {
+      const text = String(what);
+      let kind = 'error';
+      if (/CompileError|LinkError|magic|compil/i.test(text)) kind = 'compile';
+      else if (/failed to load|fetch|network/i.test(text)) kind = 'load';
+      show(kind, text);
+    }
+
+    // Before the first frame, a script that fails to load (chat.js) or an
+    // uncaught error (chat.js throws when chat.data fails to download) means
+    // the chat will not start.
+    window.addEventListener('error', (event) => {
+      if (started) return;
+      const target = event.target;
+      if (target instanceof HTMLScriptElement) show('load', 'could not load ' + target.src);
+      else if (event.filename && /\/chat\.[^/]*js$/.test(event.filename)) show('error', event.message);
+    }, true);
+
+    // Any WebGL at all? Asked of a scratch canvas, at once, so that a browser
+    // without it hears why without waiting for chat.wasm (main.cpp reports
+    // the same through chatPage.fail when its own canvas gets no context).
+    function anyWebGL() {
+      for (const kind of ['webgl2', 'webgl']) {
+        let gl = null;
+        try {
+          gl = document.createElement('canvas').getContext(kind);
+        } catch (error) {
+          gl = null;
+        }
+        if (gl) {
+          const lose = gl.getExtension('WEBGL_lose_context');
+          if (lose) lose.loseContext();  // free it now, not at garbage collection
+          return true;
+        }
+      }
+      return false;
+    }
+    if (!anyWebGL()) show('webgl');
+
+    // The WASM client's WebSocket, watched from outside: two attempts in a
+    // row that never opened mean the server cannot be reached; one that opens
+    // clears the notice.
+    const NativeWebSocket = window.WebSocket;
+    let failedInARow = 0;
+    if (NativeWebSocket) {
+      window.WebSocket = class extends NativeWebSocket {
+        constructor(...args) {
+          super(...args);
+          let opened = false;
+          this.addEventListener('open', () => {
+            opened = true;
+            failedInARow = 0;
+            hideNotice();
+          });
+          this.addEventListener('close', () => {
+            if (!opened && ++failedInARow >= 2) show('server');
+          });
+        }
+      };
+    }
+
+    return {
+      show,
+      aborted,
+      started: () => { started = true; },
+    };
+  })();
+
 
   // Emscripten reads this global when chat.js starts.
   window.Module = {
@@ -24,16 +183,20 @@
     setStatus: (text) => {
       if (text) loading.textContent = text.replace(/\(\d+\/\d+\)/, '').trim() || 'Loading…';
     },
-    onAbort: (what) => showError('The chat failed to start: ' + what),
+    onAbort: (what) => pageFailure.aborted(what),
   };
 
   canvas.addEventListener('webglcontextlost', (event) => {
     event.preventDefault();
-    showError('The graphics context was lost. Reload the page to continue.');
+    pageFailure.show('context');
   });
 
   window.chatPage = {
-    ready() { loading.classList.add('hidden'); },
+    ready() {
+      pageFailure.started();
+      loading.classList.add('hidden');
+    },
+    fail: (kind) => pageFailure.show(kind),  // from main.cpp: 'webgl' when no context could be made
   };
 
   // ---- text entry -----------------------------------------------------------

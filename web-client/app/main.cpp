@@ -1,4 +1,4 @@
-// The browser client's entry point: GLFW + WebGL2 + Dear ImGui, one frame
+// The browser client's entry point: GLFW + WebGL2 (else WebGL1) + Dear ImGui, one frame
 // per requestAnimationFrame. Owns the objects and wires them together; the
 // chat logic lives in chat_client_core, the drawing in ChatView.
 
@@ -9,6 +9,7 @@
 #include <GLFW/glfw3.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -43,6 +44,14 @@ EM_JS(char*, chat_page_location_part, (int which), {
 // clang-format off
 EM_JS(void, chat_page_ready, (), {
   if (window.chatPage) window.chatPage.ready();
+});
+// clang-format on
+
+// Tells the page that the client cannot run (kind "webgl": no WebGL context);
+// app.js then shows why, with the way out.
+// clang-format off
+EM_JS(void, chat_page_fail, (const char* kind), {
+  if (window.chatPage && window.chatPage.fail) window.chatPage.fail(UTF8ToString(kind));
 });
 // clang-format on
 
@@ -103,6 +112,36 @@ std::string reason_or_empty(const codec::Result<void, codec::Failure>& result) {
 
 App* g_app = nullptr;
 
+// A WebGL2 context on the canvas, else WebGL1, made current; the GLSL
+// version ImGui's OpenGL3 backend is to write its shaders in (GLSL ES 3.00,
+// or 1.00 on WebGL1), or nullptr when the browser gives neither. GLFW would
+// ask for WebGL2 only, so the context is made here and GLFW gets none.
+const char* make_webgl_context() {
+  EmscriptenWebGLContextAttributes attributes;
+  emscripten_webgl_init_context_attributes(&attributes);
+  attributes.antialias = false;  // what GLFW asked for: no multisampling, a stencil buffer
+  attributes.stencil = true;
+  for (const int version : {2, 1}) {
+    attributes.majorVersion = version;
+    const EMSCRIPTEN_WEBGL_CONTEXT_HANDLE context = emscripten_webgl_create_context(kCanvas, &attributes);
+    if (context > 0 && emscripten_webgl_make_context_current(context) == EMSCRIPTEN_RESULT_SUCCESS) {
+      return version == 2 ? "#version 300 es" : "#version 100";
+    }
+  }
+  return nullptr;
+}
+
+// WebGL1 samples a texture whose sides are not both powers of two (the font
+// atlas is 4096 wide and as high as it needs) only with clamped edges, and
+// as black otherwise; ImGui's backend leaves the default, repeat. ImGui's
+// coordinates never leave the texture, so WebGL2 draws the same either way.
+void clamp_font_texture_edges() {
+  const auto texture = static_cast<GLuint>(reinterpret_cast<std::intptr_t>(ImGui::GetIO().Fonts->TexID));
+  glBindTexture(GL_TEXTURE_2D, texture);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+}
+
 // Canvas backing store = CSS size x devicePixelRatio; ImGui then works in
 // device pixels, with fonts and style scaled by the ratio.
 ImVec2 fit_canvas_to_window() {
@@ -129,7 +168,7 @@ void frame() {
     app.scale = ratio;
     apply_style(ratio);
   }
-  app.fonts.update(app.scale);
+  if (app.fonts.update(app.scale)) clamp_font_texture_edges();
 
   app.keys.deliver();
   ImGuiIO& io = ImGui::GetIO();
@@ -200,18 +239,22 @@ int main() {
     std::fprintf(stderr, "glfwInit failed\n");
     return 1;
   }
-  glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
-  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  const char* glsl_version = make_webgl_context();
+  if (glsl_version == nullptr) {
+    std::fprintf(stderr, "could not create a WebGL2 or WebGL1 context\n");
+    chat_page_fail("webgl");
+    return 1;
+  }
+  glfwWindowHint(GLFW_CLIENT_API, GLFW_NO_API);  // input and the canvas only: the context is made above
 
   static App app;
   g_app = &app;
   app.window = glfwCreateWindow(800, 600, "Chat", nullptr, nullptr);
   if (app.window == nullptr) {
-    std::fprintf(stderr, "could not create a WebGL2 context\n");
+    std::fprintf(stderr, "glfwCreateWindow failed\n");
+    chat_page_fail("error");
     return 1;
   }
-  glfwMakeContextCurrent(app.window);
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
@@ -219,7 +262,7 @@ int main() {
   io.IniFilename = nullptr;  // nothing to persist: the layout is fixed
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   ImGui_ImplGlfw_InitForOpenGL(app.window, true);
-  ImGui_ImplOpenGL3_Init("#version 300 es");
+  ImGui_ImplOpenGL3_Init(glsl_version);
   ImGui_ImplOpenGL3_CreateDeviceObjects();  // so FontAtlas owns every later font texture
   app.keys.install(app.window);
   app.text_input.install();
