@@ -39,6 +39,9 @@ void ChatNamespace::on_event(SocketId socket, const ::codec::sio::Packet& packet
         using Request = std::decay_t<decltype(request)>;
         if constexpr (std::is_same_v<Request, events::NicknameRequest>) {
           chat_->on_nickname(socket, request);
+        } else if constexpr (std::is_same_v<Request, events::HistoryRequest>) {
+          // The codec knows the event; the chat service answers it in the next step.
+          chat_->refuse(socket, name, request.ack_id, "history is not available yet");
         } else {
           chat_->on_user_message(socket, request);
         }
