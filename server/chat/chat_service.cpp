@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
 #include "chat/wall_clock.hpp"
 #include "codec/chat_rules.hpp"
@@ -149,6 +150,40 @@ void ChatService::on_user_message(ClientId client, const events::UserMessageRequ
                   });
 }
 
+void ChatService::on_history(ClientId client, const events::HistoryRequest& request) {
+  std::optional<std::string> reason;
+  {
+    std::lock_guard lock(mutex_);
+    const auto member = members_.find(client);
+    if (member == members_.end()) return;
+    if (auto attempt = take_attempt(member->second); !attempt) {
+      reason = attempt.error().reason;
+    } else if (member->second.nickname.empty()) {
+      reason = "Choose a nickname before reading the history";
+    }
+  }
+  if (!reason && !request.ack_id) reason = "history needs an ack id: the page comes in the ack";
+  if (reason) return refuse(client, events::kHistory, request.ack_id, *reason);
+
+  // One more than a page, so that `more` says exactly whether older ones exist.
+  auto read =
+      history_.before(request.before.value_or(std::numeric_limits<std::int64_t>::max()), events::kHistoryPageSize + 1);
+  if (!read) {
+    log::warn("history not read", {{"client", client}, {"error", read.error().reason}});
+    return refuse(client, events::kHistory, request.ack_id, read.error().reason);
+  }
+  auto& stored = *read;  // oldest first: the extra one, when there is one, comes first
+  events::HistoryPage page;
+  page.more = stored.size() > events::kHistoryPageSize;
+  page.messages.reserve(std::min(stored.size(), events::kHistoryPageSize));
+  for (std::size_t i = page.more ? stored.size() - events::kHistoryPageSize : 0; i < stored.size(); ++i) {
+    auto& message = stored[i];
+    page.messages.push_back(
+        events::HistoryEntry{std::move(message.from), std::move(message.text), message.id, message.ts});
+  }
+  outbox_.send(client, events::encode_ack_text(*request.ack_id, page));
+}
+
 void ChatService::deliver_stored(ClientId sender, std::optional<std::uint64_t> ack_id, store::AppendResult result) {
   std::lock_guard lock(mutex_);
   if (!result) {
@@ -191,6 +226,8 @@ void ChatService::refuse(ClientId client, std::string_view event, std::optional<
   if (ack_id) {
     if (event == events::kNickname) {
       outbox_.send(client, events::encode_ack_text(*ack_id, events::NicknameAck{true, reason}));
+    } else if (event == events::kHistory) {
+      outbox_.send(client, events::encode_ack_text(*ack_id, events::HistoryAck{std::nullopt, reason}));
     } else {
       outbox_.send(client, events::encode_ack_text(*ack_id, events::UserMessageAck{std::nullopt, reason}));
     }

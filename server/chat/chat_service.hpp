@@ -1,6 +1,7 @@
 #pragma once
 // The chat itself: joining (a nickname, the history replay, the online list),
-// leaving, sending messages, and resuming after a lost connection. It knows
+// leaving, sending messages, pages of older history, and resuming after a
+// lost connection. It knows
 // neither transports nor storage engines: it talks to participants through a
 // ChatOutbox, keeps messages in a HistoryStore, and leaves what connection
 // state recovery needs to keep to a Recovery.
@@ -53,6 +54,10 @@ class ChatService {
 
   void on_nickname(ClientId client, const ::codec::events::NicknameRequest& request);
   void on_user_message(ClientId client, const ::codec::events::UserMessageRequest& request);
+  // Answers with the page of (at most kHistoryPageSize) messages before
+  // request.before, read from the store on the caller's thread, outside the
+  // mutex: a page never delays the chat. Members only; counts as an attempt.
+  void on_history(ClientId client, const ::codec::events::HistoryRequest& request);
 
   // An event the protocol layer could not decode: answer with the reason,
   // through the ack when there is one, else with a "chat error" event.

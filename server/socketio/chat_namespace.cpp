@@ -40,8 +40,7 @@ void ChatNamespace::on_event(SocketId socket, const ::codec::sio::Packet& packet
         if constexpr (std::is_same_v<Request, events::NicknameRequest>) {
           chat_->on_nickname(socket, request);
         } else if constexpr (std::is_same_v<Request, events::HistoryRequest>) {
-          // The codec knows the event; the chat service answers it in the next step.
-          chat_->refuse(socket, name, request.ack_id, "history is not available yet");
+          chat_->on_history(socket, request);
         } else {
           chat_->on_user_message(socket, request);
         }

@@ -83,12 +83,11 @@ TEST_CASE("History requests with bad arguments are refused with the reason") {
 }
 
 TEST_CASE("A history page is acked oldest first with more, as the generic encoder writes it") {
-  const events::HistoryPage page{{{"alice", "first", 41, 1700000000000}, {"张伟", "你好 \"quoted\"\n", 42, 1700000000001}},
-                                 true};
+  const events::HistoryPage page{
+      {{"alice", "first", 41, 1700000000000}, {"张伟", "你好 \"quoted\"\n", 42, 1700000000001}}, true};
   const std::string text = events::encode_ack_text(9, page);
-  CHECK(text ==
-        R"(39[{"messages":[{"from":"alice","id":41,"text":"first","ts":1700000000000},)"
-        R"({"from":"张伟","id":42,"text":"你好 \"quoted\"\n","ts":1700000000001}],"more":true}])");
+  CHECK(text == R"(39[{"messages":[{"from":"alice","id":41,"text":"first","ts":1700000000000},)"
+                R"({"from":"张伟","id":42,"text":"你好 \"quoted\"\n","ts":1700000000001}],"more":true}])");
   CHECK(text == sio::encode(events::encode_ack(9, events::HistoryAck{page, {}})));
   CHECK(events::encode_ack_text(9, events::HistoryAck{page, {}}) == text);
 
