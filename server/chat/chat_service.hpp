@@ -67,7 +67,7 @@ class ChatService {
   struct Member {
     std::string nickname;  // empty until accepted
     MemberKeys keys;       // empty when recovery is off
-    TokenBucket attempts;  // nickname and message attempts (rate limit)
+    TokenBucket attempts;  // nickname, message and history attempts (rate limit)
   };
 
   Member new_member(std::string nickname, MemberKeys keys) const;
