@@ -56,7 +56,8 @@ class ChatService {
   void on_user_message(ClientId client, const ::codec::events::UserMessageRequest& request);
   // Answers with the page of (at most kHistoryPageSize) messages before
   // request.before, read from the store on the caller's thread, outside the
-  // mutex: a page never delays the chat. Members only; counts as an attempt.
+  // mutex: a page never delays the chat. Only messages already delivered to
+  // the room. Members only; counts as an attempt.
   void on_history(ClientId client, const ::codec::events::HistoryRequest& request);
 
   // An event the protocol layer could not decode: answer with the reason,
@@ -110,6 +111,9 @@ class ChatService {
   // The last `history_on_join` delivered messages, oldest first: a join
   // replays from memory instead of reading the database under the lock.
   std::deque<store::StoredMessage> recent_;
+  // The id of the last message delivered (the store reports commits in id
+  // order): pages of older history end there.
+  std::int64_t delivered_up_to_ = 0;
 };
 
 }  // namespace chatd::chat

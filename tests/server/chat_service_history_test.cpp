@@ -33,14 +33,16 @@ using nlohmann::json;
 
 namespace {
 
-// The chat service over a real SQLite store (seen through a gate), without a
-// rate limit unless a test sets one.
+// The chat service over a real SQLite store (seen through a gate) that holds
+// `stored` messages from before the service started, without a rate limit
+// unless a test sets one.
 struct HistoryFixture {
-  explicit HistoryFixture(std::uint32_t rate_limit = 0, std::uint32_t rate_burst = 0)
+  explicit HistoryFixture(int stored, std::uint32_t rate_limit = 0, std::uint32_t rate_burst = 0)
       : config{.history_on_join = 3,
                .rate_limit = rate_limit,
                .rate_burst = rate_burst,
-               .recovery_window = std::chrono::milliseconds(0)} {}
+               .recovery_window = std::chrono::milliseconds(0)},
+        stored_before_start(store_messages(stored)) {}
 
   TemporaryDirectory dir;
   chatd::store::SqliteHistoryStore store{dir.path() / "chat.db"};
@@ -48,15 +50,18 @@ struct HistoryFixture {
   chatd::store::SqliteRecoveryStore members{dir.path() / "chat.db"};
   RecordingOutbox outbox;
   const ChatConfig config;
+  const int stored_before_start;  // initialized before `chat`, which reads the store when it starts
   LocalRecovery recovery{config, gated, members};
   ChatService chat{config, gated, recovery, outbox};
 
-  // Messages "message 1" .. "message n" by carol, stored directly.
-  void store_messages(int n) {
+  // Messages "message 1" .. "message n" by carol, stored directly (not
+  // delivered by the chat service).
+  int store_messages(int n) {
     for (int i = 1; i <= n; ++i) {
       store.append(chatd::store::NewMessage{"carol", "message " + std::to_string(i), 1000 + i}, nullptr);
     }
     store.flush();
+    return n;
   }
   void join(chatd::chat::ClientId id, const std::string& nick) {
     chat.connect(id);
@@ -79,8 +84,7 @@ struct HistoryFixture {
 }  // namespace
 
 TEST_CASE("Paging back through 250 messages gives 100, 100 and 50, with more, without gaps or duplicates") {
-  HistoryFixture f;
-  f.store_messages(250);
+  HistoryFixture f(250);
   f.join(1, "alice");
 
   std::vector<std::int64_t> seen;
@@ -116,8 +120,7 @@ TEST_CASE("Paging back through 250 messages gives 100, 100 and 50, with more, wi
 }
 
 TEST_CASE("A page is exactly 100 and more is exact at the boundary") {
-  HistoryFixture f;
-  f.store_messages(101);
+  HistoryFixture f(101);
   f.join(1, "alice");
   const auto newest = f.ask(1, std::nullopt);
   CHECK(newest["messages"].size() == 100);
@@ -134,15 +137,14 @@ TEST_CASE("A page is exactly 100 and more is exact at the boundary") {
 }
 
 TEST_CASE("An empty history answers an empty page") {
-  HistoryFixture f;
+  HistoryFixture f(0);
   f.join(1, "alice");
   f.chat.on_history(1, HistoryRequest{std::nullopt, 4});
   CHECK(f.outbox.take(1) == Inbox{R"(34[{"messages":[],"more":false}])"});
 }
 
 TEST_CASE("History is refused before a nickname, and without an ack id it comes as a chat error") {
-  HistoryFixture f;
-  f.store_messages(5);
+  HistoryFixture f(5);
   f.chat.connect(1);
   f.chat.on_history(1, HistoryRequest{std::nullopt, 2});
   CHECK(f.outbox.take(1) == Inbox{R"(32[{"error":"Choose a nickname before reading the history"}])"});
@@ -158,9 +160,8 @@ TEST_CASE("History is refused before a nickname, and without an ack id it comes 
 }
 
 TEST_CASE("History requests count towards the rate limit") {
-  HistoryFixture f(1, 3);  // one a second, bursts of 3
-  f.store_messages(5);
-  f.join(1, "alice");  // 1st attempt
+  HistoryFixture f(5, 1, 3);  // one a second, bursts of 3
+  f.join(1, "alice");         // 1st attempt
   CHECK(f.ask(1, std::nullopt)["messages"].size() == 5);
   CHECK(f.ask(1, 3)["messages"].size() == 2);
   CHECK(f.ask(1, 2) == json{{"error", "rate limit: at most 1 message per second"}});
@@ -169,8 +170,7 @@ TEST_CASE("History requests count towards the rate limit") {
 }
 
 TEST_CASE("A store that cannot be read refuses the page with the reason") {
-  HistoryFixture f;
-  f.store_messages(3);
+  HistoryFixture f(3);
   f.join(1, "alice");
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open((f.dir.path() / "chat.db").c_str(), &db) == SQLITE_OK);
@@ -180,8 +180,7 @@ TEST_CASE("A store that cannot be read refuses the page with the reason") {
 }
 
 TEST_CASE("A page being read does not hold up joining and chatting") {
-  HistoryFixture f;
-  f.store_messages(10);
+  HistoryFixture f(10);
   f.join(1, "alice");
   f.gated.close();
   std::thread reader([&] { f.chat.on_history(1, HistoryRequest{std::nullopt, 8}); });
@@ -201,4 +200,25 @@ TEST_CASE("A page being read does not hold up joining and chatting") {
   const auto to_alice = f.outbox.take(1);
   REQUIRE(to_alice.size() >= 2);
   CHECK(to_alice.back().rfind(R"(38[{"messages":[{"from":"carol","id":1,)", 0) == 0);
+}
+
+TEST_CASE("A page holds only messages already delivered, never one still on its way") {
+  HistoryFixture f(5);
+  f.join(1, "alice");
+  f.join(2, "bob");
+  f.outbox.take(1);  // bob's arrival
+  // Committed by the store but not delivered by the chat service (as between
+  // a commit and its broadcast): not in a page, whatever `before` says.
+  f.store_messages(2);
+  CHECK(f.ask(1, std::nullopt)["messages"].size() == 5);
+  CHECK(f.ask(1, 1000)["messages"].back()["id"] == 5);
+
+  // Delivered: in the newest page from then on.
+  f.chat.on_user_message(2, UserMessageRequest{"delivered", 4});
+  f.store.flush();
+  f.outbox.take(1);
+  const auto newest = f.ask(1, std::nullopt);
+  CHECK(newest["messages"].size() == 8);
+  CHECK(newest["messages"].back()["text"] == "delivered");
+  CHECK(newest["messages"].back()["id"] == 8);
 }
