@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
 #include "chat/wall_clock.hpp"
 #include "codec/chat_rules.hpp"
@@ -29,6 +30,9 @@ ChatService::ChatService(ChatConfig config, store::HistoryStore& history, Recove
     : config_(config), history_(history), recovery_(recovery), outbox_(outbox), metrics_(metrics) {
   const auto stored = history_.recent(config_.history_on_join);
   recent_.assign(stored.begin(), stored.end());
+  // Everything stored before this run counts as delivered.
+  const auto last = recent_.empty() ? history_.recent(1) : stored;
+  delivered_up_to_ = last.empty() ? 0 : last.back().id;
 }
 
 bool ChatService::connect(ClientId client, const std::optional<ResumeRequest>& resume_request, const Welcome& welcome) {
@@ -149,6 +153,45 @@ void ChatService::on_user_message(ClientId client, const events::UserMessageRequ
                   });
 }
 
+void ChatService::on_history(ClientId client, const events::HistoryRequest& request) {
+  std::optional<std::string> reason;
+  std::int64_t delivered_up_to = 0;
+  {
+    std::lock_guard lock(mutex_);
+    delivered_up_to = delivered_up_to_;
+    const auto member = members_.find(client);
+    if (member == members_.end()) return;
+    if (auto attempt = take_attempt(member->second); !attempt) {
+      reason = attempt.error().reason;
+    } else if (member->second.nickname.empty()) {
+      reason = "Choose a nickname before reading the history";
+    }
+  }
+  if (!reason && !request.ack_id) reason = "history needs an ack id: the page comes in the ack";
+  if (reason) return refuse(client, events::kHistory, request.ack_id, *reason);
+
+  // Only messages already delivered: one committed but not yet broadcast
+  // comes live, so it must not come in a page as well. One more than a page,
+  // so that `more` says exactly whether older ones exist.
+  const std::int64_t before =
+      std::min(request.before.value_or(std::numeric_limits<std::int64_t>::max()), delivered_up_to + 1);
+  auto read = history_.before(before, events::kHistoryPageSize + 1);
+  if (!read) {
+    log::warn("history not read", {{"client", client}, {"error", read.error().reason}});
+    return refuse(client, events::kHistory, request.ack_id, read.error().reason);
+  }
+  auto& stored = *read;  // oldest first: the extra one, when there is one, comes first
+  events::HistoryPage page;
+  page.more = stored.size() > events::kHistoryPageSize;
+  page.messages.reserve(std::min(stored.size(), events::kHistoryPageSize));
+  for (std::size_t i = page.more ? stored.size() - events::kHistoryPageSize : 0; i < stored.size(); ++i) {
+    auto& message = stored[i];
+    page.messages.push_back(
+        events::HistoryEntry{std::move(message.from), std::move(message.text), message.id, message.ts});
+  }
+  outbox_.send(client, events::encode_ack_text(*request.ack_id, page));
+}
+
 void ChatService::deliver_stored(ClientId sender, std::optional<std::uint64_t> ack_id, store::AppendResult result) {
   std::lock_guard lock(mutex_);
   if (!result) {
@@ -159,6 +202,7 @@ void ChatService::deliver_stored(ClientId sender, std::optional<std::uint64_t> a
   }
   const auto& stored = *result;
   recent_.push_back(stored);
+  delivered_up_to_ = stored.id;
   while (recent_.size() > config_.history_on_join) recent_.pop_front();
   const events::MessageMeta meta{stored.id, stored.ts, false};
   const auto recipients = joined_except(sender);
@@ -191,6 +235,8 @@ void ChatService::refuse(ClientId client, std::string_view event, std::optional<
   if (ack_id) {
     if (event == events::kNickname) {
       outbox_.send(client, events::encode_ack_text(*ack_id, events::NicknameAck{true, reason}));
+    } else if (event == events::kHistory) {
+      outbox_.send(client, events::encode_ack_text(*ack_id, events::HistoryAck{std::nullopt, reason}));
     } else {
       outbox_.send(client, events::encode_ack_text(*ack_id, events::UserMessageAck{std::nullopt, reason}));
     }

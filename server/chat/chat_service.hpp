@@ -1,6 +1,7 @@
 #pragma once
 // The chat itself: joining (a nickname, the history replay, the online list),
-// leaving, sending messages, and resuming after a lost connection. It knows
+// leaving, sending messages, pages of older history, and resuming after a
+// lost connection. It knows
 // neither transports nor storage engines: it talks to participants through a
 // ChatOutbox, keeps messages in a HistoryStore, and leaves what connection
 // state recovery needs to keep to a Recovery.
@@ -53,6 +54,11 @@ class ChatService {
 
   void on_nickname(ClientId client, const ::codec::events::NicknameRequest& request);
   void on_user_message(ClientId client, const ::codec::events::UserMessageRequest& request);
+  // Answers with the page of (at most kHistoryPageSize) messages before
+  // request.before, read from the store on the caller's thread, outside the
+  // mutex: a page never delays the chat. Only messages already delivered to
+  // the room. Members only; counts as an attempt.
+  void on_history(ClientId client, const ::codec::events::HistoryRequest& request);
 
   // An event the protocol layer could not decode: answer with the reason,
   // through the ack when there is one, else with a "chat error" event.
@@ -62,7 +68,7 @@ class ChatService {
   struct Member {
     std::string nickname;  // empty until accepted
     MemberKeys keys;       // empty when recovery is off
-    TokenBucket attempts;  // nickname and message attempts (rate limit)
+    TokenBucket attempts;  // nickname, message and history attempts (rate limit)
   };
 
   Member new_member(std::string nickname, MemberKeys keys) const;
@@ -105,6 +111,9 @@ class ChatService {
   // The last `history_on_join` delivered messages, oldest first: a join
   // replays from memory instead of reading the database under the lock.
   std::deque<store::StoredMessage> recent_;
+  // The id of the last message delivered (the store reports commits in id
+  // order): pages of older history end there.
+  std::int64_t delivered_up_to_ = 0;
 };
 
 }  // namespace chatd::chat
