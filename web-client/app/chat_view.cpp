@@ -1,8 +1,14 @@
 #include "chat_view.hpp"
 
+#include <GLFW/glfw3.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <string>
+
+#include <imgui_internal.h>  // GetActiveID, ClearActiveID
+
+#include "chat_client/single_line_text.hpp"
 
 namespace chat_web {
 
@@ -11,7 +17,20 @@ namespace {
 using chat_client::ChatLine;
 using chat_client::ConnectionState;
 using chat_client::DeliveryStatus;
+using chat_client::KeyEvent;
+using chat_client::KeyRoute;
 using chat_client::LineKind;
+
+bool is_modifier(int key) { return key >= GLFW_KEY_LEFT_SHIFT && key <= GLFW_KEY_RIGHT_SUPER; }
+bool is_enter(int key) { return key == GLFW_KEY_ENTER || key == GLFW_KEY_KP_ENTER; }
+
+// The longest prefix of `text` of at most `bytes` bytes that ends on a
+// character boundary.
+std::size_t utf8_prefix(const std::string& text, std::size_t bytes) {
+  if (bytes >= text.size()) return text.size();
+  while (bytes > 0 && (static_cast<unsigned char>(text[bytes]) & 0xC0) == 0x80) --bytes;
+  return bytes;
+}
 
 const ImVec4 kTimeColor{0.50f, 0.53f, 0.58f, 1.0f};
 const ImVec4 kAnnouncementColor{0.58f, 0.60f, 0.64f, 1.0f};
@@ -59,16 +78,113 @@ bool begin_centered(const char* id, float width) {
 
 }  // namespace
 
-void ChatView::draw(chat_client::ChatClient& client, FontAtlas& fonts, float scale, std::int64_t now_ms) {
+ChatView::Field ChatView::active_field() const {
+  const ImGuiID active = ImGui::GetActiveID();
+  if (active == 0) return Field::None;
+  if (active == nickname_id_) return Field::Nickname;
+  if (active == message_id_) return Field::Message;
+  return Field::None;
+}
+
+bool ChatView::takes_text(const chat_client::ChatClient& client) {
+  // From the model, not from the last frame drawn: text typed the moment the
+  // prompt is due is kept for it even if no frame has shown it yet.
+  return client.shows_nickname_prompt() || client.model().has_joined_once();
+}
+
+KeyRoute ChatView::route_key(const chat_client::ChatClient& client, const KeyEvent& key) const {
+  if (is_modifier(key.key)) return KeyRoute::Deliver;  // ImGui must always know them
+  if (!takes_text(client)) return KeyRoute::Drop;
+  // Wait until the field that is due is active, rather than lose the key.
+  if (active_field() == Field::None) return KeyRoute::Wait;
+  return is_enter(key.key) ? KeyRoute::DeliverLast : KeyRoute::Deliver;
+}
+
+bool ChatView::take_key(const KeyEvent& key) {
+  if (is_enter(key.key)) {
+    // Enter is the view's: the field's callback sends, and the field stays
+    // active (ImGui's own Enter would deactivate it for two frames).
+    if (key.down) submit_ = active_field();
+    return false;
+  }
+  return true;
+}
+
+int ChatView::on_field_callback(ImGuiInputTextCallbackData* data) {
+  ChatView& self = *static_cast<ChatView*>(data->UserData);
+  if (!self.insert_.empty()) {
+    // Inserted here rather than through ImGui's character queue, which
+    // filters private-use characters and, without IMGUI_USE_WCHAR32, astral ones.
+    std::string text = chat_client::single_line_text(self.insert_);
+    self.insert_.clear();
+    if (data->HasSelection()) {
+      const int from = std::min(data->SelectionStart, data->SelectionEnd);
+      data->DeleteChars(from, std::max(data->SelectionStart, data->SelectionEnd) - from);
+      data->CursorPos = from;
+    }
+    const std::size_t room = static_cast<std::size_t>(std::max(0, data->BufSize - 1 - data->BufTextLen));
+    text.resize(utf8_prefix(text, room));  // a full field takes no more, as when typing
+    if (!text.empty()) data->InsertChars(data->CursorPos, text.data(), text.data() + text.size());
+  }
+  if (self.submit_ != Field::None && self.submit_ == self.drawing_) {
+    self.submit_ = Field::None;
+    const std::string text(data->Buf, static_cast<std::size_t>(data->BufTextLen));
+    if (self.drawing_ == Field::Message) {
+      // The client refuses blank lines quietly; the field keeps what was not sent.
+      if (self.client_->send_message(text)) {
+        data->DeleteChars(0, data->BufTextLen);
+        self.force_scroll_ = true;
+      }
+    } else {
+      self.client_->submit_nickname(text);
+    }
+  }
+  if (data->HasSelection()) {
+    const int from = std::min(data->SelectionStart, data->SelectionEnd);
+    const int to = std::max(data->SelectionStart, data->SelectionEnd);
+    self.selection_.assign(data->Buf + from, data->Buf + to);
+  }
+  return 0;
+}
+
+bool ChatView::input_field(Field field, const char* label, const char* hint, char* buffer, std::size_t size,
+                           bool enabled) {
+  const ImGuiID id = ImGui::GetID(label);
+  (field == Field::Nickname ? nickname_id_ : message_id_) = id;
+  // A disabled field (joining, disconnected) must not keep the keyboard:
+  // what is typed meanwhile waits in the queue for the field that is due.
+  if (!enabled && ImGui::GetActiveID() == id) ImGui::ClearActiveID();
+  if (enabled && ImGui::GetActiveID() == id) insert_ = input_->take_text();
+  // The field owns the keyboard unless something else on screen is being used.
+  if (enabled && !ImGui::IsAnyItemActive()) ImGui::SetKeyboardFocusHere();
+  drawing_ = field;
+  ImGui::InputTextWithHint(label, hint, buffer, static_cast<int>(size), ImGuiInputTextFlags_CallbackAlways,
+                           &ChatView::on_field_callback, this);
+  drawing_ = Field::None;
+  if (!insert_.empty()) {
+    input_->untake_text(std::move(insert_));  // the field went away first: keep it for later
+    insert_.clear();
+  }
+  const bool edited = ImGui::IsItemEdited();
+  if (edited) fonts_->request_glyphs(buffer);
+  return edited;
+}
+
+void ChatView::draw(chat_client::ChatClient& client, FontAtlas& fonts, chat_client::InputQueue& input, float scale,
+                    std::int64_t now_ms) {
   scale_ = scale;
+  client_ = &client;
+  fonts_ = &fonts;
+  input_ = &input;
+  selection_.clear();
   const auto& model = client.model();
   request_new_glyphs(model, fonts);
 
   const bool prompting = client.shows_nickname_prompt();
-  if (model.has_joined_once()) draw_chat(client, fonts, now_ms);
+  if (model.has_joined_once()) draw_chat(client, now_ms);
   if (prompting) {
     if (!prompt_shown_) nickname_[0] = '\0';
-    draw_nickname_prompt(client, fonts);
+    draw_nickname_prompt(client);
   } else if (!model.has_joined_once()) {
     draw_connecting(model, now_ms);
   }
@@ -102,7 +218,7 @@ void ChatView::draw_connecting(const chat_client::ChatModel& model, std::int64_t
   ImGui::End();
 }
 
-void ChatView::draw_nickname_prompt(chat_client::ChatClient& client, FontAtlas& fonts) {
+void ChatView::draw_nickname_prompt(chat_client::ChatClient& client) {
   const auto& model = client.model();
   const bool joining = model.connection_state() == ConnectionState::Joining;
   if (begin_centered("##nickname", 440.0f * scale_)) {
@@ -113,12 +229,9 @@ void ChatView::draw_nickname_prompt(chat_client::ChatClient& client, FontAtlas& 
     ImGui::BeginDisabled(joining);
     const float button_width = ImGui::CalcTextSize("Join").x + ImGui::GetStyle().FramePadding.x * 2.0f;
     ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - button_width - ImGui::GetStyle().ItemSpacing.x);
-    // Keep the keyboard in the one field of this screen.
-    if (!joining && !ImGui::IsAnyItemActive()) ImGui::SetKeyboardFocusHere();
-    bool submit = ImGui::InputText("##nick", nickname_.data(), nickname_.size(), ImGuiInputTextFlags_EnterReturnsTrue);
-    if (ImGui::IsItemEdited()) fonts.request_glyphs(nickname_.data());
+    input_field(Field::Nickname, "##nick", "", nickname_.data(), nickname_.size(), !joining);
     ImGui::SameLine();
-    submit = ImGui::Button("Join") || submit;
+    const bool submit = ImGui::Button("Join");
     ImGui::EndDisabled();
 
     if (submit && !joining) client.submit_nickname(nickname_.data());
@@ -133,7 +246,7 @@ void ChatView::draw_nickname_prompt(chat_client::ChatClient& client, FontAtlas& 
   ImGui::End();
 }
 
-void ChatView::draw_chat(chat_client::ChatClient& client, FontAtlas& fonts, std::int64_t now_ms) {
+void ChatView::draw_chat(chat_client::ChatClient& client, std::int64_t now_ms) {
   const auto& model = client.model();
   const ImGuiIO& io = ImGui::GetIO();
   ImGui::SetNextWindowPos(ImVec2(0.0f, 0.0f));
@@ -171,7 +284,7 @@ void ChatView::draw_chat(chat_client::ChatClient& client, FontAtlas& fonts, std:
       draw_online(model);
       ImGui::EndChild();
     }
-    draw_input(client, fonts);
+    draw_input(client);
   }
   ImGui::End();
 }
@@ -259,28 +372,21 @@ void ChatView::draw_online(const chat_client::ChatModel& model) {
   }
 }
 
-void ChatView::draw_input(chat_client::ChatClient& client, FontAtlas& fonts) {
+void ChatView::draw_input(chat_client::ChatClient& client) {
   const bool joined = client.model().connection_state() == ConnectionState::Joined;
   const ImGuiStyle& style = ImGui::GetStyle();
   ImGui::BeginDisabled(!joined);
   const float button_width = ImGui::CalcTextSize("Send").x + style.FramePadding.x * 2.0f;
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - button_width - style.ItemSpacing.x);
-  // The message line owns the keyboard unless something else is being used.
-  if (joined && !ImGui::IsAnyItemActive()) ImGui::SetKeyboardFocusHere();
-  bool submit = ImGui::InputTextWithHint("##message", "Type a message, Enter to send", message_.data(), message_.size(),
-                                         ImGuiInputTextFlags_EnterReturnsTrue);
-  if (ImGui::IsItemEdited()) fonts.request_glyphs(message_.data());
+  input_field(Field::Message, "##message", "Type a message, Enter to send", message_.data(), message_.size(), joined);
   ImGui::SameLine();
-  submit = ImGui::Button("Send") || submit;
+  const bool send = ImGui::Button("Send");
   ImGui::EndDisabled();
 
-  if (submit && joined) {
-    // The client refuses blank lines quietly; the field keeps what was not sent.
-    if (client.send_message(message_.data())) {
-      message_[0] = '\0';
-      force_scroll_ = true;
-    }
-    // Enter deactivates the field; the focus rule above takes it back next frame.
+  // The button took the keyboard from the field: the buffer is up to date.
+  if (send && joined && client.send_message(message_.data())) {
+    message_[0] = '\0';
+    force_scroll_ = true;
   }
 }
 
