@@ -181,6 +181,8 @@
 
   // JSON text of the chat model: state, nickname, online list, messages.
   window.chatState = () => query('chat_state_json', 'string', []) || '{"state":"Loading"}';
+  // Where the message log is scrolled (canvas pixels) and its unread count.
+  window.chatLogScroll = () => JSON.parse(query('chat_log_scroll_json', 'string', []) || '{}');
 
   // The same client calls as the Join and Send buttons, for tests that cannot
   // drive the canvas. Each returns '' or the local refusal reason.

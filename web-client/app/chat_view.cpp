@@ -1,6 +1,7 @@
 #include "chat_view.hpp"
 
 #include <GLFW/glfw3.h>
+#include <emscripten/emscripten.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -23,6 +24,11 @@ using chat_client::LineKind;
 
 bool is_modifier(int key) { return key >= GLFW_KEY_LEFT_SHIFT && key <= GLFW_KEY_RIGHT_SUPER; }
 bool is_enter(int key) { return key == GLFW_KEY_ENTER || key == GLFW_KEY_KP_ENTER; }
+bool is_page_key(int key) { return key == GLFW_KEY_PAGE_UP || key == GLFW_KEY_PAGE_DOWN; }
+bool is_scroll_key(int key) { return is_page_key(key) || key == GLFW_KEY_HOME || key == GLFW_KEY_END; }
+bool inside(ImVec2 point, ImVec2 min, ImVec2 max) {
+  return point.x >= min.x && point.y >= min.y && point.x < max.x && point.y < max.y;
+}
 
 // The longest prefix of `text` of at most `bytes` bytes that ends on a
 // character boundary.
@@ -92,15 +98,38 @@ bool ChatView::takes_text(const chat_client::ChatClient& client) {
   return client.shows_nickname_prompt() || client.model().has_joined_once();
 }
 
+bool ChatView::scroll_key_for_log(const chat_client::ChatClient& client, int key) const {
+  if (!is_scroll_key(key) || !client.model().has_joined_once() || client.shows_nickname_prompt()) return false;
+  // PageUp and PageDown mean nothing to a one-line field; Home and End move
+  // its caret unless it is empty or the reader last clicked into the log.
+  return is_page_key(key) || log_focused_ || message_[0] == '\0';
+}
+
 KeyRoute ChatView::route_key(const chat_client::ChatClient& client, const KeyEvent& key) const {
   if (is_modifier(key.key)) return KeyRoute::Deliver;  // ImGui must always know them
+  if (key.down && scroll_key_for_log(client, key.key)) return KeyRoute::Deliver;
   if (!takes_text(client)) return KeyRoute::Drop;
   // Wait until the field that is due is active, rather than lose the key.
   if (active_field() == Field::None) return KeyRoute::Wait;
   return is_enter(key.key) ? KeyRoute::DeliverLast : KeyRoute::Deliver;
 }
 
-bool ChatView::take_key(const KeyEvent& key) {
+bool ChatView::take_key(const chat_client::ChatClient& client, const KeyEvent& key) {
+  // A scroll key's release goes where its press went.
+  const auto held = std::find(log_keys_.begin(), log_keys_.end(), key.key);
+  if (!key.down && held != log_keys_.end()) {
+    log_keys_.erase(held);
+    return false;
+  }
+  if (key.down && scroll_key_for_log(client, key.key)) {
+    log_keys_.push_back(key.key);
+    if (key.key == GLFW_KEY_PAGE_UP) log_scroll_.page(-1);
+    if (key.key == GLFW_KEY_PAGE_DOWN) log_scroll_.page(1);
+    if (key.key == GLFW_KEY_HOME) log_scroll_.to_top();
+    if (key.key == GLFW_KEY_END) log_scroll_.to_bottom();
+    return false;
+  }
+  if (key.down && !is_modifier(key.key)) log_focused_ = false;  // editing: the field has the reader again
   if (is_enter(key.key)) {
     // Enter is the view's: the field's callback sends, and the field stays
     // active (ImGui's own Enter would deactivate it for two frames).
@@ -117,6 +146,7 @@ int ChatView::on_field_callback(ImGuiInputTextCallbackData* data) {
     // filters private-use characters and, without IMGUI_USE_WCHAR32, astral ones.
     std::string text = chat_client::single_line_text(self.insert_);
     self.insert_.clear();
+    self.log_focused_ = false;
     if (data->HasSelection()) {
       const int from = std::min(data->SelectionStart, data->SelectionEnd);
       data->DeleteChars(from, std::max(data->SelectionStart, data->SelectionEnd) - from);
@@ -133,7 +163,7 @@ int ChatView::on_field_callback(ImGuiInputTextCallbackData* data) {
       // The client refuses blank lines quietly; the field keeps what was not sent.
       if (self.client_->send_message(text)) {
         data->DeleteChars(0, data->BufTextLen);
-        self.force_scroll_ = true;
+        self.log_scroll_.to_bottom();  // one's own message shows even when scrolled up
       }
     } else {
       self.client_->submit_nickname(text);
@@ -270,15 +300,9 @@ void ChatView::draw_chat(chat_client::ChatClient& client, std::int64_t now_ms) {
       }
       ImGui::TextColored(kAnnouncementColor, "%s", online.c_str());
       ImGui::PopTextWrapPos();
-      ImGui::BeginChild("##log", ImVec2(0.0f, ImGui::GetContentRegionAvail().y - input_height), true,
-                        ImGuiWindowFlags_AlwaysVerticalScrollbar);
-      draw_log(model);
-      ImGui::EndChild();
+      draw_log(model, ImVec2(ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y - input_height));
     } else {
-      ImGui::BeginChild("##log", ImVec2(avail.x - online_width - style.ItemSpacing.x, avail.y - input_height), true,
-                        ImGuiWindowFlags_AlwaysVerticalScrollbar);
-      draw_log(model);
-      ImGui::EndChild();
+      draw_log(model, ImVec2(avail.x - online_width - style.ItemSpacing.x, avail.y - input_height));
       ImGui::SameLine();
       ImGui::BeginChild("##online", ImVec2(0.0f, avail.y - input_height), true);
       draw_online(model);
@@ -309,12 +333,81 @@ void ChatView::draw_status_banner(const chat_client::ChatModel& model, std::int6
   ImGui::PopStyleColor();
 }
 
-void ChatView::draw_log(const chat_client::ChatModel& model) {
+void ChatView::on_wheel(const WheelInput& wheel) {
+  if (inside(ImVec2(wheel.x, wheel.y), log_min_, log_max_)) {
+    log_scroll_.wheel(wheel.dy, wheel.unit);
+    return;
+  }
+  // Anything else that scrolls (the online list) is ImGui's: one notch, one
+  // unit (positive: up, as GLFW has it).
+  const float per_unit = wheel.unit == chat_client::WheelUnit::Pixel  ? 100.0f * scale_
+                         : wheel.unit == chat_client::WheelUnit::Line ? 3.0f
+                                                                      : 1.0f;
+  ImGuiIO& io = ImGui::GetIO();
+  io.MouseWheel -= wheel.dy / per_unit;
+  io.MouseWheelH -= wheel.dx / per_unit;
+}
+
+void ChatView::on_touch(const TouchInput& touch) {
+  switch (touch.phase) {
+    case TouchInput::Phase::Start:
+      log_touched_ = inside(ImVec2(touch.x, touch.y), log_min_, log_max_);
+      if (log_touched_) log_scroll_.touch_start(touch.y, touch.time_ms);
+      break;
+    case TouchInput::Phase::Move:
+      if (log_touched_) log_scroll_.touch_move(touch.y, touch.time_ms);
+      break;
+    case TouchInput::Phase::End:
+      if (log_touched_) log_scroll_.touch_end(touch.time_ms);
+      log_touched_ = false;
+      break;
+  }
+}
+
+void ChatView::draw_log(const chat_client::ChatModel& model, ImVec2 size) {
+  const ImGuiStyle& style = ImGui::GetStyle();
   ImFont* font = ImGui::GetFont();
-  layout_.update(model, ImGui::GetContentRegionAvail().x, font);
+  const float row_height = ImGui::GetTextLineHeightWithSpacing();
+
+  // Rows dropped from the top of the bounded log since the last frame (the
+  // old layout's line indices still count from the old first line).
+  const std::uint64_t front_seq = model.lines().empty() ? 0 : model.lines().front().seq;
+  std::size_t removed_rows = 0;
+  if (front_seq_ != 0 && front_seq > front_seq_) {
+    const std::uint64_t dropped = front_seq - front_seq_;
+    for (const LogRow& row : layout_.rows()) {
+      if (row.line >= dropped) break;
+      ++removed_rows;
+    }
+  }
+  front_seq_ = front_seq;
+  // Messages from others that arrived since the last frame (one's own jump to the bottom).
+  std::size_t new_messages = 0;
+  for (auto it = model.lines().rbegin(); it != model.lines().rend() && it->seq > last_seq_; ++it) {
+    if (it->kind == LineKind::Message && !it->own && !it->history) ++new_messages;
+  }
+  if (!model.lines().empty()) last_seq_ = std::max(last_seq_, model.lines().back().seq);
+
+  // The child's content width: less its padding and its (always shown) scrollbar.
+  layout_.update(model, std::max(1.0f, size.x - 2.0f * style.WindowPadding.x - style.ScrollbarSize), font);
   const auto& rows = layout_.rows();
-  // Follow new lines only when the reader is already at the bottom.
-  const bool at_bottom = ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 1.0f;
+
+  chat_client::LogScroll::Frame frame;
+  frame.content_height = static_cast<float>(rows.size()) * row_height;
+  frame.view_height = size.y - 2.0f * style.WindowPadding.y;
+  frame.row_height = row_height;
+  frame.scrollbar_offset = scrollbar_held_ ? scrollbar_offset_ : -1.0f;
+  frame.removed_above = static_cast<float>(removed_rows) * row_height;
+  frame.new_messages = new_messages;
+  frame.time_ms = emscripten_get_now();
+  const float offset = log_scroll_.update(frame);
+  // The content's height is known before the rows are drawn (equal rows),
+  // so the offset applies in this very frame.
+  ImGui::SetNextWindowContentSize(ImVec2(0.0f, frame.content_height));
+  if (!scrollbar_held_) ImGui::SetNextWindowScroll(ImVec2(-1.0f, offset));
+  ImGui::BeginChild("##log", size, true, ImGuiWindowFlags_AlwaysVerticalScrollbar);
+  log_min_ = ImGui::GetWindowPos();
+  log_max_ = ImVec2(log_min_.x + ImGui::GetWindowWidth(), log_min_.y + ImGui::GetWindowHeight());
 
   ImDrawList* list = ImGui::GetWindowDrawList();
   const float line_height = ImGui::GetTextLineHeight();
@@ -355,9 +448,35 @@ void ChatView::draw_log(const chat_client::ChatModel& model) {
     }
   }
   clipper.End();
-  if (rows.size() != seen_rows_ && (at_bottom || force_scroll_)) ImGui::SetScrollHereY(1.0f);
-  if (force_scroll_ && rows.size() != seen_rows_) force_scroll_ = false;
-  seen_rows_ = rows.size();
+
+  // For the next frame: whether the reader holds the scrollbar, and where it is.
+  scrollbar_held_ = ImGui::GetActiveID() == ImGui::GetWindowScrollbarID(ImGui::GetCurrentWindow(), ImGuiAxis_Y);
+  scrollbar_offset_ = ImGui::GetScrollY();
+  if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+    log_focused_ = ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem);
+  }
+  draw_unread_button();
+  ImGui::EndChild();
+}
+
+void ChatView::draw_unread_button() {
+  const std::size_t unread = log_scroll_.unread();
+  button_min_ = button_max_ = ImVec2(0.0f, 0.0f);
+  if (unread == 0) return;
+  const std::string label =
+      std::to_string(unread) + (unread == 1 ? " new message \xE2\x86\x93" : " new messages \xE2\x86\x93");  // ↓
+  fonts_->request_glyphs(label);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const ImVec2 text = ImGui::CalcTextSize(label.c_str());
+  const ImVec2 button(text.x + 2.0f * style.FramePadding.x, text.y + 2.0f * style.FramePadding.y);
+  // Over the bottom of the visible rows, in the middle.
+  ImGui::SetCursorPos(ImVec2(std::max(0.0f, (ImGui::GetWindowWidth() - button.x) * 0.5f),
+                             ImGui::GetScrollY() + ImGui::GetWindowHeight() - button.y - 2.0f * style.WindowPadding.y));
+  ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.20f, 0.42f, 0.72f, 0.95f));
+  if (ImGui::Button(label.c_str())) log_scroll_.to_bottom();
+  button_min_ = ImGui::GetItemRectMin();
+  button_max_ = ImGui::GetItemRectMax();
+  ImGui::PopStyleColor();
 }
 
 void ChatView::draw_online(const chat_client::ChatModel& model) {
@@ -386,7 +505,7 @@ void ChatView::draw_input(chat_client::ChatClient& client) {
   // The button took the keyboard from the field: the buffer is up to date.
   if (send && joined && client.send_message(message_.data())) {
     message_[0] = '\0';
-    force_scroll_ = true;
+    log_scroll_.to_bottom();
   }
 }
 

@@ -8,6 +8,7 @@
 #include <GLES3/gl3.h>
 #include <GLFW/glfw3.h>
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -129,12 +130,14 @@ void frame() {
   const chat_client::ChatClient& client = *app.client;
   app.input.queue().deliver_keys([&](const chat_client::KeyEvent& key) { return app.view.route_key(client, key); },
                                  [&](const chat_client::KeyEvent& key) {
-                                   if (app.view.take_key(key)) {
+                                   if (app.view.take_key(client, key)) {
                                      ImGui_ImplGlfw_KeyCallback(app.window, key.key, 0,
                                                                 key.down ? GLFW_PRESS : GLFW_RELEASE, key.mods);
                                    }
                                  },
                                  chat_web::ChatView::takes_text(client));
+  for (const auto& wheel : app.input.take_wheels()) app.view.on_wheel(wheel);
+  for (const auto& touch : app.input.take_touches()) app.view.on_touch(touch);
   ImGuiIO& io = ImGui::GetIO();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
@@ -166,6 +169,28 @@ extern "C" {
 EMSCRIPTEN_KEEPALIVE const char* chat_state_json() {
   if (g_app == nullptr) return "{\"state\":\"Loading\"}";
   g_app->state_json = chat_client::chat_state_json(g_app->model, now_ms());
+  return g_app->state_json.c_str();
+}
+
+// window.chatLogScroll(): where the log is scrolled, the unread count, and
+// where the log and the "new messages" button are (canvas pixels). Valid
+// until the next call.
+EMSCRIPTEN_KEEPALIVE const char* chat_log_scroll_json() {
+  if (g_app == nullptr) return "{}";
+  const chat_client::LogScroll& scroll = g_app->view.log_scroll();
+  const auto rect = [](const std::array<float, 4>& r) {
+    char text[96];
+    std::snprintf(text, sizeof text, "[%.1f,%.1f,%.1f,%.1f]", static_cast<double>(r[0]), static_cast<double>(r[1]),
+                  static_cast<double>(r[2]), static_cast<double>(r[3]));
+    return std::string(text);
+  };
+  char head[160];
+  std::snprintf(head, sizeof head, "{\"offset\":%.1f,\"max\":%.1f,\"atBottom\":%s,\"unread\":%zu,",
+                static_cast<double>(scroll.offset()), static_cast<double>(scroll.max_offset()),
+                scroll.at_bottom() ? "true" : "false", scroll.unread());
+  const std::string json = std::string(head) + "\"log\":" + rect(g_app->view.log_rect()) +
+                           ",\"button\":" + rect(g_app->view.unread_button_rect()) + "}";
+  g_app->state_json = json;
   return g_app->state_json.c_str();
 }
 
