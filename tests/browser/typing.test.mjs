@@ -7,8 +7,8 @@
 //   CHATD=build/server/chatd CHAT_SITE=build/site node --test tests/browser/typing.test.mjs
 //
 // Only real input: Playwright's keyboard (key events and insertText, as an
-// IME commits text) and the clipboard's paste; the page's test hooks are only
-// read (window.chatState).
+// IME commits text), the DevTools protocol's IME composition, and the
+// clipboard's paste; the page's test hooks are only read (window.chatState).
 
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -193,6 +193,23 @@ browserTest('every character reaches the server byte-exact: typed, composed and 
       await page.keyboard.press('Enter');
       expected.push(text);
     }
+    // Composed by an IME (the DevTools protocol's IME events: pre-edit text
+    // that changes, then the committed text), after typed text: only the
+    // committed text counts, once.
+    const ime = await context.newCDPSession(page);
+    for (const [typed, steps, committed] of [
+      ['ime ', ['n', 'ni', 'nih', 'niha', 'nihao', '你好'], '你好'],
+      ['かな ', ['k', 'か', 'かn', 'かな', '仮名'], '仮名'],
+    ]) {
+      await page.keyboard.type(typed);
+      for (const step of steps) {
+        await ime.send('Input.imeSetComposition', { text: step, selectionStart: step.length, selectionEnd: step.length });
+      }
+      await ime.send('Input.insertText', { text: committed });
+      await page.keyboard.press('Enter');
+      expected.push(typed + committed);
+    }
+    await ime.detach();
     // Pasted with Ctrl+V, into the middle of typed text; a line break in
     // the clipboard becomes a space in the one-line field.
     for (const text of ['📋 pasted 👩🏻‍🔬 你好', 'two\nlines']) {
