@@ -46,10 +46,16 @@
     if (fn) fn(...args);
     return !!fn;
   };
+  // More than a field can hold is never needed, and ccall copies the text
+  // onto the WASM stack (a huge paste would overflow it).
+  const MAX_TEXT_UNITS = 64 * 1024;
   function sendText(text) {
-    if (text && window.Module && window.Module._chat_input_text) {
-      window.Module.ccall('chat_input_text', null, ['string'], [text]);
+    if (!text || !window.Module || !window.Module._chat_input_text) return;
+    if (text.length > MAX_TEXT_UNITS) {
+      const cut = /[\uD800-\uDBFF]/.test(text[MAX_TEXT_UNITS - 1]) ? MAX_TEXT_UNITS - 1 : MAX_TEXT_UNITS;
+      text = text.slice(0, cut);  // never half a surrogate pair
     }
+    window.Module.ccall('chat_input_text', null, ['string'], [text]);
   }
 
   // GLFW key codes (the client hands keys to ImGui's GLFW backend).
