@@ -42,6 +42,17 @@ async function logBox(page) {
   return { x: Math.ceil(x0 + 10), y: Math.ceil(y0 + 10), width: Math.floor(x1 - x0 - 40), height: Math.floor(y1 - y0 - 20), ratio };
 }
 
+// The wheel events' deltaY as the page receives them (read by a passive
+// listener beside the client's; the client's own handling is untouched).
+const recordWheelDeltas = (page) => page.evaluate(() => {
+  window.testWheelDeltas = [];
+  if (!window.testWheelListener) {
+    window.testWheelListener = (event) => window.testWheelDeltas.push(event.deltaY);
+    window.addEventListener('wheel', window.testWheelListener, { passive: true });
+  }
+});
+const wheelDeltas = (page) => page.evaluate(() => window.testWheelDeltas);
+
 // A screenshot of part of the page (PNG bytes: equal bytes, equal pixels).
 const shot = (page, clip) => page.screenshot({ clip });
 
@@ -63,39 +74,60 @@ async function joinWithHistory(browser, url, contextOptions, count) {
   return { feeder, page };
 }
 
-browserTest('desktop: wheel, trackpad, keys and the "new messages" button', async (run) => {
+// At a device pixel ratio of 1 and 2 (the canvas has 2x2 pixels per CSS pixel;
+// a wheel's pixel delta is in CSS pixels).
+for (const deviceScaleFactor of [1, 2]) {
+browserTest(`desktop at ${deviceScaleFactor}x: wheel, trackpad, keys and the "new messages" button`, async (run) => {
   run.chatd.args.push('--rate-limit', '0');
   const url = await run.startServer();
   const browser = await run.launchBrowser();
-  const { feeder, page } = await joinWithHistory(browser, url, { viewport: { width: 1000, height: 700 } }, 80);
+  const { feeder, page } = await joinWithHistory(browser, url,
+    { viewport: { width: 1000, height: 700 }, deviceScaleFactor }, 80);
   try {
     let s = await scrollState(page);
     assert.ok(s.max > 500 && s.atBottom && s.offset === s.max, `the log starts at the bottom: ${JSON.stringify(s)}`);
     const box = await logBox(page);
-    const strip = { ...box, height: box.height - 100 };
     const bottomView = await shot(page, box);
-    const bottomTop = await shot(page, strip);
 
-    // One wheel notch up over the log (Chromium: 100 CSS px, pixel mode):
-    // the log moves by exactly that, so what was at the top is now 100 px lower.
+    // One wheel notch up over the log: the log moves by exactly the event's
+    // delta (Chromium: 100 CSS px; 50 under an emulated 2x scale factor), so
+    // what was at the top is now that much lower.
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await recordWheelDeltas(page);
     await page.mouse.wheel(0, -100);
-    assert.ok(await waitScroll(page, (t, max) => Math.abs(t.offset - (max - 100 * box.ratio)) < 1, s.max),
-      `one notch up scrolls 100 px: ${JSON.stringify(await scrollState(page))}`);
+    await until(async () => (await wheelDeltas(page)).length === 1, 'the wheel event');
+    const notch = -(await wheelDeltas(page))[0];
+    assert.ok(notch > 0, `the wheel went up: ${notch}`);
+    assert.ok(await waitScroll(page, (t, [max, px]) => Math.abs(t.offset - (max - px)) < 1, [s.max, notch * box.ratio]),
+      `one notch up scrolls ${notch} px: ${JSON.stringify(await scrollState(page))}`);
     await settle(page);
     assert.ok(!(await shot(page, box)).equals(bottomView), 'the visible rows changed');
-    assert.ok((await shot(page, { ...strip, y: box.y + 100 })).equals(bottomTop),
-      'the rows that were at the top are the same pixels, 100 px lower');
-    await page.screenshot({ path: path.join(outputDir, 'scroll-wheel-up.png') });
+    // The bottom view's top strip (its height depends on the notch, known
+    // only now): back to the bottom to shoot it, then up again.
+    const strip = { ...box, height: box.height - notch };
+    await page.mouse.wheel(0, 100);
+    assert.ok(await waitScroll(page, (t) => t.atBottom));
+    await settle(page);
+    const bottomTop = await shot(page, strip);
+    await page.mouse.wheel(0, -100);
+    assert.ok(await waitScroll(page, (t, [max, px]) => Math.abs(t.offset - (max - px)) < 1, [s.max, notch * box.ratio]));
+    await settle(page);
+    assert.ok((await shot(page, { ...strip, y: box.y + notch })).equals(bottomTop),
+      `the rows that were at the top are the same pixels, ${notch} px lower`);
+    await page.screenshot({ path: path.join(outputDir, `scroll-wheel-up-${deviceScaleFactor}x.png`) });
 
     // Trackpad: many small pixel deltas add up exactly.
+    const before = (await scrollState(page)).offset;
+    await recordWheelDeltas(page);
     for (let i = 0; i < 10; ++i) await page.mouse.wheel(0, -7);
-    assert.ok(await waitScroll(page, (t, max) => Math.abs(t.offset - (max - 170 * box.ratio)) < 1, s.max),
-      `trackpad deltas scroll 1:1: ${JSON.stringify(await scrollState(page))}`);
+    await until(async () => (await wheelDeltas(page)).length === 10, 'the trackpad events');
+    const moved = -(await wheelDeltas(page)).reduce((a, b) => a + b, 0) * box.ratio;
+    assert.ok(await waitScroll(page, (t, target) => Math.abs(t.offset - target) < 1, before - moved),
+      `trackpad deltas scroll 1:1 (${moved} px): ${JSON.stringify(await scrollState(page))}`);
 
     // Scrolled up, new messages do not move the view; the button counts them.
     await settle(page);
-    const before = await shot(page, { ...box, height: Math.floor(box.height / 2) });
+    const topHalf = await shot(page, { ...box, height: Math.floor(box.height / 2) });
     const offsetBefore = (await scrollState(page)).offset;
     for (const text of ['news 1', 'news 2', 'news 3']) await feeder.say(text);
     assert.ok(await waitState(page, (t) => t.messages.some((m) => m.text === 'news 3')));
@@ -103,10 +135,10 @@ browserTest('desktop: wheel, trackpad, keys and the "new messages" button', asyn
     await settle(page);
     s = await scrollState(page);
     assert.equal(s.offset, offsetBefore, 'the offset did not move');
-    assert.ok(s.max > offsetBefore + 170 * box.ratio, 'the log grew below');
-    assert.ok((await shot(page, { ...box, height: Math.floor(box.height / 2) })).equals(before),
+    assert.ok(s.max > offsetBefore + 100, 'the log grew below');
+    assert.ok((await shot(page, { ...box, height: Math.floor(box.height / 2) })).equals(topHalf),
       'the rows on screen are the same pixels');
-    await page.screenshot({ path: path.join(outputDir, 'scroll-new-messages-button.png') });
+    await page.screenshot({ path: path.join(outputDir, `scroll-new-messages-button-${deviceScaleFactor}x.png`) });
 
     // The button jumps to the bottom.
     const [bx0, by0, bx1, by1] = s.button.map((v) => v / box.ratio);
@@ -151,6 +183,7 @@ browserTest('desktop: wheel, trackpad, keys and the "new messages" button', asyn
     feeder.close();
   }
 });
+}
 
 // Touch events through the DevTools protocol, as a phone's touch screen
 // delivers them: a finger down, moving in `steps` steps `stepMs` apart, resting
