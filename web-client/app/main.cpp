@@ -8,6 +8,7 @@
 #include <GLES3/gl3.h>
 #include <GLFW/glfw3.h>
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -19,14 +20,13 @@
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
-#include "browser_text_input.hpp"
+#include "browser_input.hpp"
 #include "chat_client/chat_client.hpp"
 #include "chat_client/chat_model.hpp"
 #include "chat_client/chat_state_json.hpp"
 #include "chat_client/server_url.hpp"
 #include "chat_view.hpp"
 #include "font_atlas.hpp"
-#include "key_event_queue.hpp"
 #include "web_socket_transport.hpp"
 
 // Strings from the page's location (malloc'd UTF-8, freed by the caller).
@@ -93,17 +93,11 @@ struct App {
   std::unique_ptr<chat_client::ChatClient> client;
   chat_web::FontAtlas fonts{kFontPath};
   chat_web::ChatView view;
-  chat_web::BrowserTextInput text_input;
-  chat_web::KeyEventQueue keys;
+  chat_web::BrowserInput input;
   float scale = 0.0f;
   bool shown = false;
   std::string state_json;  // kept alive for the pointer handed to JavaScript
-  // Text from the DOM input waits here until an ImGui field is active:
-  // ImGui drops characters that arrive while no field has the focus.
-  std::string pending_text;
 };
-
-constexpr std::size_t kMaxPendingText = 64 * 1024;
 
 // What the page's test hooks hand back: "" when done, else the refusal's reason.
 std::string reason_or_empty(const codec::Result<void, codec::Failure>& result) {
@@ -170,19 +164,27 @@ void frame() {
   }
   if (app.fonts.update(app.scale)) clamp_font_texture_edges();
 
-  app.keys.deliver();
+  // The keys at the front of the queue; the text behind them waits for the
+  // field that is active during the frame (ChatView::input_field).
+  const chat_client::ChatClient& client = *app.client;
+  app.input.queue().deliver_keys([&](const chat_client::KeyEvent& key) { return app.view.route_key(client, key); },
+                                 [&](const chat_client::KeyEvent& key) {
+                                   if (app.view.take_key(client, key)) {
+                                     ImGui_ImplGlfw_KeyCallback(app.window, key.key, 0,
+                                                                key.down ? GLFW_PRESS : GLFW_RELEASE, key.mods);
+                                   }
+                                 },
+                                 chat_web::ChatView::takes_text(client));
+  for (const auto& wheel : app.input.take_wheels()) app.view.on_wheel(wheel);
+  for (const auto& touch : app.input.take_touches()) app.view.on_touch(touch);
   ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput && !app.pending_text.empty()) {
-    io.AddInputCharactersUTF8(app.pending_text.c_str());
-    app.pending_text.clear();
-  }
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   io.DisplaySize = display;  // GLFW's idea of the size is not kept in sync
   io.DisplayFramebufferScale = ImVec2(1.0f, 1.0f);
   ImGui::NewFrame();
 
-  app.view.draw(*app.client, app.fonts, app.scale, now_ms());
+  app.view.draw(*app.client, app.fonts, app.input.queue(), app.scale, now_ms());
 
   ImGui::Render();
   glViewport(0, 0, static_cast<int>(display.x), static_cast<int>(display.y));
@@ -190,7 +192,7 @@ void frame() {
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
-  app.text_input.update(io.WantTextInput || app.view.has_text_field());
+  app.input.update(app.view.has_text_field(), app.view.selection());
   if (!app.shown) {
     app.shown = true;
     chat_page_ready();
@@ -209,10 +211,44 @@ EMSCRIPTEN_KEEPALIVE const char* chat_state_json() {
   return g_app->state_json.c_str();
 }
 
-// Text from the hidden DOM input (typing, IME, paste) into ImGui's queue.
+// window.chatLogScroll(): where the log is scrolled, the unread count, and
+// where the log and the "new messages" button are (canvas pixels). Valid
+// until the next call.
+EMSCRIPTEN_KEEPALIVE const char* chat_log_scroll_json() {
+  if (g_app == nullptr) return "{}";
+  const chat_client::LogScroll& scroll = g_app->view.log_scroll();
+  const auto rect = [](const std::array<float, 4>& r) {
+    char text[96];
+    std::snprintf(text, sizeof text, "[%.1f,%.1f,%.1f,%.1f]", static_cast<double>(r[0]), static_cast<double>(r[1]),
+                  static_cast<double>(r[2]), static_cast<double>(r[3]));
+    return std::string(text);
+  };
+  char head[160];
+  std::snprintf(head, sizeof head, "{\"offset\":%.1f,\"max\":%.1f,\"atBottom\":%s,\"unread\":%zu,",
+                static_cast<double>(scroll.offset()), static_cast<double>(scroll.max_offset()),
+                scroll.at_bottom() ? "true" : "false", scroll.unread());
+  const std::string json = std::string(head) + "\"log\":" + rect(g_app->view.log_rect()) +
+                           ",\"button\":" + rect(g_app->view.unread_button_rect()) + "}";
+  g_app->state_json = json;
+  return g_app->state_json.c_str();
+}
+
+// The page's keyboard, in DOM order (www/app.js): keys by GLFW key code, and
+// text from the hidden input (typed, composed by an IME, pasted).
+EMSCRIPTEN_KEEPALIVE void chat_input_key(int key, int down, int mods) {
+  if (g_app == nullptr) return;
+  g_app->input.queue().push_key(chat_client::KeyEvent{key, down != 0, mods});
+}
+
 EMSCRIPTEN_KEEPALIVE void chat_input_text(const char* utf8) {
   if (g_app == nullptr || utf8 == nullptr) return;
-  if (g_app->pending_text.size() < kMaxPendingText) g_app->pending_text += utf8;
+  g_app->input.queue().push_text(utf8);
+}
+
+// The page lost the keyboard (another window, another tab): keys held go up.
+EMSCRIPTEN_KEEPALIVE void chat_input_blur() {
+  if (g_app == nullptr) return;
+  g_app->input.queue().release_held_keys();
 }
 
 // Test hooks: the very ChatClient calls the Join and Send buttons make, for
@@ -264,8 +300,7 @@ int main() {
   ImGui_ImplGlfw_InitForOpenGL(app.window, true);
   ImGui_ImplOpenGL3_Init(glsl_version);
   ImGui_ImplOpenGL3_CreateDeviceObjects();  // so FontAtlas owns every later font texture
-  app.keys.install(app.window);
-  app.text_input.install();
+  app.input.install();
 
   chat_client::ClientConfig config;
   config.url = chat_client::make_socket_url(page_location_part(0), page_location_part(1));
