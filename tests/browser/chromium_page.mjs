@@ -89,17 +89,25 @@ export class ChromiumPage extends DriverPage {
   }
 
   // One finger from `from` to `to` ({ x, y }) in `steps` moves over
-  // `durationMs` (short: a fling), then lifted.
-  async touchDrag(from, to, { steps = 10, durationMs = 200 } = {}) {
+  // `durationMs` (short: a fling), resting there `restMs` (a rest before
+  // lifting stops a fling), then lifted. `planned`: each event carries the
+  // time it was meant for (event.timeStamp), as a touch screen stamps its
+  // samples, instead of the time the busy renderer acknowledged the one
+  // before (a software-rendered page can take 100 ms per event, which
+  // turns a flick into a slow drag); only Chromium's protocol can do this.
+  async touchDrag(from, to, { steps = 10, durationMs = 200, restMs = 0, planned = false } = {}) {
     this.requireTouch();
     const cdp = await this.cdp();
-    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: from.x, y: from.y }] });
+    const start = Date.now() / 1000;
+    const at = (ms) => (planned ? { timestamp: start + ms / 1000 } : {});
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: from.x, y: from.y }], ...at(0) });
     for (let i = 1; i <= steps; ++i) {
       await this.waitForTimeout(durationMs / steps);
       const point = { x: from.x + ((to.x - from.x) * i) / steps, y: from.y + ((to.y - from.y) * i) / steps };
-      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [point] });
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [point], ...at((durationMs * i) / steps) });
     }
-    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    if (restMs > 0) await this.waitForTimeout(restMs);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [], ...at(durationMs + restMs) });
   }
 
   // A finger on (x, y) for `holdMs` (a long-press when long), then lifted.

@@ -38,7 +38,9 @@
 //   insertText Chromium: Input.insertText; Firefox: execCommand('insertText')
 //              in the focused field, as puppeteer's own sendCharacter does.
 //              Both: one beforeinput/input pair, no key events.
-//   touch      Chromium: a context with hasTouch/isMobile, Input.dispatchTouchEvent;
+//   touch      Chromium: a context with hasTouch/isMobile, Input.dispatchTouchEvent
+//              (touchDrag's `planned`: each event stamped with the time it
+//              was meant for, not when the busy renderer got to it);
 //              Firefox: touch preferences at start-up (a second Firefox for
 //              touch pages), BiDi touch pointer actions. No mobile user agent
 //              or meta-viewport emulation in Firefox.

@@ -146,14 +146,17 @@ export class FirefoxPage extends DriverPage {
   }
 
   // One finger from `from` to `to` ({ x, y }) in `steps` moves over
-  // `durationMs` (short: a fling), then lifted.
-  async touchDrag(from, to, { steps = 10, durationMs = 200 } = {}) {
+  // `durationMs` (short: a fling), resting there `restMs` (a rest before
+  // lifting stops a fling), then lifted. (`planned`, Chromium's event
+  // times, has no BiDi counterpart: Firefox stamps each event itself.)
+  async touchDrag(from, to, { steps = 10, durationMs = 200, restMs = 0 } = {}) {
     this.requireTouch();
     const finger = await this.raw.touchscreen.touchStart(from.x, from.y);
     for (let i = 1; i <= steps; ++i) {
       await this.waitForTimeout(durationMs / steps);
       await finger.move(from.x + ((to.x - from.x) * i) / steps, from.y + ((to.y - from.y) * i) / steps);
     }
+    if (restMs > 0) await this.waitForTimeout(restMs);
     await finger.end();
   }
 
