@@ -3,16 +3,16 @@
 // drag on a phone profile; scrolled up, new messages never move the view and a
 // "N new messages ↓" button jumps back to the bottom.
 //
-//   CHATD=build/server/chatd CHAT_SITE=build/site node --test tests/browser/scrolling.test.mjs
+//   BROWSER=chromium|firefox CHATD=build/server/chatd CHAT_SITE=build/site node --test tests/browser/scrolling.test.mjs
 //
-// Only real input: Playwright's mouse wheel, keyboard and clicks, and touch
-// events through the DevTools protocol (Input.dispatchTouchEvent). What is on
-// screen is compared as pixels (the log's region before and after); the
-// page's read-only window.chatLogScroll() says where the log is scrolled.
+// Only real input, through driver.mjs: the mouse wheel (pixel deltas in both
+// browsers), keys, clicks, and a finger's touch events (page.touchDrag, tap).
+// What is on screen is compared as pixels (the log's region before and
+// after); the page's read-only window.chatLogScroll() says where the log is
+// scrolled.
 
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { devices } from 'playwright-core';
 import { browserTest, nextFrames, outputDir, waitFor, wasmState } from './browser_test_harness.mjs';
 import { StockClient } from './stock_client.mjs';
 
@@ -56,18 +56,17 @@ const wheelDeltas = (page) => page.evaluate(() => window.testWheelDeltas);
 // A screenshot of part of the page (PNG bytes: equal bytes, equal pixels).
 const shot = (page, clip) => page.screenshot({ clip });
 
-async function joinWithHistory(browser, url, contextOptions, count) {
+async function joinWithHistory(session, url, pageOptions, count) {
   // Someone talked before the reader came: the log has more than a screenful.
   const feeder = new StockClient(url);
   await feeder.join('feeder');
   for (let i = 1; i <= count; ++i) await feeder.say(`line ${String(i).padStart(3, '0')} ${'word '.repeat(i % 7)}end`);
-  const context = await browser.newContext(contextOptions);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.log(`page error: ${error.message}`));
+  const page = await session.newPage(pageOptions);
+  page.on('pageerror', (message) => console.log(`page error: ${message}`));
   await page.goto(`${url}/`);
   assert.ok(await waitState(page, (s) => s.state === 'NeedsNickname'));
-  await page.keyboard.type('reader');
-  await page.keyboard.press('Enter');
+  await page.type('reader');
+  await page.press('Enter');
   assert.ok(await waitState(page, (s, n) => s.state === 'Joined' && s.messages.filter((m) => m.history).length >= n, count),
     'the reader joins and gets the history');
   await settle(page);
@@ -80,9 +79,9 @@ for (const deviceScaleFactor of [1, 2]) {
 browserTest(`desktop at ${deviceScaleFactor}x: wheel, trackpad, keys and the "new messages" button`, async (run) => {
   run.chatd.args.push('--rate-limit', '0');
   const url = await run.startServer();
-  const browser = await run.launchBrowser();
-  const { feeder, page } = await joinWithHistory(browser, url,
-    { viewport: { width: 1000, height: 700 }, deviceScaleFactor }, 80);
+  const session = await run.launchBrowser();
+  const { feeder, page } = await joinWithHistory(session, url,
+    { viewport: { width: 1000, height: 700 }, dpr: deviceScaleFactor }, 80);
   try {
     let s = await scrollState(page);
     assert.ok(s.max > 500 && s.atBottom && s.offset === s.max, `the log starts at the bottom: ${JSON.stringify(s)}`);
@@ -92,12 +91,14 @@ browserTest(`desktop at ${deviceScaleFactor}x: wheel, trackpad, keys and the "ne
     // One wheel notch up over the log: the log moves by exactly the event's
     // delta (Chromium: 100 CSS px; 50 under an emulated 2x scale factor), so
     // what was at the top is now that much lower.
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const over = { x: Math.round(box.x + box.width / 2), y: Math.round(box.y + box.height / 2) };
+    await page.mouseMove(over.x, over.y);
     await recordWheelDeltas(page);
-    await page.mouse.wheel(0, -100);
+    await page.wheel(0, -100, over);
     await until(async () => (await wheelDeltas(page)).length === 1, 'the wheel event');
     const notch = -(await wheelDeltas(page))[0];
     assert.ok(notch > 0, `the wheel went up: ${notch}`);
+    console.log(`a wheel turn of -100 px reached the page at ${deviceScaleFactor}x as deltaY ${-notch}`);
     assert.ok(await waitScroll(page, (t, [max, px]) => Math.abs(t.offset - (max - px)) < 1, [s.max, notch * box.ratio]),
       `one notch up scrolls ${notch} px: ${JSON.stringify(await scrollState(page))}`);
     await settle(page);
@@ -105,11 +106,11 @@ browserTest(`desktop at ${deviceScaleFactor}x: wheel, trackpad, keys and the "ne
     // The bottom view's top strip (its height depends on the notch, known
     // only now): back to the bottom to shoot it, then up again.
     const strip = { ...box, height: box.height - notch };
-    await page.mouse.wheel(0, 100);
+    await page.wheel(0, 100, over);
     assert.ok(await waitScroll(page, (t) => t.atBottom));
     await settle(page);
     const bottomTop = await shot(page, strip);
-    await page.mouse.wheel(0, -100);
+    await page.wheel(0, -100, over);
     assert.ok(await waitScroll(page, (t, [max, px]) => Math.abs(t.offset - (max - px)) < 1, [s.max, notch * box.ratio]));
     await settle(page);
     assert.ok((await shot(page, { ...strip, y: box.y + notch })).equals(bottomTop),
@@ -119,7 +120,7 @@ browserTest(`desktop at ${deviceScaleFactor}x: wheel, trackpad, keys and the "ne
     // Trackpad: many small pixel deltas add up exactly.
     const before = (await scrollState(page)).offset;
     await recordWheelDeltas(page);
-    for (let i = 0; i < 10; ++i) await page.mouse.wheel(0, -7);
+    for (let i = 0; i < 10; ++i) await page.wheel(0, -7, over);
     await until(async () => (await wheelDeltas(page)).length === 10, 'the trackpad events');
     const moved = -(await wheelDeltas(page)).reduce((a, b) => a + b, 0) * box.ratio;
     assert.ok(await waitScroll(page, (t, target) => Math.abs(t.offset - target) < 1, before - moved),
@@ -143,7 +144,7 @@ browserTest(`desktop at ${deviceScaleFactor}x: wheel, trackpad, keys and the "ne
     // The button jumps to the bottom.
     const [bx0, by0, bx1, by1] = s.button.map((v) => v / box.ratio);
     assert.ok(bx1 > bx0 && by1 > by0, `the button is shown: ${JSON.stringify(s)}`);
-    await page.mouse.click((bx0 + bx1) / 2, (by0 + by1) / 2);
+    await page.mouseClick(Math.round((bx0 + bx1) / 2), Math.round((by0 + by1) / 2));
     assert.ok(await waitScroll(page, (t) => t.atBottom && t.unread === 0 && t.offset === t.max),
       `the button jumps to the bottom: ${JSON.stringify(await scrollState(page))}`);
     // At the bottom, the log follows new messages.
@@ -155,26 +156,26 @@ browserTest(`desktop at ${deviceScaleFactor}x: wheel, trackpad, keys and the "ne
 
     // Keys, with the message field empty: PageUp, Home, End, PageDown.
     const view = box.height * box.ratio;
-    await page.keyboard.press('PageUp');
+    await page.press('PageUp');
     assert.ok(await waitScroll(page, (t, v) => t.offset < t.max - v / 2 && t.offset > t.max - v, view),
       `PageUp goes up about a screenful: ${JSON.stringify(await scrollState(page))}`);
-    await page.keyboard.press('Home');
+    await page.press('Home');
     assert.ok(await waitScroll(page, (t) => t.offset === 0), 'Home goes to the top');
-    await page.keyboard.press('PageDown');
+    await page.press('PageDown');
     assert.ok(await waitScroll(page, (t, v) => t.offset > v / 2 && t.offset < v, view), 'PageDown goes down a screenful');
-    await page.keyboard.press('End');
+    await page.press('End');
     assert.ok(await waitScroll(page, (t) => t.atBottom), 'End goes to the bottom');
 
     // With text in the field, Home and End move its caret instead.
-    await page.keyboard.press('PageUp');
+    await page.press('PageUp');
     assert.ok(await waitScroll(page, (t) => !t.atBottom));
     const held = (await scrollState(page)).offset;
-    await page.keyboard.type('abc');
-    await page.keyboard.press('Home');
-    await page.keyboard.type('X');
-    await page.keyboard.press('End');
-    await page.keyboard.type('Y');
-    await page.keyboard.press('Enter');
+    await page.type('abc');
+    await page.press('Home');
+    await page.type('X');
+    await page.press('End');
+    await page.type('Y');
+    await page.press('Enter');
     await until(() => feeder.textsFrom('reader').includes('XabcY'), 'the edited message');
     // One's own message brings the log to the bottom.
     assert.ok(await waitScroll(page, (t) => t.atBottom), 'sending jumps to the bottom');
@@ -185,31 +186,25 @@ browserTest(`desktop at ${deviceScaleFactor}x: wheel, trackpad, keys and the "ne
 });
 }
 
-// Touch events through the DevTools protocol, as a phone's touch screen
-// delivers them: a finger down, moving in `steps` steps `stepMs` apart, resting
-// `restMs`, lifted. Each event carries the time it happened (the page may
-// take a while to handle it in a software-rendered browser).
+// A finger on the log: down at (x, fromY), moved to (x, toY) in `steps`
+// moves `stepMs` apart, resting `restMs` there, lifted (page.touchDrag:
+// Chromium's Input.dispatchTouchEvent, Firefox's touch pointer actions).
+// In Chromium each event carries the time it was meant for (`planned`): the
+// page may take a while to handle each one in a software-rendered browser.
 async function drag(page, x, fromY, toY, { steps = 10, stepMs = 16, restMs = 0 } = {}) {
-  const cdp = await page.context().newCDPSession(page);
-  const start = Date.now() / 1000;
-  const point = (y) => [{ x, y, id: 1, radiusX: 5, radiusY: 5, force: 1 }];
-  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: point(fromY), timestamp: start });
-  for (let i = 1; i <= steps; ++i) {
-    await cdp.send('Input.dispatchTouchEvent', {
-      type: 'touchMove', touchPoints: point(fromY + ((toY - fromY) * i) / steps), timestamp: start + (i * stepMs) / 1000,
-    });
-  }
-  await cdp.send('Input.dispatchTouchEvent', {
-    type: 'touchEnd', touchPoints: [], timestamp: start + (steps * stepMs + restMs) / 1000,
-  });
-  await cdp.detach();
+  await page.touchDrag({ x, y: fromY }, { x, y: toY }, { steps, durationMs: steps * stepMs, restMs, planned: true });
 }
+
+// A phone like a Pixel 7: 412x839 CSS pixels at a device pixel ratio of
+// 2.625, a touch screen (Chromium also emulates its meta-viewport and user
+// agent; Firefox has no such emulation).
+const PHONE = { viewport: { width: 412, height: 839 }, dpr: 2.625, touch: true };
 
 browserTest('phone (Pixel 7): a finger drags the log, new messages wait behind a button', async (run) => {
   run.chatd.args.push('--rate-limit', '0');
   const url = await run.startServer();
-  const browser = await run.launchBrowser();
-  const { feeder, page } = await joinWithHistory(browser, url, { ...devices['Pixel 7'] }, 60);
+  const session = await run.launchBrowser();
+  const { feeder, page } = await joinWithHistory(session, url, PHONE, 60);
   try {
     let s = await scrollState(page);
     assert.ok(s.max > 500 && s.atBottom, `the log starts at the bottom: ${JSON.stringify(s)}`);
@@ -252,7 +247,7 @@ browserTest('phone (Pixel 7): a finger drags the log, new messages wait behind a
     await page.screenshot({ path: path.join(outputDir, 'scroll-touch-button.png') });
     // A tap on the button jumps to the bottom.
     const [bx0, by0, bx1, by1] = s.button.map((v) => v / box.ratio);
-    await page.touchscreen.tap((bx0 + bx1) / 2, (by0 + by1) / 2);
+    await page.tap(Math.round((bx0 + bx1) / 2), Math.round((by0 + by1) / 2));
     assert.ok(await waitScroll(page, (t) => t.atBottom && t.unread === 0),
       `the tap on the button jumps to the bottom: ${JSON.stringify(await scrollState(page))}`);
   } finally {
