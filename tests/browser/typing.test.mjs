@@ -78,7 +78,14 @@ async function typeAtMachineSpeed(page, listener, nick, messages, how, label) {
     .catch((error) => console.log(`${label}: ${error.message}`));
   const arrivedMs = Date.now() - started;
   await new Promise((resolve) => setTimeout(resolve, 300));  // one more would show up by now
-  assert.deepEqual(listener.textsFrom(nick).slice(before), messages, `${label}: the server got each message exactly, in order`);
+  const atServer = listener.textsFrom(nick).slice(before);
+  if (atServer.length !== messages.length) {
+    // What the page made of the missing ones (sent? confirmed? reconnected?).
+    const state = await wasmState(page);
+    console.log(`${label}: the page: ${JSON.stringify({ ...state, messages: state.messages.filter((m) => m.own)
+      .slice(before).map((m) => ({ status: m.status, id: m.id, text: m.text.slice(0, 3) })) })}`);
+  }
+  assert.deepEqual(atServer, messages, `${label}: the server got each message exactly, in order`);
   const own = (await wasmState(page)).messages.filter((m) => m.own).map((m) => m.text);
   assert.deepEqual(own.slice(before), messages, `${label}: the page shows the same messages as its own`);
   const characters = messages.join('').length;
