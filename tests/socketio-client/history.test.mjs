@@ -3,22 +3,8 @@
 // an id, oldest first, with `more`, in the ack; refusals with a reason.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { io } from "socket.io-client";
 import { startChatd } from "../support/chatd_process.mjs";
-
-const connect = (url, options = { transports: ["websocket"] }) => {
-  const socket = io(url, { reconnection: false, timeout: 3000, ...options });
-  return new Promise((resolve, reject) => {
-    socket.once("connect", () => resolve(socket));
-    socket.once("connect_error", reject);
-  });
-};
-
-const next = (socket, event, ms = 3000) =>
-  new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${event}" within ${ms} ms`)), ms);
-    socket.once(event, (...args) => { clearTimeout(timer); resolve(args); });
-  });
+import { connect, next } from "./stock_socket.mjs";
 
 const history = (socket, argument) => socket.timeout(5000).emitWithAck("history", argument);
 
