@@ -35,6 +35,21 @@ async function startServer(run) {
   return run.startServer();
 }
 
+// chatd (no rate limit), this run's browser and a stock client in the room
+// that records what reached the server; `body` gets them, and the listener
+// is closed after it, pass or fail.
+async function withListener(run, body) {
+  const url = await startServer(run);
+  const session = await run.launchBrowser();
+  const listener = new StockClient(url);
+  await listener.join('listener');
+  try {
+    return await body({ url, session, listener });
+  } finally {
+    listener.close();
+  }
+}
+
 // A desktop window, and a phone like a Pixel 7 (412x839 CSS pixels at a
 // device pixel ratio of 2.625, a touch screen; Chromium also emulates its
 // meta-viewport and user agent, Firefox has no such emulation).
@@ -114,12 +129,8 @@ const MACHINE_TYPE_TODO = browser === 'chromium'
 for (const profile of ['desktop', 'phone']) {
   const pageOptions = profile === 'phone' ? PHONE : DESKTOP;
 
-  browserTest(`${profile}: 2,000 characters and 20 Enters at machine speed arrive in order, exactly`, async (run, t) => {
-    const url = await startServer(run);
-    const session = await run.launchBrowser();
-    const listener = new StockClient(url);
-    await listener.join('listener');
-    try {
+  browserTest(`${profile}: 2,000 characters and 20 Enters at machine speed arrive in order, exactly`, async (run, t) =>
+    withListener(run, async ({ url, session, listener }) => {
       const page = await openPage(session, url, pageOptions);
       const typed = machineMessages();
       assert.equal(typed.join('').length, 2000);
@@ -134,18 +145,11 @@ for (const profile of ['desktop', 'phone']) {
         typeAtMachineSpeed(page, listener, 'typist', typed.map((text) => `i${text.slice(1)}`), 'insertText',
           `${profile}, insertText`));
       await page.screenshot({ path: path.join(outputDir, `typing-machine-${profile}.png`) });
-    } finally {
-      listener.close();
-    }
-  });
+    }));
 }
 
-browserTest('editing keys and text keep their order, at machine and at human speed', async (run) => {
-  const url = await startServer(run);
-  const session = await run.launchBrowser();
-  const listener = new StockClient(url);
-  await listener.join('listener');
-  try {
+browserTest('editing keys and text keep their order, at machine and at human speed', async (run) =>
+  withListener(run, async ({ url, session, listener }) => {
     const page = await openPage(session, url, DESKTOP);
     await page.type('editor');
     await page.press('Enter');
@@ -180,10 +184,7 @@ browserTest('editing keys and text keep their order, at machine and at human spe
     await page.press('Enter');
     await until(() => listener.textsFrom('editor').length >= 3, 'the next message');
     assert.deepEqual(listener.textsFrom('editor'), [...expected, 'next']);
-  } finally {
-    listener.close();
-  }
-});
+  }));
 
 // Emoji with ZWJ sequences, skin tones, flags and keycaps; CJK; astral
 // characters; combining marks; right-to-left text.
@@ -206,12 +207,8 @@ const SAMPLES = [
 // astral character: U+D83D -> U+1F400 🐀, U+DE00 -> U+90000); the typed part
 // below, and the nickname, prove it.
 
-browserTest('every character reaches the server byte-exact: typed, composed and pasted', async (run, t) => {
-  const url = await startServer(run);
-  const session = await run.launchBrowser();
-  const listener = new StockClient(url);
-  await listener.join('listener');
-  try {
+browserTest('every character reaches the server byte-exact: typed, composed and pasted', async (run, t) =>
+  withListener(run, async ({ url, session, listener }) => {
     // (The driver's pages may read and write the clipboard: Chromium's
     // context is granted clipboard-read/-write, Firefox's profile allows it.)
     const page = await openPage(session, url, DESKTOP);
@@ -308,7 +305,4 @@ browserTest('every character reaches the server byte-exact: typed, composed and 
         }
       });
     }
-  } finally {
-    listener.close();
-  }
-});
+  }));
