@@ -81,6 +81,9 @@ function machineMessages() {
 // message exactly, in order, and that the page shows the same as its own.
 async function typeAtMachineSpeed(page, listener, nick, messages, how, label) {
   const before = listener.textsFrom(nick).length;
+  // Counted apart from the server's: after a known loss (see
+  // MACHINE_TYPE_TODO) the page holds more own messages than the server got.
+  const ownBefore = (await wasmState(page)).messages.filter((m) => m.own).length;
   const started = Date.now();
   for (const text of messages) {
     if (how === 'type') await page.type(text);
@@ -98,11 +101,11 @@ async function typeAtMachineSpeed(page, listener, nick, messages, how, label) {
     // What the page made of the missing ones (sent? confirmed? reconnected?).
     const state = await wasmState(page);
     console.log(`${label}: the page: ${JSON.stringify({ ...state, messages: state.messages.filter((m) => m.own)
-      .slice(before).map((m) => ({ status: m.status, id: m.id, text: m.text.slice(0, 3) })) })}`);
+      .slice(ownBefore).map((m) => ({ status: m.status, id: m.id, text: m.text.slice(0, 3) })) })}`);
   }
   assert.deepEqual(atServer, messages, `${label}: the server got each message exactly, in order`);
   const own = (await wasmState(page)).messages.filter((m) => m.own).map((m) => m.text);
-  assert.deepEqual(own.slice(before), messages, `${label}: the page shows the same messages as its own`);
+  assert.deepEqual(own.slice(ownBefore), messages, `${label}: the page shows the same messages as its own`);
   const characters = messages.join('').length;
   console.log(`${label}: ${characters} characters + ${messages.length} Enters by ${how} in ${typingMs} ms, ` +
     `all at the server after ${arrivedMs} ms`);
