@@ -52,6 +52,30 @@ after(async () => {
 });
 
 const take = (page) => page.evaluate(() => window.takeEvents());
+
+// The page's events until `done(events)` holds or `timeoutMs` passes. Wheel
+// and touch events reach the page's main thread with its next frame, which
+// a loaded machine (a CI run with other browsers beside it) can delay well
+// past any fixed pause; waiting for them is not waiting for a time.
+async function eventsUntil(page, done, timeoutMs = 10000) {
+  const events = [];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    events.push(...await take(page));
+    if (done(events) || Date.now() > deadline) return events;
+    await page.waitForTimeout(50);
+  }
+}
+
+// The scroller's scrollTop once it is past `above`, or as it is after `timeoutMs`.
+async function scrolledPast(page, above, timeoutMs = 10000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const top = await page.evaluate(() => document.getElementById('scroller').scrollTop);
+    if (top > above || Date.now() > deadline) return top;
+    await page.waitForTimeout(50);
+  }
+}
 const field = (page) => page.evaluate(() => document.getElementById('field').value);
 
 async function openPage(options) {
@@ -71,7 +95,7 @@ test(`${name}: keys typed at machine speed and with a delay, IME-like text, chor
   assert.equal(await field(page), '', 'Control+A then Backspace empties the field');
   await page.type('slow', { delay: 30 });
   assert.equal(await field(page), 'slow', 'typed with a delay');
-  take(page);
+  await take(page);
   await page.insertText(' 中文 👍🏽');
   assert.equal(await field(page), 'slow 中文 👍🏽', 'insertText arrives whole');
   const events = await take(page);
@@ -115,17 +139,15 @@ test(`${name}: mouse clicks, a right click, wheel turns in pixels (and lines whe
   assert.deepEqual(events, [], 'with no menu open, closing menus reaches nothing in the page');
 
   await page.wheel(0, 300, { x: 500, y: 100 });
-  await page.waitForTimeout(300);
-  events = await take(page);
-  const wheels = events.filter((e) => e.type === 'wheel');
+  const isWheel = (e) => e.type === 'wheel';
+  const wheels = (await eventsUntil(page, (seen) => seen.some(isWheel))).filter(isWheel);
   assert.ok(wheels.length > 0 && wheels.every((e) => e.deltaMode === 0 && e.deltaY > 0), `pixel wheel events: ${JSON.stringify(wheels)}`);
-  const scrolled = await page.evaluate(() => document.getElementById('scroller').scrollTop);
+  const scrolled = await scrolledPast(page, 0);
   assert.ok(scrolled > 0, `the wheel scrolled the element under the pointer: ${scrolled}`);
 
   if (session.capabilities.wheelLines) {
     await page.wheel(0, 2, { x: 500, y: 100, mode: 'line' });
-    await page.waitForTimeout(300);
-    const lines = (await take(page)).filter((e) => e.type === 'wheel');
+    const lines = (await eventsUntil(page, (seen) => seen.filter(isWheel).length >= 2)).filter(isWheel);
     assert.ok(lines.length === 2 && lines.every((e) => e.deltaMode === 1 && e.deltaY > 0),
       `two wheel clicks, in lines: ${JSON.stringify(lines)}`);
   } else {
@@ -143,8 +165,8 @@ test(`${name}: a touch drag and a tap on a phone profile`, async () => {
   await take(page);
   await page.touchDrag({ x: 100, y: 400 }, { x: 100, y: 200 }, { steps: 5, durationMs: 100 });
   await page.tap(50, 50);
-  await page.waitForTimeout(200);
-  const types = (await take(page)).map((e) => e.type + (e.pointerType ? `:${e.pointerType}` : ''));
+  const ends = (seen) => seen.filter((e) => e.type === 'touchend').length >= 2;
+  const types = (await eventsUntil(page, ends)).map((e) => e.type + (e.pointerType ? `:${e.pointerType}` : ''));
   assert.ok(types.includes('touchstart') && types.filter((type) => type === 'touchmove').length >= 2 &&
     types.filter((type) => type === 'touchend').length === 2 && types.includes('pointerdown:touch'),
   `touch events of a drag and a tap: ${types.join(' ')}`);
@@ -180,7 +202,9 @@ test(`${name}: screenshots show the page, console and page errors are captured`,
     console.warn('a warning');
     setTimeout(() => { throw new Error('thrown later'); }, 0);
   });
-  await page.waitForTimeout(300);
+  for (const deadline = Date.now() + 10000; !page.pageErrors.length && Date.now() < deadline;) {
+    await page.waitForTimeout(50);
+  }
   assert.ok(page.consoleMessages.some((m) => m.type === 'warning' && m.text === 'a warning'), JSON.stringify(page.consoleMessages));
   assert.ok(page.pageErrors.some((m) => /thrown later/.test(m)), JSON.stringify(page.pageErrors));
   await page.close();
