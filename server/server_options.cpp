@@ -147,7 +147,7 @@ const std::vector<Setting>& settings() {
        std::to_string(d::kMaxConnectionsPerAddress), nullptr,
        number_setting<std::size_t>(&ServerOptions::max_connections_per_address, 0, 100000)},
       {"--rate-limit", "CHATD_RATE_LIMIT", "N",
-       "nickname and message attempts per second a client may make on average; more are refused with a "
+       "nickname, message and history attempts per second a client may make on average; more are refused with a "
        "reason; 0: no limit",
        std::to_string(d::kRateLimit), nullptr, number_setting<std::uint32_t>(&ServerOptions::rate_limit, 0, 1'000'000)},
       {"--rate-burst", "CHATD_RATE_BURST", "N",

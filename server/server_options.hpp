@@ -30,7 +30,8 @@ struct ServerOptions {
   std::filesystem::path www;  // page and client; default: next to the binary
   std::size_t max_connections = defaults::kMaxConnections;
   std::size_t max_connections_per_address = defaults::kMaxConnectionsPerAddress;  // 0: no limit
-  std::uint32_t rate_limit = defaults::kRateLimit;  // nickname and message attempts per second and client; 0: no limit
+  std::uint32_t rate_limit =
+      defaults::kRateLimit;  // nickname, message and history attempts per second and client; 0: no limit
   std::uint32_t rate_burst = defaults::kRateBurst;
   std::chrono::milliseconds ping_interval = defaults::kPingInterval;
   std::chrono::milliseconds ping_timeout = defaults::kPingTimeout;

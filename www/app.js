@@ -9,11 +9,170 @@
   // The names the build gave chat.wasm and chat.data (content-hashed).
   const assets = document.currentScript.dataset;
 
-  function showError(text) {
-    loading.textContent = text;
-    loading.classList.add('error');
-    loading.classList.remove('hidden');
-  }
+  // ---- when the chat cannot run: why, and what to do next -------------------
+  // Every way the page can fail to run the WASM client ends in a message that
+  // says why and what to do, never in "Loading…" or a blank canvas forever.
+  // A page-stopping failure replaces "Loading…" and the canvas with #fatal
+  // (role="alert"); the classic page (/classic/) needs neither WebAssembly
+  // nor WebGL, so every such message links to it. A server that cannot be
+  // reached gets #notice, a bar over the top of the page that goes away by
+  // itself once a connection opens again (the client keeps retrying).
+  const pageFailure = (function () {
+    const CLASSIC = '/classic/';
+    const RELOAD = 'reload';
+    // What each failure says: the reason, then the next steps (text pieces;
+    // CLASSIC and RELOAD become links).
+    const messages = {
+      webgl: ['The chat cannot start: it draws its window with WebGL, and this browser has WebGL ' +
+        'switched off or does not support it.',
+        ['Use the ', [CLASSIC, 'classic chat page'], ', the same chat without WebGL. Or switch WebGL ' +
+          '(hardware acceleration) on in the browser\'s settings and ', [RELOAD, 'reload the page'], '.']],
+      load: ['The chat cannot start: its program (chat.wasm) or its data could not be downloaded.',
+        ['Check your connection and ', [RELOAD, 'reload the page'], ', or use the ',
+          [CLASSIC, 'classic chat page'], '.']],
+      compile: ['The chat cannot start: this browser could not compile its WebAssembly program ' +
+        '(chat.wasm). The download may be damaged, or the browser may not support WebAssembly.',
+        [[RELOAD, 'Reload the page'], ' to download it again, or use the ', [CLASSIC, 'classic chat page'], '.']],
+      error: ['The chat stopped because of an error.',
+        [[RELOAD, 'Reload the page'], ' to start it again, or use the ', [CLASSIC, 'classic chat page'], '.']],
+      context: ['The chat lost its graphics (WebGL) context: the browser or the graphics driver reset it.',
+        [[RELOAD, 'Reload the page'], ' to continue, or use the ', [CLASSIC, 'classic chat page'], '.']],
+      server: ['Cannot reach the chat server.',
+        ['The page keeps trying by itself. Check your network connection; if this lasts, the server may ' +
+          'be down: try again later.']],
+    };
+    let fatalKind = null;  // the first page-stopping failure; later ones are its consequences
+    let started = false;   // the first frame is on screen (chatPage.ready)
+
+    function paragraph(pieces, className) {
+      const p = document.createElement('p');
+      if (className) p.className = className;
+      for (const piece of Array.isArray(pieces) ? pieces : [pieces]) {
+        if (typeof piece === 'string') {
+          p.append(piece);
+          continue;
+        }
+        const a = document.createElement('a');
+        a.textContent = piece[1];
+        if (piece[0] === RELOAD) {
+          a.href = location.pathname;
+          a.addEventListener('click', (event) => {
+            event.preventDefault();
+            location.reload();
+          });
+        } else {
+          a.href = piece[0];
+        }
+        p.append(a);
+      }
+      return p;
+    }
+
+    function element(id, role) {
+      let box = document.getElementById(id);
+      if (!box) {
+        box = document.createElement('div');
+        box.id = id;
+        box.setAttribute('role', role);
+        document.body.append(box);
+      }
+      return box;
+    }
+
+    function show(kind, detail) {
+      if (!messages[kind] || fatalKind) return;
+      const [why, next] = messages[kind];
+      if (kind === 'server') {
+        const notice = element('notice', 'alert');
+        notice.replaceChildren(paragraph(why + ' ', 'why'), paragraph(next));
+        notice.hidden = false;
+        return;
+      }
+      fatalKind = kind;
+      hideNotice();
+      const fatal = element('fatal', 'alert');
+      fatal.replaceChildren(paragraph(why, 'why'), paragraph(next));
+      if (detail) fatal.append(paragraph('Details: ' + detail, 'detail'));
+      loading.classList.add('hidden');
+      canvas.classList.add('hidden');
+      input.blur();
+    }
+
+    function hideNotice() {
+      const notice = document.getElementById('notice');
+      if (notice) notice.hidden = true;
+    }
+
+    // Emscripten's abort(): chat.wasm failed to download or compile, or the
+    // program stopped.
+    function aborted(what) {
+      const text = String(what);
+      let kind = 'error';
+      if (/CompileError|LinkError|magic|compil/i.test(text)) kind = 'compile';
+      else if (/failed to load|fetch|network/i.test(text)) kind = 'load';
+      show(kind, text);
+    }
+
+    // Before the first frame, a script that fails to load (chat.js) or an
+    // uncaught error (chat.js throws when chat.data fails to download) means
+    // the chat will not start.
+    window.addEventListener('error', (event) => {
+      if (started) return;
+      const target = event.target;
+      if (target instanceof HTMLScriptElement) show('load', 'could not load ' + target.src);
+      else if (event.filename && /\/chat\.[^/]*js$/.test(event.filename)) show('error', event.message);
+    }, true);
+
+    // Any WebGL at all? Asked of a scratch canvas, at once, so that a browser
+    // without it hears why without waiting for chat.wasm (main.cpp reports
+    // the same through chatPage.fail when its own canvas gets no context).
+    function anyWebGL() {
+      for (const kind of ['webgl2', 'webgl']) {
+        let gl = null;
+        try {
+          gl = document.createElement('canvas').getContext(kind);
+        } catch (error) {
+          gl = null;
+        }
+        if (gl) {
+          const lose = gl.getExtension('WEBGL_lose_context');
+          if (lose) lose.loseContext();  // free it now, not at garbage collection
+          return true;
+        }
+      }
+      return false;
+    }
+    if (!anyWebGL()) show('webgl');
+
+    // The WASM client's WebSocket, watched from outside: two attempts in a
+    // row that never opened mean the server cannot be reached; one that opens
+    // clears the notice.
+    const NativeWebSocket = window.WebSocket;
+    let failedInARow = 0;
+    if (NativeWebSocket) {
+      window.WebSocket = class extends NativeWebSocket {
+        constructor(...args) {
+          super(...args);
+          let opened = false;
+          this.addEventListener('open', () => {
+            opened = true;
+            failedInARow = 0;
+            hideNotice();
+          });
+          this.addEventListener('close', () => {
+            if (!opened && ++failedInARow >= 2) show('server');
+          });
+        }
+      };
+    }
+
+    return {
+      show,
+      aborted,
+      started: () => { started = true; },
+    };
+  })();
+
 
   // Emscripten reads this global when chat.js starts.
   window.Module = {
@@ -24,47 +183,158 @@
     setStatus: (text) => {
       if (text) loading.textContent = text.replace(/\(\d+\/\d+\)/, '').trim() || 'Loading…';
     },
-    onAbort: (what) => showError('The chat failed to start: ' + what),
+    onAbort: (what) => pageFailure.aborted(what),
   };
 
   canvas.addEventListener('webglcontextlost', (event) => {
     event.preventDefault();
-    showError('The graphics context was lost. Reload the page to continue.');
+    pageFailure.show('context');
   });
 
   window.chatPage = {
-    ready() { loading.classList.add('hidden'); },
+    ready() {
+      pageFailure.started();
+      loading.classList.add('hidden');
+    },
+    fail: (kind) => pageFailure.show(kind),  // from main.cpp: 'webgl' when no context could be made
   };
 
-  // ---- text entry -----------------------------------------------------------
-  // While an ImGui text field is active the hidden input has the focus. Its
-  // text (typed, composed by an IME, pasted, or inserted by a test) is handed
-  // to ImGui; GLFW still sees keydown/keyup for Enter, Backspace, arrows.
-  let composing = false;
-
-  function flush() {
-    const text = input.value;
-    input.value = '';
-    if (text && window.Module._chat_input_text) {
-      window.Module.ccall('chat_input_text', null, ['string'], [text]);
+  // ---- keyboard and text ------------------------------------------------------
+  // One ordered stream into the client (chat_input_key / chat_input_text),
+  // in the order the DOM reports it: editing and navigation keys as keys;
+  // characters as text from the hidden input, which has the focus while a
+  // text field is on screen (typed, composed by an IME, pasted, inserted).
+  const call = (name, ...args) => {
+    const fn = window.Module && window.Module['_' + name];
+    if (fn) fn(...args);
+    return !!fn;
+  };
+  // More than a field can hold is never needed, and ccall copies the text
+  // onto the WASM stack (a huge paste would overflow it).
+  const MAX_TEXT_UNITS = 64 * 1024;
+  function sendText(text) {
+    if (!text || !window.Module || !window.Module._chat_input_text) return;
+    if (text.length > MAX_TEXT_UNITS) {
+      const cut = /[\uD800-\uDBFF]/.test(text[MAX_TEXT_UNITS - 1]) ? MAX_TEXT_UNITS - 1 : MAX_TEXT_UNITS;
+      text = text.slice(0, cut);  // never half a surrogate pair
     }
+    window.Module.ccall('chat_input_text', null, ['string'], [text]);
   }
 
-  input.addEventListener('compositionstart', () => { composing = true; });
-  input.addEventListener('compositionend', () => { composing = false; flush(); });
+  // GLFW key codes (the client hands keys to ImGui's GLFW backend).
+  const KEYS = {
+    Escape: 256, Enter: 257, Backspace: 259, Insert: 260, Delete: 261, ArrowRight: 262, ArrowLeft: 263,
+    ArrowDown: 264, ArrowUp: 265, PageUp: 266, PageDown: 267, Home: 268, End: 269,
+  };
+  const MODIFIERS = {
+    ShiftLeft: 340, ControlLeft: 341, AltLeft: 342, MetaLeft: 343,
+    ShiftRight: 344, ControlRight: 345, AltRight: 346, MetaRight: 347,
+  };
+  // ImGui's shortcuts are Ctrl+letter; on Apple keyboards people press Cmd.
+  const apple = /Mac|iPhone|iPad|iPod/.test(navigator.platform || '');
+  // Ctrl+C, Ctrl+V and Ctrl+X are also the page's copy, paste and cut events.
+  const SHORTCUTS = new Set(['a', 'x', 'y', 'z']);
+
+  function keyCode(event) {
+    if (event.code === 'NumpadEnter') return 335;
+    if (event.code in MODIFIERS) {
+      const code = MODIFIERS[event.code];
+      return apple && (code === 343 || code === 347) ? code - 2 : code;  // Cmd acts as Ctrl
+    }
+    if (event.key in KEYS) return KEYS[event.key];
+    const command = apple ? event.metaKey : event.ctrlKey;
+    if (command && !event.altKey && event.key.length === 1 && SHORTCUTS.has(event.key.toLowerCase())) {
+      return event.key.toUpperCase().charCodeAt(0);
+    }
+    return -1;
+  }
+  function modifiers(event) {
+    const ctrl = apple ? event.metaKey : event.ctrlKey;
+    return (event.shiftKey ? 1 : 0) | (ctrl ? 2 : 0) | (event.altKey ? 4 : 0);
+  }
+  // Where the characters of a key go when the hidden input does not have the
+  // focus yet (the page has just loaded, or a click went to the canvas): the
+  // key's own text, in its place in the stream; the input takes over after.
+  function strayCharacter(event) {
+    if (event.target === input || event.ctrlKey || event.metaKey || event.altKey) return '';
+    if (event.target !== canvas && event.target !== document.body && event.target !== document.documentElement) return '';
+    return [...event.key].length === 1 ? event.key : '';
+  }
+  function onKey(event, down) {
+    if (event.isComposing || event.keyCode === 229) return;  // the IME owns this key
+    const stray = down ? strayCharacter(event) : '';
+    if (stray) {
+      event.preventDefault();
+      sendText(stray);
+      input.focus({ preventScroll: true });
+      return;
+    }
+    const code = keyCode(event);
+    if (code < 0) return;
+    // ImGui repeats a held key itself; a browser's repeats would double it.
+    if (!(down && event.repeat)) call('chat_input_key', code, down ? 1 : 0, modifiers(event));
+    // The hidden input must not act on them (undo would give back old text).
+    if (code < 340 && (event.target === input || event.target === canvas || event.target === document.body)) {
+      event.preventDefault();
+    }
+  }
+  window.addEventListener('keydown', (event) => onKey(event, true), true);
+  window.addEventListener('keyup', (event) => onKey(event, false), true);
+  window.addEventListener('blur', () => call('chat_input_blur'));
+
+  let composing = false;
+  // A trailing high surrogate stays in the field until its low half comes:
+  // Firefox types an astral character (an emoji) as two input events, one
+  // per UTF-16 half, and a half sent alone would reach the client as a
+  // different character.
+  function flush() {
+    const text = input.value;
+    const last = text.length ? text.charCodeAt(text.length - 1) : 0;
+    const held = last >= 0xd800 && last <= 0xdbff ? 1 : 0;
+    input.value = text.slice(text.length - held);
+    sendText(text.slice(0, text.length - held));
+  }
+  input.addEventListener('compositionstart', () => {
+    composing = true;
+    input.classList.add('composing');  // the pre-edit text shows at the caret
+  });
+  input.addEventListener('compositionend', () => {
+    composing = false;
+    input.classList.remove('composing');
+    flush();
+  });
   input.addEventListener('input', (event) => {
     if (!composing && !event.isComposing) flush();
   });
+  // Pasted text goes into the stream as it is (the client makes it one line),
+  // never through the input's value, so it cannot arrive twice.
+  input.addEventListener('paste', (event) => {
+    const text = event.clipboardData ? event.clipboardData.getData('text/plain') : '';
+    event.preventDefault();
+    sendText(text);
+  });
 
-  // GLFW listens for keypress on window (capture phase) and would queue the
-  // same characters a second time; this listener is registered before it.
-  window.addEventListener('keypress', (event) => {
-    if (event.target === input) event.stopImmediatePropagation();
-  }, true);
+  // Copy and cut: the selection the client reports, put on the clipboard in
+  // the event itself (synchronous, no permission, works over plain http).
+  let selection = '';
+  function onCopy(event) {
+    if (!selection || !event.clipboardData) return;
+    event.clipboardData.setData('text/plain', selection);
+    event.preventDefault();
+  }
+  document.addEventListener('copy', onCopy);
+  document.addEventListener('cut', onCopy);  // ImGui deletes the selection on its Ctrl+X
+
+  input.focus({ preventScroll: true });  // before the client starts: no key is typed into nowhere
 
   window.chatTextBridge = {
     setActive(active) {
-      if (active && document.activeElement !== input) input.focus({ preventScroll: true });
+      // Take the focus back from the canvas or the page, not from a link
+      // the user tabbed to.
+      const focused = document.activeElement;
+      if (active && focused !== input && (!focused || focused === document.body || focused === canvas)) {
+        input.focus({ preventScroll: true });
+      }
     },
     // ImGui reports the caret in canvas pixels; CSS wants CSS pixels.
     setCaret(x, y) {
@@ -72,24 +342,27 @@
       input.style.left = Math.max(0, x / ratio) + 'px';
       input.style.top = Math.max(0, y / ratio) + 'px';
     },
+    setSelection(text) { selection = text; },
     copy(text) {
       if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).catch(() => {});
     },
   };
 
   // ---- read-only state and test hooks ---------------------------------------
-  function call(name, returns, args) {
+  function query(name, returns, args) {
     if (!window.Module['_' + name]) return null;  // not started yet
     return window.Module.ccall(name, returns, args.map(() => 'string'), args);
   }
 
   // JSON text of the chat model: state, nickname, online list, messages.
-  window.chatState = () => call('chat_state_json', 'string', []) || '{"state":"Loading"}';
+  window.chatState = () => query('chat_state_json', 'string', []) || '{"state":"Loading"}';
+  // Where the message log is scrolled (canvas pixels) and its unread count.
+  window.chatLogScroll = () => JSON.parse(query('chat_log_scroll_json', 'string', []) || '{}');
 
   // The same client calls as the Join and Send buttons, for tests that cannot
   // drive the canvas. Each returns '' or the local refusal reason.
   window.chatTest = {
-    setNickname: (nickname) => call('chat_test_set_nickname', 'string', [nickname]),
-    sendMessage: (text) => call('chat_test_send_message', 'string', [text]),
+    setNickname: (nickname) => query('chat_test_set_nickname', 'string', [nickname]),
+    sendMessage: (text) => query('chat_test_send_message', 'string', [text]),
   };
 })();

@@ -12,7 +12,7 @@ namespace chatd::chat {
 // Defaults as chatd's options have them (defaults.hpp).
 struct ChatConfig {
   std::size_t history_on_join = defaults::kHistory;
-  // Nickname and message attempts per client: `rate_limit` a second on
+  // Nickname, message and history attempts per client: `rate_limit` a second on
   // average, bursts of `rate_burst`; 0: no limit.
   std::uint32_t rate_limit = defaults::kRateLimit;
   std::uint32_t rate_burst = defaults::kRateBurst;

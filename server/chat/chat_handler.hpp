@@ -34,6 +34,8 @@ class ChatHandler {
   virtual void close(ClientId client, bool resumable) = 0;
   virtual void on_nickname(ClientId client, const ::codec::events::NicknameRequest& request) = 0;
   virtual void on_user_message(ClientId client, const ::codec::events::UserMessageRequest& request) = 0;
+  // A page of older history, answered through the request's ack.
+  virtual void on_history(ClientId client, const ::codec::events::HistoryRequest& request) = 0;
   // An event the protocol layer could not decode: answer with the reason,
   // through the ack when there is one, else with a "chat error" event.
   virtual void refuse(ClientId client, std::string_view event, std::optional<std::uint64_t> ack_id,

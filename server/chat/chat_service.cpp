@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
+#include "chat/history_page.hpp"
 #include "chat/wall_clock.hpp"
 #include "codec/chat_rules.hpp"
 #include "log/logger.hpp"
@@ -29,6 +31,9 @@ ChatService::ChatService(ChatConfig config, store::HistoryStore& history, Recove
     : config_(config), history_(history), recovery_(recovery), outbox_(outbox), metrics_(metrics) {
   const auto stored = history_.recent(config_.history_on_join);
   recent_.assign(stored.begin(), stored.end());
+  // Everything stored before this run counts as delivered.
+  const auto last = recent_.empty() ? history_.recent(1) : stored;
+  delivered_up_to_ = last.empty() ? 0 : last.back().id;
 }
 
 bool ChatService::connect(ClientId client, const std::optional<ResumeRequest>& resume_request, const Welcome& welcome) {
@@ -153,6 +158,35 @@ void ChatService::on_user_message(ClientId client, const events::UserMessageRequ
                   });
 }
 
+void ChatService::on_history(ClientId client, const events::HistoryRequest& request) {
+  std::optional<std::string> reason;
+  std::int64_t delivered_up_to = 0;
+  {
+    std::lock_guard lock(mutex_);
+    delivered_up_to = delivered_up_to_;
+    const auto member = members_.find(client);
+    if (member == members_.end()) return;
+    if (auto attempt = take_attempt(member->second); !attempt) {
+      reason = attempt.error().reason;
+    } else if (member->second.nickname.empty()) {
+      reason = "Choose a nickname before reading the history";
+    }
+  }
+  if (!reason && !request.ack_id) reason = "history needs an ack id: the page comes in the ack";
+  if (reason) return refuse(client, events::kHistory, request.ack_id, *reason);
+
+  // Only messages already delivered: one committed but not yet broadcast
+  // comes live, so it must not come in a page as well.
+  const std::int64_t before =
+      std::min(request.before.value_or(std::numeric_limits<std::int64_t>::max()), delivered_up_to + 1);
+  auto page = read_history_page(history_, before);
+  if (!page) {
+    log::warn("history not read", {{"client", client}, {"error", page.error().reason}});
+    return refuse(client, events::kHistory, request.ack_id, page.error().reason);
+  }
+  outbox_.send(client, events::encode_ack_text(*request.ack_id, *page));
+}
+
 void ChatService::deliver_stored(ClientId sender, std::optional<std::uint64_t> ack_id, store::AppendResult result) {
   std::lock_guard lock(mutex_);
   if (!result) {
@@ -163,6 +197,7 @@ void ChatService::deliver_stored(ClientId sender, std::optional<std::uint64_t> a
   }
   const auto& stored = *result;
   recent_.push_back(stored);
+  delivered_up_to_ = stored.id;
   while (recent_.size() > config_.history_on_join) recent_.pop_front();
   const events::MessageMeta meta{stored.id, stored.ts, false};
   const auto recipients = joined_except(sender);
@@ -192,15 +227,7 @@ void ChatService::publish_nicknames(const std::vector<ClientId>& to) {
 void ChatService::refuse(ClientId client, std::string_view event, std::optional<std::uint64_t> ack_id,
                          const std::string& reason) {
   log::debug("request refused", {{"client", client}, {"event", event}, {"reason", reason}});
-  if (ack_id) {
-    if (event == events::kNickname) {
-      outbox_.send(client, events::encode_ack_text(*ack_id, events::NicknameAck{true, reason}));
-    } else {
-      outbox_.send(client, events::encode_ack_text(*ack_id, events::UserMessageAck{std::nullopt, reason}));
-    }
-    return;
-  }
-  outbox_.send(client, events::encode_text(events::ChatError{std::string(event), reason}));
+  outbox_.send(client, events::encode_refusal_text(event, ack_id, reason));
 }
 
 ChatService::Member ChatService::new_member(std::string nickname, MemberKeys keys) const {

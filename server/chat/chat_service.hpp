@@ -1,6 +1,7 @@
 #pragma once
 // The chat itself: joining (a nickname, the history replay, the online list),
-// leaving, sending messages, and resuming after a lost connection. It knows
+// leaving, sending messages, pages of older history, and resuming after a
+// lost connection. It knows
 // neither transports nor storage engines: it talks to participants through a
 // ChatOutbox, keeps messages in a HistoryStore, and leaves what connection
 // state recovery needs to keep to a Recovery.
@@ -59,6 +60,11 @@ class ChatService final : public ChatHandler {
   void close(ClientId client, bool resumable) override { disconnect(client, resumable); }
   void on_nickname(ClientId client, const ::codec::events::NicknameRequest& request) override;
   void on_user_message(ClientId client, const ::codec::events::UserMessageRequest& request) override;
+  // Answers with the page of (at most kHistoryPageSize) messages before
+  // request.before, read from the store on the caller's thread, outside the
+  // mutex: a page never delays the chat. Only messages already delivered to
+  // the room. Members only; counts as an attempt.
+  void on_history(ClientId client, const ::codec::events::HistoryRequest& request) override;
   void refuse(ClientId client, std::string_view event, std::optional<std::uint64_t> ack_id,
               const std::string& reason) override;
 
@@ -66,7 +72,7 @@ class ChatService final : public ChatHandler {
   struct Member {
     std::string nickname;  // empty until accepted
     MemberKeys keys;       // empty when recovery is off
-    TokenBucket attempts;  // nickname and message attempts (rate limit)
+    TokenBucket attempts;  // nickname, message and history attempts (rate limit)
   };
 
   Member new_member(std::string nickname, MemberKeys keys) const;
@@ -109,6 +115,9 @@ class ChatService final : public ChatHandler {
   // The last `history_on_join` delivered messages, oldest first: a join
   // replays from memory instead of reading the database under the lock.
   std::deque<store::StoredMessage> recent_;
+  // The id of the last message delivered (the store reports commits in id
+  // order): pages of older history end there.
+  std::int64_t delivered_up_to_ = 0;
 };
 
 }  // namespace chatd::chat

@@ -1,10 +1,12 @@
 #include "cluster/cluster_chat_service.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <random>
 #include <stdexcept>
 #include <thread>
 
+#include "chat/history_page.hpp"
 #include "chat/member_keys.hpp"
 #include "chat/wall_clock.hpp"
 #include "cluster/cluster_library.hpp"
@@ -194,6 +196,7 @@ void ClusterChatService::start() {
   applied_ = read_.to_string();
   const auto stored = history_.recent(config_.history_on_join);
   recent_.assign(stored.begin(), stored.end());
+  if (!recent_.empty()) delivered_up_to_ = recent_.back().id;  // caught up: a join's replay
   log::info("joined the cluster", {{"node", node_},
                                    {"redis", cluster_.redis.describe()},
                                    {"stream_position", applied_},
@@ -403,6 +406,7 @@ void ClusterChatService::apply(const Decoded& d, std::map<std::string, std::vect
   if (!d.broadcast) return;
   const bool changes_list = entry.id > snapshot_;
   if (d.op == "message") {
+    delivered_up_to_ = std::max(delivered_up_to_, d.message->id);
     recent_.push_back(*d.message);
     while (recent_.size() > config_.history_on_join) recent_.pop_front();
   } else if (d.op == "join" || d.op == "resume") {
@@ -712,18 +716,37 @@ void ClusterChatService::on_user_message(chat::ClientId client, const events::Us
                     });
 }
 
+void ClusterChatService::on_history(chat::ClientId client, const events::HistoryRequest& request) {
+  std::optional<std::string> reason;
+  std::int64_t delivered_up_to = 0;
+  {
+    std::lock_guard lock(mutex_);
+    delivered_up_to = delivered_up_to_;
+    auto* c = find(client);
+    if (!c) return;
+    if (auto attempt = take_attempt(*c); !attempt) {
+      reason = attempt.error().reason;
+    } else if (c->state != State::Member) {
+      reason = "Choose a nickname before reading the history";
+    }
+  }
+  if (!reason && !request.ack_id) reason = "history needs an ack id: the page comes in the ack";
+  if (reason) return refuse(client, events::kHistory, request.ack_id, *reason);
+
+  const std::int64_t before =
+      std::min(request.before.value_or(std::numeric_limits<std::int64_t>::max()), delivered_up_to + 1);
+  auto page = chat::read_history_page(history_, before);
+  if (!page) {
+    log::warn("history not read", {{"client", client}, {"error", page.error().reason}});
+    return refuse(client, events::kHistory, request.ack_id, page.error().reason);
+  }
+  outbox_.send(client, events::encode_ack_text(*request.ack_id, *page));
+}
+
 void ClusterChatService::refuse(chat::ClientId client, std::string_view event, std::optional<std::uint64_t> ack_id,
                                 const std::string& reason) {
   log::debug("request refused", {{"client", client}, {"event", event}, {"reason", reason}});
-  if (ack_id) {
-    if (event == events::kNickname) {
-      outbox_.send(client, events::encode_ack_text(*ack_id, events::NicknameAck{true, reason}));
-    } else {
-      outbox_.send(client, events::encode_ack_text(*ack_id, events::UserMessageAck{std::nullopt, reason}));
-    }
-    return;
-  }
-  outbox_.send(client, events::encode_text(events::ChatError{std::string(event), reason}));
+  outbox_.send(client, events::encode_refusal_text(event, ack_id, reason));
 }
 
 ::codec::Result<void, Failure> ClusterChatService::take_attempt(Client& client) {

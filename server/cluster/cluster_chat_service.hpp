@@ -72,6 +72,9 @@ class ClusterChatService final : public chat::ChatHandler {
   void close(chat::ClientId client, bool resumable) override;
   void on_nickname(chat::ClientId client, const ::codec::events::NicknameRequest& request) override;
   void on_user_message(chat::ClientId client, const ::codec::events::UserMessageRequest& request) override;
+  // From this node's replica of the history, on the caller's thread: paging
+  // stays local and never waits for Redis.
+  void on_history(chat::ClientId client, const ::codec::events::HistoryRequest& request) override;
   void refuse(chat::ClientId client, std::string_view event, std::optional<std::uint64_t> ack_id,
               const std::string& reason) override;
 
@@ -154,6 +157,9 @@ class ClusterChatService final : public chat::ChatHandler {
   std::unordered_map<std::string, chat::ClientId> by_sid_;
   std::map<std::string, std::string> online_;  // folded nickname -> nickname, cluster-wide
   std::deque<store::StoredMessage> recent_;
+  // The newest message delivered to this node's clients: a page holds only
+  // messages up to it (one stored but not yet delivered comes live).
+  std::int64_t delivered_up_to_ = 0;
   std::string applied_ = "0-0";  // the last entry applied: the offset of snapshots
   StreamId snapshot_;            // entries up to this one are in the start's online list
 

@@ -40,6 +40,8 @@ void ChatNamespace::on_event(SocketId socket, const ::codec::sio::Packet& packet
         using Request = std::decay_t<decltype(request)>;
         if constexpr (std::is_same_v<Request, events::NicknameRequest>) {
           chat_->on_nickname(socket, request);
+        } else if constexpr (std::is_same_v<Request, events::HistoryRequest>) {
+          chat_->on_history(socket, request);
         } else {
           chat_->on_user_message(socket, request);
         }

@@ -30,6 +30,8 @@ struct StoredMessage {
 
 // The message once durably committed, or why it could not be stored.
 using AppendResult = ::codec::Result<StoredMessage, ::codec::Failure>;
+// Messages read, or why they could not be read.
+using ReadResult = ::codec::Result<std::vector<StoredMessage>, ::codec::Failure>;
 
 class HistoryStore {
  public:
@@ -45,6 +47,12 @@ class HistoryStore {
 
   // Messages with after < id <= up_to, oldest first, at most `limit`.
   virtual std::vector<StoredMessage> range(std::int64_t after, std::int64_t up_to, std::size_t limit) = 0;
+
+  // The last `limit` committed messages with an id below `id`, oldest first:
+  // a page of older history for a client. Called on client threads, several
+  // at once, beside appends; it must not wait for the writer. An error only
+  // when the store cannot be read (never a short page instead).
+  virtual ReadResult before(std::int64_t id, std::size_t limit) = 0;
 
   // Waits until every accepted append has been committed and reported.
   virtual void flush() = 0;

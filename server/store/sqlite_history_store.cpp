@@ -48,14 +48,25 @@ std::string write_failure(sqlite3* db) {
   }
 }
 
-// Steps a bound SELECT of (id, sender, body, ts, author) to its end and resets it.
-std::vector<StoredMessage> read_messages(SqliteStatement& statement) {
-  std::vector<StoredMessage> messages;
-  while (statement.next_row()) {
+// Steps a bound SELECT of (id, sender, body, ts, author) to its end, adding
+// each row to `messages`, and resets it: done, or why it stopped early.
+::codec::Result<void, ::codec::Failure> read_messages(SqliteStatement& statement,
+                                                      std::vector<StoredMessage>& messages) {
+  int code = SQLITE_DONE;
+  while ((code = statement.step()) == SQLITE_ROW) {
     messages.push_back(StoredMessage{statement.column_int64(0), statement.column_text(1), statement.column_text(2),
                                      statement.column_int64(3), statement.column_int64(4)});
   }
+  ::codec::Result<void, ::codec::Failure> done;
+  if (code != SQLITE_DONE) done = ::codec::Failure{statement.error_message()};
   statement.reset();
+  return done;
+}
+
+// The same, for reads that have always taken what could be read.
+std::vector<StoredMessage> read_messages(SqliteStatement& statement) {
+  std::vector<StoredMessage> messages;
+  (void)read_messages(statement, messages);
   return messages;
 }
 
@@ -78,6 +89,7 @@ SqliteHistoryStore::SqliteHistoryStore(const std::filesystem::path& path, std::s
                     "SELECT id, sender, body, ts, author FROM messages "
                     "WHERE id > ?1 AND id <= ?2 ORDER BY id ASC LIMIT ?3",
                     SqliteStatement::Lifetime::persistent),
+      page_readers_(path, kPageReaders, kSelectBeforeSql),
       writer_(max_batch, [this](std::vector<Pending>& batch) { commit_batch(batch); }) {}
 
 SqliteHistoryStore::~SqliteHistoryStore() = default;
@@ -103,6 +115,19 @@ std::vector<StoredMessage> SqliteHistoryStore::range(std::int64_t after, std::in
   select_range_.bind(2, up_to);
   select_range_.bind(3, static_cast<std::int64_t>(limit));
   return read_messages(select_range_);
+}
+
+ReadResult SqliteHistoryStore::before(std::int64_t id, std::size_t limit) {
+  std::vector<StoredMessage> messages;
+  ::codec::Result<void, ::codec::Failure> read;
+  page_readers_.with_statement([&](SqliteStatement& select) {
+    select.bind(1, id);
+    select.bind(2, static_cast<std::int64_t>(limit));
+    read = read_messages(select, messages);
+  });
+  if (!read) return ::codec::Failure{"the history could not be read: " + read.error().reason};
+  std::reverse(messages.begin(), messages.end());  // read newest first
+  return messages;
 }
 
 ::codec::Result<void, ::codec::Failure> SqliteHistoryStore::check_writable(std::chrono::milliseconds timeout) {

@@ -1,7 +1,8 @@
 #pragma once
 // SQLite history in WAL mode. Appends are queued to one writer thread that
 // commits them in batches (group commit) and reports each after its commit;
-// reads use their own connection, which WAL lets run beside the writer.
+// reads use connections of their own, which WAL lets run beside the writer
+// (pages of older history: a small pool of them, SqliteReaderPool).
 
 #include <condition_variable>
 #include <cstddef>
@@ -20,6 +21,7 @@
 #include "store/batch_writer.hpp"
 #include "store/history_store.hpp"
 #include "store/sqlite_database.hpp"
+#include "store/sqlite_reader_pool.hpp"
 #include "store/sqlite_statement.hpp"
 
 namespace chatd::store {
@@ -44,6 +46,7 @@ class SqliteHistoryStore final : public HistoryStore {
   void append(NewMessage message, AppendCallback done) override;
   std::vector<StoredMessage> recent(std::size_t limit) override;
   std::vector<StoredMessage> range(std::int64_t after, std::int64_t up_to, std::size_t limit) override;
+  ReadResult before(std::int64_t id, std::size_t limit) override;
   void flush() override;
   ::codec::Result<void, ::codec::Failure> check_writable(std::chrono::milliseconds timeout) override;
 
@@ -56,6 +59,14 @@ class SqliteHistoryStore final : public HistoryStore {
   // in one transaction: each entry of the stream is applied once.
   ::codec::Result<void, ::codec::Failure> apply_replicated(const std::vector<StoredMessage>& messages,
                                                            const std::string& cursor);
+
+  // before()'s query, newest first: `id` is the table's INTEGER PRIMARY KEY
+  // (the rowid), so SQLite walks the table's own b-tree backwards from ?1 and
+  // stops after ?2 rows (tests check the plan).
+  static constexpr const char* kSelectBeforeSql =
+      "SELECT id, sender, body, ts, author FROM messages WHERE id < ?1 ORDER BY id DESC LIMIT ?2";
+  // Connections that read pages for before(), beside reader_db_.
+  static constexpr std::size_t kPageReaders = 4;
 
  private:
   struct Pending {
@@ -80,6 +91,9 @@ class SqliteHistoryStore final : public HistoryStore {
   SqliteStatement insert_;         // on writer_db_
   SqliteStatement select_recent_;  // on reader_db_
   SqliteStatement select_range_;   // on reader_db_
+  // before()'s connections: pages for many clients at once, never waiting
+  // for reader_mutex_, which recovery holds under the chat service's mutex.
+  SqliteReaderPool page_readers_;
 
   std::size_t refused_in_a_row_ = 0;  // writer thread only: for the log
 

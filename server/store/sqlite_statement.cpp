@@ -47,6 +47,8 @@ void SqliteStatement::reset() {
   sqlite3_clear_bindings(statement_);
 }
 
+std::string SqliteStatement::error_message() const { return sqlite3_errmsg(db_); }
+
 std::int64_t SqliteStatement::column_int64(int column) const { return sqlite3_column_int64(statement_, column); }
 
 std::string SqliteStatement::column_text(int column) const {

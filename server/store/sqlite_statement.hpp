@@ -47,6 +47,9 @@ class SqliteStatement {
   codec::Result<void, codec::Failure> run();
   // Ready to run again, with no values bound.
   void reset();
+  // SQLite's message for the last failure on this statement's connection
+  // (after a step() that failed, before reset()).
+  std::string error_message() const;
 
   // Columns count from 0, as in the SELECT list; of the current row.
   std::int64_t column_int64(int column) const;

@@ -1,6 +1,7 @@
 #include "codec/chat_events.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "codec/json_text.hpp"
 
@@ -41,6 +42,68 @@ void append_meta(std::string& out, const MessageMeta& meta) {
   out.push_back('}');
 }
 
+// A JSON integer that fits an int64 (nlohmann reads every non-negative
+// integer as unsigned, so the big ones must not wrap).
+std::optional<std::int64_t> int64_from_json(const json& value) {
+  if (value.is_number_unsigned()) {
+    const auto n = value.get<std::uint64_t>();
+    if (n > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return std::nullopt;
+    return static_cast<std::int64_t>(n);
+  }
+  if (value.is_number_integer()) return value.get<std::int64_t>();
+  return std::nullopt;
+}
+
+// The history request's one argument: {} or {"before": id}, nothing else.
+Result<HistoryRequest> history_request(const json& data, std::optional<std::uint64_t> ack_id) {
+  if (data.size() < 2) return wrong_type("history request is missing");
+  if (data.size() > 2) return wrong_type("history takes one argument");
+  const json& arg = data[1];
+  if (!arg.is_object()) return wrong_type("history request must be an object");
+  const auto before = arg.find("before");
+  if (arg.size() > (before == arg.end() ? 0u : 1u)) return wrong_type("history request takes only \"before\"");
+  HistoryRequest request{std::nullopt, ack_id};
+  if (before != arg.end()) {
+    const auto id = int64_from_json(*before);
+    if (!id || *id <= 0) return wrong_type("before must be a positive integer");
+    request.before = *id;
+  }
+  return request;
+}
+
+json history_entry_to_json(const HistoryEntry& entry) {
+  return json{{"from", entry.from}, {"id", entry.id}, {"text", entry.text}, {"ts", entry.ts}};
+}
+
+std::optional<HistoryEntry> history_entry_from_json(const json& value) {
+  if (!value.is_object()) return std::nullopt;
+  const auto from = value.find("from");
+  const auto text = value.find("text");
+  const auto id = value.find("id");
+  const auto ts = value.find("ts");
+  if (from == value.end() || !from->is_string() || text == value.end() || !text->is_string() || id == value.end() ||
+      ts == value.end()) {
+    return std::nullopt;
+  }
+  const auto id_value = int64_from_json(*id);
+  const auto ts_value = int64_from_json(*ts);
+  if (!id_value || !ts_value) return std::nullopt;
+  return HistoryEntry{from->get<std::string>(), text->get<std::string>(), *id_value, *ts_value};
+}
+
+// {"from":..,"id":..,"text":..,"ts":..}: the keys in nlohmann's (sorted) order.
+void append_history_entry(std::string& out, const HistoryEntry& entry) {
+  out += "{\"from\":";
+  json_text::append_string(out, entry.from);
+  out += ",\"id\":";
+  json_text::append_integer(out, entry.id);
+  out += ",\"text\":";
+  json_text::append_string(out, entry.text);
+  out += ",\"ts\":";
+  json_text::append_integer(out, entry.ts);
+  out.push_back('}');
+}
+
 // The string argument at `index` of an event payload ([name, arg0, arg1...]).
 Result<std::string> string_argument(const json& data, std::size_t index, std::string_view what) {
   if (data.size() <= index + 1) return wrong_type(std::string(what) + " is missing");
@@ -70,6 +133,11 @@ Result<ClientEvent> decode_client_event(const sio::Packet& packet) {
     if (!text) return text.error();
     return ClientEvent{UserMessageRequest{std::move(*text), packet.ack_id}};
   }
+  if (name == kHistory) {
+    auto request = history_request(packet.data, packet.ack_id);
+    if (!request) return request.error();
+    return ClientEvent{*request};
+  }
   return make_error(CodecErrorKind::UnknownEvent, "unknown event");
 }
 
@@ -79,6 +147,12 @@ sio::Packet encode(const NicknameRequest& request) {
 
 sio::Packet encode(const UserMessageRequest& request) {
   return sio::make_event(kUserMessage, json::array({request.text}), request.ack_id);
+}
+
+sio::Packet encode(const HistoryRequest& request) {
+  json argument = json::object();
+  if (request.before) argument["before"] = *request.before;
+  return sio::make_event(kHistory, json::array({std::move(argument)}), request.ack_id);
 }
 
 sio::Packet encode(const Announcement& event) { return sio::make_event(kAnnouncement, json::array({event.text})); }
@@ -170,6 +244,13 @@ sio::Packet encode_ack(std::uint64_t ack_id, const UserMessageAck& ack) {
   return sio::make_ack(ack_id, json::array({json{{"error", ack.error}}}));
 }
 
+sio::Packet encode_ack(std::uint64_t ack_id, const HistoryAck& ack) {
+  if (!ack.page) return sio::make_ack(ack_id, json::array({json{{"error", ack.error}}}));
+  json messages = json::array();
+  for (const auto& entry : ack.page->messages) messages.push_back(history_entry_to_json(entry));
+  return sio::make_ack(ack_id, json::array({json{{"messages", std::move(messages)}, {"more", ack.page->more}}}));
+}
+
 std::string encode_ack_text(std::uint64_t ack_id, const NicknameAck& ack) {
   return sio::encode(encode_ack(ack_id, ack));
 }
@@ -182,6 +263,36 @@ std::string encode_ack_text(std::uint64_t ack_id, const UserMessageAck& ack) {
   append_meta(out, *ack.meta);
   out.push_back(']');
   return out;
+}
+
+std::string encode_ack_text(std::uint64_t ack_id, const HistoryAck& ack) {
+  if (ack.page) return encode_ack_text(ack_id, *ack.page);
+  return sio::encode(encode_ack(ack_id, ack));
+}
+
+// 3<ack id>[{"messages":[...],"more":bool}]
+std::string encode_ack_text(std::uint64_t ack_id, const HistoryPage& page) {
+  std::size_t size = 64;
+  for (const auto& entry : page.messages) size += 64 + entry.from.size() + entry.text.size();
+  std::string out;
+  out.reserve(size);
+  out += "3";
+  out += std::to_string(ack_id);
+  out += "[{\"messages\":[";
+  for (std::size_t i = 0; i < page.messages.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    append_history_entry(out, page.messages[i]);
+  }
+  out += page.more ? "],\"more\":true}]" : "],\"more\":false}]";
+  return out;
+}
+
+std::string encode_refusal_text(std::string_view event, std::optional<std::uint64_t> ack_id,
+                                const std::string& reason) {
+  if (!ack_id) return encode_text(ChatError{std::string(event), reason});
+  if (event == kNickname) return encode_ack_text(*ack_id, NicknameAck{true, reason});
+  if (event == kHistory) return encode_ack_text(*ack_id, HistoryAck{std::nullopt, reason});
+  return encode_ack_text(*ack_id, UserMessageAck{std::nullopt, reason});
 }
 
 Result<NicknameAck> decode_nickname_ack(const sio::Packet& packet) {
@@ -207,6 +318,34 @@ Result<UserMessageAck> decode_user_message_ack(const sio::Packet& packet) {
   }
   ack.meta = meta_from_json(body);
   if (!ack.meta) return wrong_type("message ack lacks id and ts");
+  return ack;
+}
+
+Result<HistoryAck> decode_history_ack(const sio::Packet& packet) {
+  if (packet.type != sio::PacketType::Ack || !packet.data.is_array() || packet.data.empty() ||
+      !packet.data[0].is_object()) {
+    return wrong_type("history ack must carry an object");
+  }
+  const auto& body = packet.data[0];
+  HistoryAck ack;
+  if (const auto error = body.find("error"); error != body.end() && error->is_string()) {
+    ack.error = error->get<std::string>();
+    return ack;
+  }
+  const auto messages = body.find("messages");
+  const auto more = body.find("more");
+  if (messages == body.end() || !messages->is_array() || more == body.end() || !more->is_boolean()) {
+    return wrong_type("history ack lacks messages and more");
+  }
+  HistoryPage page;
+  page.more = more->get<bool>();
+  page.messages.reserve(messages->size());
+  for (const auto& value : *messages) {
+    auto entry = history_entry_from_json(value);
+    if (!entry) return wrong_type("history page holds a malformed message");
+    page.messages.push_back(std::move(*entry));
+  }
+  ack.page = std::move(page);
   return ack;
 }
 

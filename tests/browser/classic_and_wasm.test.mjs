@@ -1,44 +1,19 @@
 // The classic Socket.IO chat page (/classic/, the stock socket.io-client
 // browser bundle) and the WASM client (/) chat with each other through the
-// real chatd in headless Chromium: nicknames (one refused), messages both ways
-// (Chinese too), the online list, escaping, a refused message, the history for
-// a late joiner, polling-then-WebSocket, a server restart, screenshots.
+// real chatd: nicknames (one refused), messages both ways (Chinese too), the
+// online list, escaping, a refused message, the history for a late joiner,
+// polling-then-WebSocket, a server restart, screenshots.
 //
-//   CHATD=build/server/chatd CHAT_SITE=build/site node --test tests/browser/classic_and_wasm.test.mjs
+//   BROWSER=chromium|firefox CHATD=build/server/chatd CHAT_SITE=build/site node --test tests/browser/classic_and_wasm.test.mjs
 //
-// Uses Debian's /usr/bin/chromium (never downloads a browser).
+// Debian's Chromium or Firefox ESR through driver.mjs (never downloads a browser).
 
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import {
-  browserTest, outputDir, siteDir, typeAndEnter, waitFor, wasmState,
+  browserTest, classicState, outputDir, siteDir, typeAndEnter, typeInto, waitFor, wasmState,
 } from './browser_test_harness.mjs';
-
-// ---- the two views: the WASM client's JSON state, the classic page's DOM ----
-// What a person sees on the classic page, read from the DOM.
-const classicState = (page) => page.evaluate(() => {
-  const chat = document.getElementById('chat');
-  const socket = window.classicSocket;
-  return {
-    connected: chat.classList.contains('connected'),
-    nicknameSet: chat.classList.contains('nickname-set'),
-    nicknameError: document.getElementById('nickname-err').classList.contains('visible')
-      ? document.getElementById('nickname-err').textContent : '',
-    online: [...document.querySelectorAll('#nicknames b')].map((b) => b.textContent),
-    onlineText: document.getElementById('nicknames').textContent,
-    lines: [...document.querySelectorAll('#lines p')].map((p) => ({
-      classes: [...p.classList],
-      from: p.querySelector('b') ? p.querySelector('b').textContent : null,
-      text: p.querySelector('.text') ? p.querySelector('.text').textContent : p.textContent,
-      id: p.dataset.id ? Number(p.dataset.id) : null,
-      elements: p.querySelectorAll('*').length,
-    })),
-    transport: socket && socket.io.engine ? socket.io.engine.transport.name : null,
-    socketConnected: Boolean(socket && socket.connected),
-    cspViolations: window.cspViolations || [],
-  };
-});
 
 const waitWasm = (page, predicate, arg) => waitFor(wasmState, page, predicate, arg);
 const waitClassic = (page, predicate, arg) => waitFor(classicState, page, predicate, arg);
@@ -52,31 +27,22 @@ async function wasmSays(page, text, options) {
     `the WASM user sends ${JSON.stringify(text)}: ${JSON.stringify((await wasmState(page)).messages.slice(-3))}`);
 }
 
-// The classic page: click into a field, type (or insert, as an IME would),
-// press Enter to submit its form.
-async function typeInto(page, selector, text, { insert = false } = {}) {
-  await page.click(selector);
-  await page.fill(selector, '');
-  if (insert) await page.keyboard.insertText(text);
-  else await page.keyboard.type(text, { delay: 10 });
-  await page.keyboard.press('Enter');
-}
-
-async function openPage(context, url, label) {
-  const page = await context.newPage();
+// A page in a browser context of its own (own cookies and storage).
+async function openPage(session, url, label) {
+  const page = await session.newPage({ viewport: { width: 900, height: 600 } });
   const log = { requests: [], websockets: [], pageErrors: [] };
-  page.on('pageerror', (error) => {
-    log.pageErrors.push(error.message);
-    console.log(`[${label}] page error: ${error.message}`);
+  page.on('pageerror', (message) => {
+    log.pageErrors.push(message);
+    console.log(`[${label}] page error: ${message}`);
   });
   page.on('console', (message) => {
     // (failed connections while chatd restarts are logged here too)
-    if (message.type() === 'error') console.log(`[${label}] console: ${message.text()}`);
+    if (message.type === 'error') console.log(`[${label}] console: ${message.text}`);
   });
   page.on('request', (request) => {
-    if (request.url().includes('/socket.io/')) log.requests.push(request.url());
+    if (request.url.includes('/socket.io/')) log.requests.push(request.url);
   });
-  page.on('websocket', (ws) => log.websockets.push(ws.url()));
+  page.on('websocket', (ws) => log.websockets.push(ws.url));
   // Any CSP violation (an inline script or style, a foreign connection) is
   // recorded; the init script itself is injected by the browser, not the page.
   await page.addInitScript(() => {
@@ -87,7 +53,7 @@ async function openPage(context, url, label) {
   });
   const response = await page.goto(url);
   // chatd's policy header, so that the checks below ran under it.
-  log.csp = response ? response.headers()['content-security-policy'] || '' : '';
+  log.csp = response.headers['content-security-policy'] || '';
   page.chatLog = log;
   return page;
 }
@@ -102,10 +68,9 @@ browserTest('the classic page and the WASM client chat through chatd, across a r
     'the site\'s classic folder has no npm leftovers');
 
   const baseUrl = await run.startServer();
-  const browser = await run.launchBrowser();
-  const viewport = { width: 900, height: 600 };
-  const wasm = await openPage(await browser.newContext({ viewport }), `${baseUrl}/`, 'wasm');
-  const classic = await openPage(await browser.newContext({ viewport }), `${baseUrl}/classic/`, 'classic');
+  const session = await run.launchBrowser();
+  const wasm = await openPage(session, `${baseUrl}/`, 'wasm');
+  const classic = await openPage(session, `${baseUrl}/classic/`, 'classic');
 
   assert.ok(await waitWasm(wasm, (s) => s.state === 'NeedsNickname'), 'the WASM page connects and asks for a nickname');
   assert.ok(await waitClassic(classic, (s) => s.connected && !s.nicknameSet && s.socketConnected),
@@ -160,7 +125,7 @@ browserTest('the classic page and the WASM client chat through chatd, across a r
   const markup = '<img src=x> & <b>not bold</b>';
   await wasmSays(wasm, markup, { insert: true });
   assert.ok(await waitClassic(classic, (s, v) => s.lines.some((l) => l.from === 'bob' && l.text === v && l.elements === 2), markup) &&
-    (await classic.locator('#lines img').count()) === 0,
+    (await classic.count('#lines img')) === 0,
     `markup from a user is shown as text, never parsed: ${await brief(classic)}`);
 
   await classic.waitForTimeout(300);
@@ -185,7 +150,7 @@ browserTest('the classic page and the WASM client chat through chatd, across a r
     `the classic page upgraded its session to WebSocket: ${(await classicState(classic)).transport} ${log.websockets.join(' ')}`);
 
   // A second classic page joining later gets the history, marked as such.
-  const carol = await openPage(await browser.newContext({ viewport }), `${baseUrl}/classic/`, 'carol');
+  const carol = await openPage(session, `${baseUrl}/classic/`, 'carol');
   await waitClassic(carol, (s) => s.connected);
   await typeInto(carol, '#nick', 'carol');
   assert.ok(await waitClassic(carol, (s, v) => s.nicknameSet &&
@@ -196,7 +161,7 @@ browserTest('the classic page and the WASM client chat through chatd, across a r
   assert.ok(await waitClassic(classic, (s) => s.lines.some((l) => l.classes.includes('announcement') && /carol/.test(l.text))),
     `the classic page announces that carol connected: ${await brief(classic)}`);
   await carol.screenshot({ path: path.join(outputDir, 'classic-late-joiner.png') });
-  await carol.context().close();
+  await carol.close();
 
   // The server restarts: the classic page says so, reconnects by itself and
   // rejoins as alice; the history replayed then is not shown twice.

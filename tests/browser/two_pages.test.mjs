@@ -1,10 +1,10 @@
-// Two users in headless Chromium chat through the real chatd: nicknames
-// (one refused), a plain message, a Chinese message, the history for a late
+// Two users of the WASM client chat through the real chatd: nicknames (one
+// refused), a plain message, a Chinese message, the history for a late
 // joiner, a server restart, screenshots.
 //
-//   CHATD=build/server/chatd CHAT_SITE=build/site node --test tests/browser/two_pages.test.mjs
+//   BROWSER=chromium|firefox CHATD=build/server/chatd CHAT_SITE=build/site node --test tests/browser/two_pages.test.mjs
 //
-// Uses Debian's /usr/bin/chromium (never downloads a browser).
+// Debian's Chromium or Firefox ESR through driver.mjs (never downloads a browser).
 
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -16,11 +16,12 @@ import {
 const state = wasmState;
 const waitFor = (page, predicate, arg) => waitForView(wasmState, page, predicate, arg);
 
-async function openUser(context, baseUrl, label) {
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.log(`[${label}] page error: ${error.message}`));
+// A user's page, in a browser context of its own (own cookies and storage).
+async function openUser(session, baseUrl, label, options) {
+  const page = await session.newPage(options);
+  page.on('pageerror', (message) => console.log(`[${label}] page error: ${message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error') console.log(`[${label}] console: ${message.text()}`);
+    if (message.type === 'error') console.log(`[${label}] console: ${message.text}`);
   });
   await page.goto(`${baseUrl}/`);
   return page;
@@ -28,10 +29,10 @@ async function openUser(context, baseUrl, label) {
 
 browserTest('two WASM pages chat through chatd, across a restart', async (run) => {
   const baseUrl = await run.startServer();
-  const browser = await run.launchBrowser();
+  const session = await run.launchBrowser();
   const viewport = { width: 900, height: 600 };
-  const alice = await openUser(await browser.newContext({ viewport }), baseUrl, 'alice');
-  const bob = await openUser(await browser.newContext({ viewport, deviceScaleFactor: 2 }), baseUrl, 'bob');
+  const alice = await openUser(session, baseUrl, 'alice', { viewport });
+  const bob = await openUser(session, baseUrl, 'bob', { viewport, dpr: 2 });
 
   const prompt = (s) => s.state === 'NeedsNickname';
   assert.ok(await waitFor(alice, prompt, null), 'page 1 connects and asks for a nickname');
@@ -47,7 +48,7 @@ browserTest('two WASM pages chat through chatd, across a restart', async (run) =
     `a taken nickname is refused with the server reason: ${JSON.stringify(await state(bob)).slice(0, 300)}`);
   await bob.screenshot({ path: path.join(outputDir, 'bob-nickname-refused.png') });
   for (let i = 0; i < 'alice'.length; ++i) {
-    await bob.keyboard.press('Backspace');
+    await bob.press('Backspace');
   }
   // The client hands ImGui one key event per frame (ImGui 1.86 drops keys
   // pressed and released within a frame), while typed characters arrive
@@ -91,7 +92,7 @@ browserTest('two WASM pages chat through chatd, across a restart', async (run) =
     `screenshots saved: ${outputDir}`);
 
   // A third page joining later gets the history, flagged as such.
-  const carol = await openUser(await browser.newContext({ viewport }), baseUrl, 'carol');
+  const carol = await openUser(session, baseUrl, 'carol', { viewport });
   await waitFor(carol, prompt, null);
   await typeAndEnter(carol, 'carol');
   assert.ok(await waitFor(carol, ((s, value) => s.state === "Joined" && s.nickname === "carol" && s.messages.some(m => m.history && m.text === value)), chinese),

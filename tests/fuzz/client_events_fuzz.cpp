@@ -1,7 +1,8 @@
 // What the server reads from a client: codec::sio::decode, then for a CONNECT
 // the resume request in its auth (codec::sio::decode_resume_auth), for an
 // EVENT codec::events::decode_client_event and the rules the chat service
-// applies (trim + validate_nickname, validate_message).
+// applies (trim + validate_nickname, validate_message), or the history
+// request's argument.
 
 #include <cstddef>
 #include <cstdint>
@@ -37,6 +38,8 @@ void check_round_trip(const Request& request) {
   FUZZ_CHECK(same->ack_id == request.ack_id);
   if constexpr (std::is_same_v<Request, events::NicknameRequest>) {
     FUZZ_CHECK(same->nickname == request.nickname);
+  } else if constexpr (std::is_same_v<Request, events::HistoryRequest>) {
+    FUZZ_CHECK(same->before == request.before);
   } else {
     FUZZ_CHECK(same->text == request.text);
   }
@@ -62,6 +65,19 @@ void check_message(const events::UserMessageRequest& request) {
     const auto length = codec::utf8::count_code_points(request.text);
     FUZZ_CHECK(length && *length >= 1 && *length <= rules::kMaxMessageLength);
     FUZZ_CHECK(!rules::trim(request.text).empty());
+  }
+}
+
+// A history request is exactly ["history", {}] or ["history", {"before": n}]
+// with n a positive integer that fits an int64: the store's query takes it as is.
+void check_history(const events::HistoryRequest& request, const sio::Packet& packet) {
+  check_round_trip(request);
+  FUZZ_CHECK(packet.data.size() == 2 && packet.data[1].is_object());
+  const auto& argument = packet.data[1];
+  FUZZ_CHECK(argument.size() == (request.before ? 1u : 0u));
+  if (request.before) {
+    FUZZ_CHECK(*request.before > 0);
+    FUZZ_CHECK(argument.contains("before") && argument["before"].is_number_integer());
   }
 }
 
@@ -105,6 +121,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         using Request = std::decay_t<decltype(request)>;
         if constexpr (std::is_same_v<Request, events::NicknameRequest>) {
           check_nickname(request);
+        } else if constexpr (std::is_same_v<Request, events::HistoryRequest>) {
+          check_history(request, *packet);
         } else {
           check_message(request);
         }

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -157,6 +158,17 @@ std::vector<std::string> client_events() {
   out.push_back("2[\"user message\",{\"text\":\"x\"}]");
   out.push_back("2[\"user message\",\"a\",\"b\"]");
   out.push_back("2[\"unknown\",\"x\"]");
+  // History requests: the newest page, pages before an id, and every kind of bad argument.
+  for (const std::optional<std::int64_t> before : {std::optional<std::int64_t>{}, std::optional<std::int64_t>{1},
+                                                   std::optional<std::int64_t>{250}, std::optional{INT64_MAX}}) {
+    out.push_back(sio_text(events::encode(events::HistoryRequest{before, 3})));
+    out.push_back(sio_text(events::encode(events::HistoryRequest{before, std::nullopt})));
+  }
+  for (const char* argument : {"", ",5", ",null", ",[]", ",{},{}", ",{\"before\":0}", ",{\"before\":-1}",
+                               ",{\"before\":1.5}", ",{\"before\":\"5\"}", ",{\"before\":9223372036854775808}",
+                               ",{\"before\":5,\"limit\":1000}", ",{\"after\":5}"}) {
+    out.push_back(std::string("24[\"history\"") + argument + "]");
+  }
   // CONNECT, and the auth of a client asking to resume: what the server's
   // Socket.IO layer hands ChatNamespace.
   out.push_back(sio_text(sio::encode_connect()));
@@ -219,6 +231,21 @@ std::vector<std::string> server_frames() {
   out.push_back("43[{\"id\":1}]");
   out.push_back("43[{\"error\":7,\"id\":1,\"ts\":2}]");
   out.push_back("42[\"nicknames\",[\"alice\"]]");
+  // History pages and refusals.
+  const auto history_ack = [&](std::uint64_t ack_id, const events::HistoryAck& ack) {
+    out.push_back(eio::encode_text_frame(eio::PacketType::Message, events::encode_ack_text(ack_id, ack)));
+  };
+  events::HistoryPage page{{}, true};
+  for (std::size_t i = 0; i < kTexts.size(); ++i) {
+    page.messages.push_back({"alice", kTexts[i], static_cast<std::int64_t>(100 + i), 1700000000000});
+  }
+  history_ack(4, events::HistoryAck{page, {}});
+  history_ack(5, events::HistoryAck{events::HistoryPage{{{"bob", "last", 1, 1600000000000}}, false}, {}});
+  history_ack(6, events::HistoryAck{events::HistoryPage{}, {}});
+  history_ack(7, events::HistoryAck{std::nullopt, "before must be a positive integer"});
+  out.push_back("43[{\"messages\":[{\"from\":\"a\",\"id\":1,\"ts\":2}],\"more\":false}]");
+  out.push_back("43[{\"messages\":[{\"from\":\"a\",\"text\":\"b\",\"id\":18446744073709551615,\"ts\":2}],\"more\":1}]");
+  out.push_back("43[{\"messages\":{},\"more\":true,\"error\":null}]");
   for (const auto& s : kJsonStrings) out.push_back("42[\"announcement\"," + s + "]");
   return out;
 }

@@ -180,7 +180,7 @@ TEST_CASE("index.html is revalidated on every visit, by its ETag", "[http][stati
   REQUIRE(chat_it::stop_server(server) == 0);
 }
 
-TEST_CASE("assets named by their content hash are immutable; other names are not", "[http][static]") {
+TEST_CASE("assets named by their content hash are immutable, other names are revalidated", "[http][static]") {
   HashedSite site;
   ChatdProcess server(site.args());
   for (const auto& name : {site.wasm(), site.data(), site.script()}) {

@@ -2,11 +2,16 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "store/sqlite_history_store.hpp"
 #include "store/sqlite_schema.hpp"
@@ -204,4 +209,115 @@ TEST_CASE("A size cap below the current size keeps what is stored and refuses ne
   REQUIRE(result);
   REQUIRE_FALSE(result->ok());
   CHECK(result->error().reason == "the message could not be stored: database is full");
+}
+
+namespace {
+
+// SQLite's plan for a statement: the detail column of EXPLAIN QUERY PLAN, one row a line.
+std::string query_plan(const std::filesystem::path& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &statement, nullptr) == SQLITE_OK);
+  std::string plan;
+  while (sqlite3_step(statement) == SQLITE_ROW) {
+    plan += reinterpret_cast<const char*>(sqlite3_column_text(statement, 3));
+    plan += '\n';
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return plan;
+}
+
+std::vector<std::int64_t> ids_of(const std::vector<chatd::store::StoredMessage>& messages) {
+  std::vector<std::int64_t> ids;
+  for (const auto& message : messages) ids.push_back(message.id);
+  return ids;
+}
+
+std::vector<std::int64_t> id_range(std::int64_t first, std::int64_t last) {
+  std::vector<std::int64_t> ids;
+  for (auto id = first; id <= last; ++id) ids.push_back(id);
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("before() reads the messages below an id, oldest first, through the primary key") {
+  TemporaryDirectory dir;
+  SqliteHistoryStore store(dir.path() / "chat.db");
+  for (int i = 1; i <= 250; ++i) store.append(NewMessage{"alice", "message " + std::to_string(i), i}, nullptr);
+  store.flush();
+
+  const auto newest = store.before(INT64_MAX, 101);
+  REQUIRE(newest);
+  CHECK(ids_of(*newest) == id_range(150, 250));
+  CHECK(newest->back().text == "message 250");
+  CHECK(newest->back().ts == 250);
+  CHECK(newest->back().from == "alice");
+  CHECK(ids_of(store.before(150, 101).value()) == id_range(49, 149));
+  CHECK(ids_of(store.before(49, 101).value()) == id_range(1, 48));
+  CHECK(store.before(1, 101).value().empty());
+  CHECK(ids_of(store.before(3, 1).value()) == std::vector<std::int64_t>{2});
+
+  // A search of the table's own b-tree (id is the rowid), never a scan or a sort.
+  const auto plan = query_plan(dir.path() / "chat.db", SqliteHistoryStore::kSelectBeforeSql);
+  CAPTURE(plan);
+  CHECK(plan.find("SEARCH messages USING INTEGER PRIMARY KEY (rowid<?)") != std::string::npos);
+  CHECK(plan.find("SCAN") == std::string::npos);
+  CHECK(plan.find("TEMP B-TREE") == std::string::npos);
+}
+
+TEST_CASE("before() does not wait for a writer holding the database, and serves many threads at once") {
+  TemporaryDirectory dir;
+  const auto path = dir.path() / "chat.db";
+  SqliteHistoryStore store(path);
+  for (int i = 1; i <= 300; ++i) store.append(NewMessage{"alice", "m", i}, nullptr);
+  store.flush();
+
+  // Another writer holds the write lock with an uncommitted row: WAL readers go on.
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "BEGIN IMMEDIATE; INSERT INTO messages (sender, body, ts) VALUES ('x', 'uncommitted', 0)",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  const auto started = std::chrono::steady_clock::now();
+  const auto page = store.before(INT64_MAX, 10);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(1));  // the busy timeout is 5 s
+  REQUIRE(page);
+  CHECK(ids_of(*page) == id_range(291, 300));
+  sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+
+  // More threads than pooled connections, beside appends: every page is whole.
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 8; ++t) {
+    readers.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        const std::int64_t before = 2 + (t * 50 + i) % 299;
+        const auto read = store.before(before, 20);
+        if (!read || ids_of(*read) != id_range(std::max<std::int64_t>(1, before - 20), before - 1)) ++wrong;
+      }
+    });
+  }
+  for (int i = 0; i < 100; ++i) store.append(NewMessage{"bob", "more", i}, nullptr);
+  for (auto& reader : readers) reader.join();
+  store.flush();
+  CHECK(wrong == 0);
+  CHECK(store.before(INT64_MAX, 1).value().at(0).id == 400);
+}
+
+TEST_CASE("before() reports a store that cannot be read instead of a short page") {
+  TemporaryDirectory dir;
+  const auto path = dir.path() / "chat.db";
+  SqliteHistoryStore store(path);
+  store.append(NewMessage{"a", "b", 1}, nullptr);
+  store.flush();
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "DROP TABLE messages", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  const auto read = store.before(INT64_MAX, 101);
+  REQUIRE_FALSE(read);
+  CHECK(read.error().reason == "the history could not be read: no such table: messages");
 }

@@ -4,21 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
 import { startChatd } from "../support/chatd_process.mjs";
-
-const connect = (url, options = { transports: ["websocket"] }) => {
-  const socket = io(url, { reconnection: false, timeout: 3000, ...options });
-  return new Promise((resolve, reject) => {
-    socket.once("connect", () => resolve(socket));
-    socket.once("connect_error", reject);
-  });
-};
-
-// Resolves with the arguments of the next `event` on `socket`.
-const next = (socket, event, ms = 3000) =>
-  new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${event}" within ${ms} ms`)), ms);
-    socket.once(event, (...args) => { clearTimeout(timer); resolve(args); });
-  });
+import { connect, next } from "./stock_socket.mjs";
 
 test("two stock clients chat: nickname, announcements, nicknames, messages", async () => {
   const server = await startChatd();

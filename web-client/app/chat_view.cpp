@@ -1,8 +1,15 @@
 #include "chat_view.hpp"
 
+#include <GLFW/glfw3.h>
+#include <emscripten/emscripten.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <string>
+
+#include <imgui_internal.h>  // GetActiveID, ClearActiveID
+
+#include "chat_client/single_line_text.hpp"
 
 namespace chat_web {
 
@@ -11,7 +18,25 @@ namespace {
 using chat_client::ChatLine;
 using chat_client::ConnectionState;
 using chat_client::DeliveryStatus;
+using chat_client::KeyEvent;
+using chat_client::KeyRoute;
 using chat_client::LineKind;
+
+bool is_modifier(int key) { return key >= GLFW_KEY_LEFT_SHIFT && key <= GLFW_KEY_RIGHT_SUPER; }
+bool is_enter(int key) { return key == GLFW_KEY_ENTER || key == GLFW_KEY_KP_ENTER; }
+bool is_page_key(int key) { return key == GLFW_KEY_PAGE_UP || key == GLFW_KEY_PAGE_DOWN; }
+bool is_scroll_key(int key) { return is_page_key(key) || key == GLFW_KEY_HOME || key == GLFW_KEY_END; }
+bool inside(ImVec2 point, ImVec2 min, ImVec2 max) {
+  return point.x >= min.x && point.y >= min.y && point.x < max.x && point.y < max.y;
+}
+
+// The longest prefix of `text` of at most `bytes` bytes that ends on a
+// character boundary.
+std::size_t utf8_prefix(const std::string& text, std::size_t bytes) {
+  if (bytes >= text.size()) return text.size();
+  while (bytes > 0 && (static_cast<unsigned char>(text[bytes]) & 0xC0) == 0x80) --bytes;
+  return bytes;
+}
 
 const ImVec4 kTimeColor{0.50f, 0.53f, 0.58f, 1.0f};
 const ImVec4 kAnnouncementColor{0.58f, 0.60f, 0.64f, 1.0f};
@@ -59,16 +84,137 @@ bool begin_centered(const char* id, float width) {
 
 }  // namespace
 
-void ChatView::draw(chat_client::ChatClient& client, FontAtlas& fonts, float scale, std::int64_t now_ms) {
+ChatView::Field ChatView::active_field() const {
+  const ImGuiID active = ImGui::GetActiveID();
+  if (active == 0) return Field::None;
+  if (active == nickname_id_) return Field::Nickname;
+  if (active == message_id_) return Field::Message;
+  return Field::None;
+}
+
+bool ChatView::takes_text(const chat_client::ChatClient& client) {
+  // From the model, not from the last frame drawn: text typed the moment the
+  // prompt is due is kept for it even if no frame has shown it yet.
+  return client.shows_nickname_prompt() || client.model().has_joined_once();
+}
+
+bool ChatView::scroll_key_for_log(const chat_client::ChatClient& client, int key) const {
+  if (!is_scroll_key(key) || !client.model().has_joined_once() || client.shows_nickname_prompt()) return false;
+  // PageUp and PageDown mean nothing to a one-line field; Home and End move
+  // its caret unless it is empty or the reader last clicked into the log.
+  return is_page_key(key) || log_focused_ || message_[0] == '\0';
+}
+
+KeyRoute ChatView::route_key(const chat_client::ChatClient& client, const KeyEvent& key) const {
+  if (is_modifier(key.key)) return KeyRoute::Deliver;  // ImGui must always know them
+  if (key.down && scroll_key_for_log(client, key.key)) return KeyRoute::Deliver;
+  if (!takes_text(client)) return KeyRoute::Drop;
+  // Wait until the field that is due is active, rather than lose the key.
+  if (active_field() == Field::None) return KeyRoute::Wait;
+  return is_enter(key.key) ? KeyRoute::DeliverLast : KeyRoute::Deliver;
+}
+
+bool ChatView::take_key(const chat_client::ChatClient& client, const KeyEvent& key) {
+  // A scroll key's release goes where its press went.
+  const auto held = std::find(log_keys_.begin(), log_keys_.end(), key.key);
+  if (!key.down && held != log_keys_.end()) {
+    log_keys_.erase(held);
+    return false;
+  }
+  if (key.down && scroll_key_for_log(client, key.key)) {
+    log_keys_.push_back(key.key);
+    if (key.key == GLFW_KEY_PAGE_UP) log_scroll_.page(-1);
+    if (key.key == GLFW_KEY_PAGE_DOWN) log_scroll_.page(1);
+    if (key.key == GLFW_KEY_HOME) log_scroll_.to_top();
+    if (key.key == GLFW_KEY_END) log_scroll_.to_bottom();
+    return false;
+  }
+  if (key.down && !is_modifier(key.key)) log_focused_ = false;  // editing: the field has the reader again
+  if (is_enter(key.key)) {
+    // Enter is the view's: the field's callback sends, and the field stays
+    // active (ImGui's own Enter would deactivate it for two frames).
+    if (key.down) submit_ = active_field();
+    return false;
+  }
+  return true;
+}
+
+int ChatView::on_field_callback(ImGuiInputTextCallbackData* data) {
+  ChatView& self = *static_cast<ChatView*>(data->UserData);
+  if (!self.insert_.empty()) {
+    // Inserted here rather than through ImGui's character queue, which
+    // filters private-use characters and, without IMGUI_USE_WCHAR32, astral ones.
+    std::string text = chat_client::single_line_text(self.insert_);
+    self.insert_.clear();
+    self.log_focused_ = false;
+    if (data->HasSelection()) {
+      const int from = std::min(data->SelectionStart, data->SelectionEnd);
+      data->DeleteChars(from, std::max(data->SelectionStart, data->SelectionEnd) - from);
+      data->CursorPos = from;
+    }
+    const std::size_t room = static_cast<std::size_t>(std::max(0, data->BufSize - 1 - data->BufTextLen));
+    text.resize(utf8_prefix(text, room));  // a full field takes no more, as when typing
+    if (!text.empty()) data->InsertChars(data->CursorPos, text.data(), text.data() + text.size());
+  }
+  if (self.submit_ != Field::None && self.submit_ == self.drawing_) {
+    self.submit_ = Field::None;
+    const std::string text(data->Buf, static_cast<std::size_t>(data->BufTextLen));
+    if (self.drawing_ == Field::Message) {
+      // The client refuses blank lines quietly; the field keeps what was not sent.
+      if (self.client_->send_message(text)) {
+        data->DeleteChars(0, data->BufTextLen);
+        self.log_scroll_.to_bottom();  // one's own message shows even when scrolled up
+      }
+    } else {
+      self.client_->submit_nickname(text);
+    }
+  }
+  if (data->HasSelection()) {
+    const int from = std::min(data->SelectionStart, data->SelectionEnd);
+    const int to = std::max(data->SelectionStart, data->SelectionEnd);
+    self.selection_.assign(data->Buf + from, data->Buf + to);
+  }
+  return 0;
+}
+
+bool ChatView::input_field(Field field, const char* label, const char* hint, char* buffer, std::size_t size,
+                           bool enabled) {
+  const ImGuiID id = ImGui::GetID(label);
+  (field == Field::Nickname ? nickname_id_ : message_id_) = id;
+  // A disabled field (joining, disconnected) must not keep the keyboard:
+  // what is typed meanwhile waits in the queue for the field that is due.
+  if (!enabled && ImGui::GetActiveID() == id) ImGui::ClearActiveID();
+  if (enabled && ImGui::GetActiveID() == id) insert_ = input_->take_text();
+  // The field owns the keyboard unless something else on screen is being used.
+  if (enabled && !ImGui::IsAnyItemActive()) ImGui::SetKeyboardFocusHere();
+  drawing_ = field;
+  ImGui::InputTextWithHint(label, hint, buffer, static_cast<int>(size), ImGuiInputTextFlags_CallbackAlways,
+                           &ChatView::on_field_callback, this);
+  drawing_ = Field::None;
+  if (!insert_.empty()) {
+    input_->untake_text(std::move(insert_));  // the field went away first: keep it for later
+    insert_.clear();
+  }
+  const bool edited = ImGui::IsItemEdited();
+  if (edited) fonts_->request_glyphs(buffer);
+  return edited;
+}
+
+void ChatView::draw(chat_client::ChatClient& client, FontAtlas& fonts, chat_client::InputQueue& input, float scale,
+                    std::int64_t now_ms) {
   scale_ = scale;
+  client_ = &client;
+  fonts_ = &fonts;
+  input_ = &input;
+  selection_.clear();
   const auto& model = client.model();
   request_new_glyphs(model, fonts);
 
   const bool prompting = client.shows_nickname_prompt();
-  if (model.has_joined_once()) draw_chat(client, fonts, now_ms);
+  if (model.has_joined_once()) draw_chat(client, now_ms);
   if (prompting) {
     if (!prompt_shown_) nickname_[0] = '\0';
-    draw_nickname_prompt(client, fonts);
+    draw_nickname_prompt(client);
   } else if (!model.has_joined_once()) {
     draw_connecting(model, now_ms);
   }
@@ -102,7 +248,7 @@ void ChatView::draw_connecting(const chat_client::ChatModel& model, std::int64_t
   ImGui::End();
 }
 
-void ChatView::draw_nickname_prompt(chat_client::ChatClient& client, FontAtlas& fonts) {
+void ChatView::draw_nickname_prompt(chat_client::ChatClient& client) {
   const auto& model = client.model();
   const bool joining = model.connection_state() == ConnectionState::Joining;
   if (begin_centered("##nickname", 440.0f * scale_)) {
@@ -113,12 +259,9 @@ void ChatView::draw_nickname_prompt(chat_client::ChatClient& client, FontAtlas& 
     ImGui::BeginDisabled(joining);
     const float button_width = ImGui::CalcTextSize("Join").x + ImGui::GetStyle().FramePadding.x * 2.0f;
     ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - button_width - ImGui::GetStyle().ItemSpacing.x);
-    // Keep the keyboard in the one field of this screen.
-    if (!joining && !ImGui::IsAnyItemActive()) ImGui::SetKeyboardFocusHere();
-    bool submit = ImGui::InputText("##nick", nickname_.data(), nickname_.size(), ImGuiInputTextFlags_EnterReturnsTrue);
-    if (ImGui::IsItemEdited()) fonts.request_glyphs(nickname_.data());
+    input_field(Field::Nickname, "##nick", "", nickname_.data(), nickname_.size(), !joining);
     ImGui::SameLine();
-    submit = ImGui::Button("Join") || submit;
+    const bool submit = ImGui::Button("Join");
     ImGui::EndDisabled();
 
     if (submit && !joining) client.submit_nickname(nickname_.data());
@@ -133,7 +276,7 @@ void ChatView::draw_nickname_prompt(chat_client::ChatClient& client, FontAtlas& 
   ImGui::End();
 }
 
-void ChatView::draw_chat(chat_client::ChatClient& client, FontAtlas& fonts, std::int64_t now_ms) {
+void ChatView::draw_chat(chat_client::ChatClient& client, std::int64_t now_ms) {
   const auto& model = client.model();
   const ImGuiIO& io = ImGui::GetIO();
   ImGui::SetNextWindowPos(ImVec2(0.0f, 0.0f));
@@ -157,21 +300,15 @@ void ChatView::draw_chat(chat_client::ChatClient& client, FontAtlas& fonts, std:
       }
       ImGui::TextColored(kAnnouncementColor, "%s", online.c_str());
       ImGui::PopTextWrapPos();
-      ImGui::BeginChild("##log", ImVec2(0.0f, ImGui::GetContentRegionAvail().y - input_height), true,
-                        ImGuiWindowFlags_AlwaysVerticalScrollbar);
-      draw_log(model);
-      ImGui::EndChild();
+      draw_log(model, ImVec2(ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y - input_height));
     } else {
-      ImGui::BeginChild("##log", ImVec2(avail.x - online_width - style.ItemSpacing.x, avail.y - input_height), true,
-                        ImGuiWindowFlags_AlwaysVerticalScrollbar);
-      draw_log(model);
-      ImGui::EndChild();
+      draw_log(model, ImVec2(avail.x - online_width - style.ItemSpacing.x, avail.y - input_height));
       ImGui::SameLine();
       ImGui::BeginChild("##online", ImVec2(0.0f, avail.y - input_height), true);
       draw_online(model);
       ImGui::EndChild();
     }
-    draw_input(client, fonts);
+    draw_input(client);
   }
   ImGui::End();
 }
@@ -196,12 +333,81 @@ void ChatView::draw_status_banner(const chat_client::ChatModel& model, std::int6
   ImGui::PopStyleColor();
 }
 
-void ChatView::draw_log(const chat_client::ChatModel& model) {
+void ChatView::on_wheel(const WheelInput& wheel) {
+  if (inside(ImVec2(wheel.x, wheel.y), log_min_, log_max_)) {
+    log_scroll_.wheel(wheel.dy, wheel.unit);
+    return;
+  }
+  // Anything else that scrolls (the online list) is ImGui's: one notch, one
+  // unit (positive: up, as GLFW has it).
+  const float per_unit = wheel.unit == chat_client::WheelUnit::Pixel  ? 100.0f * scale_
+                         : wheel.unit == chat_client::WheelUnit::Line ? 3.0f
+                                                                      : 1.0f;
+  ImGuiIO& io = ImGui::GetIO();
+  io.MouseWheel -= wheel.dy / per_unit;
+  io.MouseWheelH -= wheel.dx / per_unit;
+}
+
+void ChatView::on_touch(const TouchInput& touch) {
+  switch (touch.phase) {
+    case TouchInput::Phase::Start:
+      log_touched_ = inside(ImVec2(touch.x, touch.y), log_min_, log_max_);
+      if (log_touched_) log_scroll_.touch_start(touch.y, touch.time_ms);
+      break;
+    case TouchInput::Phase::Move:
+      if (log_touched_) log_scroll_.touch_move(touch.y, touch.time_ms);
+      break;
+    case TouchInput::Phase::End:
+      if (log_touched_) log_scroll_.touch_end(touch.time_ms);
+      log_touched_ = false;
+      break;
+  }
+}
+
+void ChatView::draw_log(const chat_client::ChatModel& model, ImVec2 size) {
+  const ImGuiStyle& style = ImGui::GetStyle();
   ImFont* font = ImGui::GetFont();
-  layout_.update(model, ImGui::GetContentRegionAvail().x, font);
+  const float row_height = ImGui::GetTextLineHeightWithSpacing();
+
+  // Rows dropped from the top of the bounded log since the last frame (the
+  // old layout's line indices still count from the old first line).
+  const std::uint64_t front_seq = model.lines().empty() ? 0 : model.lines().front().seq;
+  std::size_t removed_rows = 0;
+  if (front_seq_ != 0 && front_seq > front_seq_) {
+    const std::uint64_t dropped = front_seq - front_seq_;
+    for (const LogRow& row : layout_.rows()) {
+      if (row.line >= dropped) break;
+      ++removed_rows;
+    }
+  }
+  front_seq_ = front_seq;
+  // Messages from others that arrived since the last frame (one's own jump to the bottom).
+  std::size_t new_messages = 0;
+  for (auto it = model.lines().rbegin(); it != model.lines().rend() && it->seq > last_seq_; ++it) {
+    if (it->kind == LineKind::Message && !it->own && !it->history) ++new_messages;
+  }
+  if (!model.lines().empty()) last_seq_ = std::max(last_seq_, model.lines().back().seq);
+
+  // The child's content width: less its padding and its (always shown) scrollbar.
+  layout_.update(model, std::max(1.0f, size.x - 2.0f * style.WindowPadding.x - style.ScrollbarSize), font);
   const auto& rows = layout_.rows();
-  // Follow new lines only when the reader is already at the bottom.
-  const bool at_bottom = ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 1.0f;
+
+  chat_client::LogScroll::Frame frame;
+  frame.content_height = static_cast<float>(rows.size()) * row_height;
+  frame.view_height = size.y - 2.0f * style.WindowPadding.y;
+  frame.row_height = row_height;
+  frame.scrollbar_offset = scrollbar_held_ ? scrollbar_offset_ : -1.0f;
+  frame.removed_above = static_cast<float>(removed_rows) * row_height;
+  frame.new_messages = new_messages;
+  frame.time_ms = emscripten_get_now();
+  const float offset = log_scroll_.update(frame);
+  // The content's height is known before the rows are drawn (equal rows),
+  // so the offset applies in this very frame.
+  ImGui::SetNextWindowContentSize(ImVec2(0.0f, frame.content_height));
+  if (!scrollbar_held_) ImGui::SetNextWindowScroll(ImVec2(-1.0f, offset));
+  ImGui::BeginChild("##log", size, true, ImGuiWindowFlags_AlwaysVerticalScrollbar);
+  log_min_ = ImGui::GetWindowPos();
+  log_max_ = ImVec2(log_min_.x + ImGui::GetWindowWidth(), log_min_.y + ImGui::GetWindowHeight());
 
   ImDrawList* list = ImGui::GetWindowDrawList();
   const float line_height = ImGui::GetTextLineHeight();
@@ -242,9 +448,35 @@ void ChatView::draw_log(const chat_client::ChatModel& model) {
     }
   }
   clipper.End();
-  if (rows.size() != seen_rows_ && (at_bottom || force_scroll_)) ImGui::SetScrollHereY(1.0f);
-  if (force_scroll_ && rows.size() != seen_rows_) force_scroll_ = false;
-  seen_rows_ = rows.size();
+
+  // For the next frame: whether the reader holds the scrollbar, and where it is.
+  scrollbar_held_ = ImGui::GetActiveID() == ImGui::GetWindowScrollbarID(ImGui::GetCurrentWindow(), ImGuiAxis_Y);
+  scrollbar_offset_ = ImGui::GetScrollY();
+  if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+    log_focused_ = ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem);
+  }
+  draw_unread_button();
+  ImGui::EndChild();
+}
+
+void ChatView::draw_unread_button() {
+  const std::size_t unread = log_scroll_.unread();
+  button_min_ = button_max_ = ImVec2(0.0f, 0.0f);
+  if (unread == 0) return;
+  const std::string label =
+      std::to_string(unread) + (unread == 1 ? " new message \xE2\x86\x93" : " new messages \xE2\x86\x93");  // ↓
+  fonts_->request_glyphs(label);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const ImVec2 text = ImGui::CalcTextSize(label.c_str());
+  const ImVec2 button(text.x + 2.0f * style.FramePadding.x, text.y + 2.0f * style.FramePadding.y);
+  // Over the bottom of the visible rows, in the middle.
+  ImGui::SetCursorPos(ImVec2(std::max(0.0f, (ImGui::GetWindowWidth() - button.x) * 0.5f),
+                             ImGui::GetScrollY() + ImGui::GetWindowHeight() - button.y - 2.0f * style.WindowPadding.y));
+  ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.20f, 0.42f, 0.72f, 0.95f));
+  if (ImGui::Button(label.c_str())) log_scroll_.to_bottom();
+  button_min_ = ImGui::GetItemRectMin();
+  button_max_ = ImGui::GetItemRectMax();
+  ImGui::PopStyleColor();
 }
 
 void ChatView::draw_online(const chat_client::ChatModel& model) {
@@ -259,28 +491,21 @@ void ChatView::draw_online(const chat_client::ChatModel& model) {
   }
 }
 
-void ChatView::draw_input(chat_client::ChatClient& client, FontAtlas& fonts) {
+void ChatView::draw_input(chat_client::ChatClient& client) {
   const bool joined = client.model().connection_state() == ConnectionState::Joined;
   const ImGuiStyle& style = ImGui::GetStyle();
   ImGui::BeginDisabled(!joined);
   const float button_width = ImGui::CalcTextSize("Send").x + style.FramePadding.x * 2.0f;
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - button_width - style.ItemSpacing.x);
-  // The message line owns the keyboard unless something else is being used.
-  if (joined && !ImGui::IsAnyItemActive()) ImGui::SetKeyboardFocusHere();
-  bool submit = ImGui::InputTextWithHint("##message", "Type a message, Enter to send", message_.data(), message_.size(),
-                                         ImGuiInputTextFlags_EnterReturnsTrue);
-  if (ImGui::IsItemEdited()) fonts.request_glyphs(message_.data());
+  input_field(Field::Message, "##message", "Type a message, Enter to send", message_.data(), message_.size(), joined);
   ImGui::SameLine();
-  submit = ImGui::Button("Send") || submit;
+  const bool send = ImGui::Button("Send");
   ImGui::EndDisabled();
 
-  if (submit && joined) {
-    // The client refuses blank lines quietly; the field keeps what was not sent.
-    if (client.send_message(message_.data())) {
-      message_[0] = '\0';
-      force_scroll_ = true;
-    }
-    // Enter deactivates the field; the focus rule above takes it back next frame.
+  // The button took the keyboard from the field: the buffer is up to date.
+  if (send && joined && client.send_message(message_.data())) {
+    message_[0] = '\0';
+    log_scroll_.to_bottom();
   }
 }
 

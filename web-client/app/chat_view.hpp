@@ -5,11 +5,16 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include <imgui.h>
 
+#include "browser_input.hpp"
 #include "chat_client/chat_client.hpp"
 #include "chat_client/input_limits.hpp"
+#include "chat_client/input_queue.hpp"
+#include "chat_client/log_scroll.hpp"
 #include "chat_log_layout.hpp"
 #include "font_atlas.hpp"
 
@@ -17,26 +22,76 @@ namespace chat_web {
 
 class ChatView {
  public:
-  void draw(chat_client::ChatClient& client, FontAtlas& fonts, float scale, std::int64_t now_ms);
+  void draw(chat_client::ChatClient& client, FontAtlas& fonts, chat_client::InputQueue& input, float scale,
+            std::int64_t now_ms);
   // True when the screen drawn last has a text field (the page then keeps
   // its text input focused, so no keystroke is lost while ImGui activates it).
   bool has_text_field() const { return has_text_field_; }
+  // The text selected in the active field ("" when none), for the page's copy.
+  const std::string& selection() const { return selection_; }
+
+  // Before the frame, for each key at the front of the input queue: where it
+  // goes (InputQueue::deliver_keys), then whether ImGui gets it (true) or the
+  // view took it as a command (Enter sends; false).
+  chat_client::KeyRoute route_key(const chat_client::ChatClient& client, const chat_client::KeyEvent& key) const;
+  bool take_key(const chat_client::ChatClient& client, const chat_client::KeyEvent& key);
+  // Before the frame: a wheel turn or a finger, which scroll the log when
+  // they are over it.
+  void on_wheel(const WheelInput& wheel);
+  void on_touch(const TouchInput& touch);
+  // Where the log is scrolled (for the page's read-only test state).
+  const chat_client::LogScroll& log_scroll() const { return log_scroll_; }
+  // Screen rectangles (canvas pixels) of the log and of the "new messages"
+  // button (empty when not shown), as drawn in the last frame.
+  std::array<float, 4> log_rect() const { return {log_min_.x, log_min_.y, log_max_.x, log_max_.y}; }
+  std::array<float, 4> unread_button_rect() const {
+    return {button_min_.x, button_min_.y, button_max_.x, button_max_.y};
+  }
+  // Whether the screen due now has a text field (text waits for it; else it is dropped).
+  static bool takes_text(const chat_client::ChatClient& client);
 
  private:
+  enum class Field { None, Nickname, Message };
+  // One text field of the view, drawn with the queue's text and Enter.
+  bool input_field(Field field, const char* label, const char* hint, char* buffer, std::size_t size, bool enabled);
+  static int on_field_callback(ImGuiInputTextCallbackData* data);
+  Field active_field() const;
+
   void draw_connecting(const chat_client::ChatModel& model, std::int64_t now_ms);
-  void draw_nickname_prompt(chat_client::ChatClient& client, FontAtlas& fonts);
-  void draw_chat(chat_client::ChatClient& client, FontAtlas& fonts, std::int64_t now_ms);
+  void draw_nickname_prompt(chat_client::ChatClient& client);
+  void draw_chat(chat_client::ChatClient& client, std::int64_t now_ms);
   void draw_status_banner(const chat_client::ChatModel& model, std::int64_t now_ms);
-  void draw_log(const chat_client::ChatModel& model);
+  void draw_log(const chat_client::ChatModel& model, ImVec2 size);
+  void draw_unread_button();
+  bool scroll_key_for_log(const chat_client::ChatClient& client, int key) const;
   void draw_online(const chat_client::ChatModel& model);
-  void draw_input(chat_client::ChatClient& client, FontAtlas& fonts);
+  void draw_input(chat_client::ChatClient& client);
   void request_new_glyphs(const chat_client::ChatModel& model, FontAtlas& fonts);
 
+  chat_client::ChatClient* client_ = nullptr;  // during draw()
+  chat_client::InputQueue* input_ = nullptr;   // during draw()
+  FontAtlas* fonts_ = nullptr;                 // during draw()
   float scale_ = 1.0f;
+  ImGuiID nickname_id_ = 0;
+  ImGuiID message_id_ = 0;
+  Field submit_ = Field::None;   // Enter arrived for this field: the callback sends
+  Field drawing_ = Field::None;  // the field whose callback runs
+  std::string insert_;           // text from the queue, inserted by the callback
+  std::string selection_;
   ChatLogLayout layout_;
-  std::size_t seen_rows_ = 0;
+  chat_client::LogScroll log_scroll_;
+  ImVec2 log_min_{0.0f, 0.0f};  // the log's rectangle in the last frame, screen pixels
+  ImVec2 log_max_{0.0f, 0.0f};
+  ImVec2 button_min_{0.0f, 0.0f};  // the "new messages" button, when shown
+  ImVec2 button_max_{0.0f, 0.0f};
+  bool scrollbar_held_ = false;  // the reader drags the log's scrollbar
+  float scrollbar_offset_ = 0.0f;
+  bool log_focused_ = false;     // the last click went into the log: Home and End scroll it
+  bool log_touched_ = false;     // the finger down started on the log
+  std::vector<int> log_keys_;    // scroll keys pressed for the log, not yet released
+  std::uint64_t front_seq_ = 0;  // the first line's seq in the last frame
+  std::uint64_t last_seq_ = 0;   // the newest line counted for the unread button
   std::uint64_t glyphs_checked_seq_ = 0;
-  bool force_scroll_ = false;  // our own message: show it even when scrolled up
   bool prompt_shown_ = false;  // the nickname field starts empty each time the prompt appears
   bool has_text_field_ = false;
   std::array<char, chat_client::kNicknameFieldBytes> nickname_{};

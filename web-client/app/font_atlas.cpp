@@ -14,7 +14,7 @@ void FontAtlas::request_glyphs(std::string_view utf8_text) {
   ImFont* font = ImGui::GetIO().Fonts->Fonts.empty() ? nullptr : ImGui::GetIO().Fonts->Fonts[0];
   if (font == nullptr) return;
   codec::utf8::for_each_code_point(utf8_text, [&](char32_t cp) {
-    if (cp < 0x20 || cp > 0xFFFF) return;  // ImWchar is 16-bit in this build
+    if (cp < 0x20) return;
     const auto c = static_cast<ImWchar>(cp);
     if (font->FindGlyphNoFallback(c) != nullptr || unavailable_.count(c) != 0) return;
     if (extra_.insert(c).second) dirty_ = true;

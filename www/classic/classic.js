@@ -15,6 +15,8 @@
   const messages = document.getElementById('messages');
   const nicknames = document.getElementById('nicknames');
   const lines = document.getElementById('lines');
+  const older = document.getElementById('older');
+  const loadOlderButton = document.getElementById('load-older');
   const sendForm = document.getElementById('send-message');
   const messageInput = document.getElementById('message');
 
@@ -26,6 +28,9 @@
   let nickname = null;          // the accepted nickname, sent again after a reconnect
   let reconnecting = false;     // a "re-connect" line is on screen for this outage
   const shownIds = new Set();   // stored messages on screen: history replayed on rejoin is not shown twice
+  let oldestId = null;          // the oldest of them: older pages are asked for before it
+  let olderMore = null;         // whether the server holds messages older than ours (null: not asked yet)
+  let loadingOlder = false;     // a "history" request is on its way
 
   // ---- the lines -------------------------------------------------------------
   function nearBottom() {
@@ -39,12 +44,17 @@
     return p;
   }
 
+  function remember(id) {
+    shownIds.add(id);
+    if (typeof id === 'number' && (oldestId === null || id < oldestId)) oldestId = id;
+  }
+
   function timeTitle(p, ts) {
     if (typeof ts === 'number') p.title = new Date(ts).toLocaleString();
   }
 
   // <p><b>from</b> text</p>, as the original.
-  function message(from, text, className) {
+  function line(from, text, className) {
     const p = document.createElement('p');
     if (className) p.className = className;
     const who = document.createElement('b');
@@ -53,7 +63,11 @@
     body.className = 'text';
     body.textContent = text;
     p.append(who, body);
-    return append(p);
+    return p;
+  }
+
+  function message(from, text, className) {
+    return append(line(from, text, className));
   }
 
   function system(text) {
@@ -72,6 +86,7 @@
   // ---- nickname -----------------------------------------------------------
   function showNicknameForm(reason) {
     chat.classList.remove('nickname-set');
+    showOlderButton();
     if (reason !== undefined) {
       nickError.textContent = /in use/i.test(String(reason)) || !reason
         ? 'Sorry, that nickname is already in use.'
@@ -91,6 +106,7 @@
       nickname = nick;
       nickError.classList.remove('visible');
       chat.classList.add('nickname-set');
+      showOlderButton();
       if (onAccepted) onAccepted();
     });
   }
@@ -129,10 +145,69 @@
         system('Message not sent: ' + String(meta && meta.error ? meta.error : 'refused by the server'));
       } else {
         p.dataset.id = String(meta.id);
-        shownIds.add(meta.id);
+        remember(meta.id);
         timeTitle(p, meta.ts);
       }
     });
+  });
+
+  // ---- older messages ("history": pages of up to 100 before an id) ----------
+  function showOlderButton() {
+    older.hidden = !(chat.classList.contains('nickname-set') && olderMore !== false);
+    loadOlderButton.disabled = loadingOlder;
+    loadOlderButton.textContent = loadingOlder ? 'Loading older messages…' : 'Load older messages';
+  }
+
+  // Adds a page of older messages above the lines.
+  function prependOlder(entries) {
+    const fragment = document.createDocumentFragment();
+    for (const entry of entries) {
+      if (!entry || shownIds.has(entry.id)) continue;
+      remember(entry.id);
+      const p = line(String(entry.from), String(entry.text), 'history');
+      p.dataset.id = String(entry.id);
+      timeTitle(p, entry.ts);
+      fragment.appendChild(p);
+    }
+    lines.insertBefore(fragment, lines.firstChild);
+  }
+
+  // Runs `change` (which adds or removes things above the lines on screen)
+  // and keeps those lines where they were: their distance from the bottom of
+  // the log stays. (#messages has overflow-anchor: none, so the browser does
+  // not shift the view as well.)
+  function keepingView(change) {
+    const fromBottom = messages.scrollHeight - messages.scrollTop;
+    change();
+    messages.scrollTop = messages.scrollHeight - fromBottom;
+  }
+
+  function loadOlder() {
+    if (loadingOlder || olderMore === false || nickname === null || !socket.connected) return;
+    // Before the oldest stored message shown; with none, the newest page.
+    const request = oldestId !== null ? { before: oldestId } : {};
+    loadingOlder = true;
+    showOlderButton();
+    socket.timeout(15000).emit('history', request, (timedOut, answer) => {
+      loadingOlder = false;
+      if (timedOut || !answer || answer.error || !Array.isArray(answer.messages)) {
+        showOlderButton();  // to try again
+        system(timedOut ? 'The server did not send the older messages.'
+          : 'Older messages not loaded: ' + String(answer && answer.error ? answer.error : 'refused by the server'));
+        return;
+      }
+      keepingView(() => {
+        prependOlder(answer.messages);
+        olderMore = Boolean(answer.more);
+        showOlderButton();  // hidden once there is nothing older
+      });
+    });
+  }
+
+  loadOlderButton.addEventListener('click', loadOlder);
+  // Scrolled (by wheel, keys, touch or the scrollbar) to the top of the log.
+  messages.addEventListener('scroll', () => {
+    if (messages.scrollTop < 8 && messages.scrollHeight > messages.clientHeight) loadOlder();
   });
 
   // ---- server events --------------------------------------------------------
@@ -159,7 +234,7 @@
   socket.on('user message', (from, text, meta) => {
     const info = meta || {};
     if (info.id !== undefined && shownIds.has(info.id)) return;
-    if (info.id !== undefined) shownIds.add(info.id);
+    if (info.id !== undefined) remember(info.id);
     const p = message(String(from), String(text), info.history ? 'history' : '');
     if (info.id !== undefined) p.dataset.id = String(info.id);
     timeTitle(p, info.ts);

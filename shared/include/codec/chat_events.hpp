@@ -6,11 +6,12 @@
 //   direction  event           arguments                       ack
 //   c -> s     "nickname"      nick                            [refused: bool, reason?: string]
 //   c -> s     "user message"  text                            [meta] or [{"error": reason}]
-//   s -> c     "announcement"  text
-//   s -> c     "nicknames"     {nick: nick, ...}
-//   s -> c     "user message"  from, text, meta {id, ts, history}
-//   s -> c     "chat error"    {"event": name, "reason": text}  (refusals without an ack)
+//   c -> s     "history"       {"before"?: id}                 [{"messages": [...], "more": bool}] or [{"error":
+//   reason}] s -> c     "announcement"  text s -> c     "nicknames"     {nick: nick, ...} s -> c     "user message"
+//   from, text, meta {id, ts, history} s -> c     "chat error"    {"event": name, "reason": text}  (refusals without an
+//   ack)
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -28,6 +29,11 @@ inline constexpr std::string_view kUserMessage = "user message";
 inline constexpr std::string_view kAnnouncement = "announcement";
 inline constexpr std::string_view kNicknames = "nicknames";
 inline constexpr std::string_view kChatError = "chat error";
+inline constexpr std::string_view kHistory = "history";
+
+// The most messages one history page holds; the server sends this many when
+// that many older ones exist.
+inline constexpr std::size_t kHistoryPageSize = 100;
 
 // ---- client -> server -------------------------------------------------------
 
@@ -41,7 +47,16 @@ struct UserMessageRequest {
   std::optional<std::uint64_t> ack_id;
 };
 
-using ClientEvent = std::variant<NicknameRequest, UserMessageRequest>;
+// A page of older history: the messages before `before` (none: the newest
+// ones). The argument is one object, {"before": id} or {}; anything else in it
+// (another key, a `before` that is not a positive integer, a second argument)
+// is refused, so that a client's mistake is an answer rather than a guess.
+struct HistoryRequest {
+  std::optional<std::int64_t> before;  // a message id, > 0
+  std::optional<std::uint64_t> ack_id;
+};
+
+using ClientEvent = std::variant<NicknameRequest, UserMessageRequest, HistoryRequest>;
 
 // Reads a chat event from a decoded EVENT packet. Refuses unknown events and
 // arguments of the wrong type; the rules (length, characters) are checked by
@@ -50,6 +65,7 @@ Result<ClientEvent> decode_client_event(const sio::Packet& packet);
 
 sio::Packet encode(const NicknameRequest& request);
 sio::Packet encode(const UserMessageRequest& request);
+sio::Packet encode(const HistoryRequest& request);
 
 // ---- server -> client -------------------------------------------------------
 
@@ -108,13 +124,49 @@ struct UserMessageAck {
   std::string error;                // set when refused
 };
 
+// One stored message in a history page: {"from", "id", "text", "ts"}.
+struct HistoryEntry {
+  std::string from;
+  std::string text;
+  std::int64_t id = 0;
+  std::int64_t ts = 0;
+
+  bool operator==(const HistoryEntry&) const = default;
+};
+
+// {"messages": [...], "more": bool}: oldest first; `more`: older ones exist.
+struct HistoryPage {
+  std::vector<HistoryEntry> messages;
+  bool more = false;
+
+  bool operator==(const HistoryPage&) const = default;
+};
+
+// The answer to a history request: the page, or the refusal {"error": reason}.
+struct HistoryAck {
+  std::optional<HistoryPage> page;  // set when answered
+  std::string error;                // set when refused
+};
+
 sio::Packet encode_ack(std::uint64_t ack_id, const NicknameAck& ack);
 sio::Packet encode_ack(std::uint64_t ack_id, const UserMessageAck& ack);
+sio::Packet encode_ack(std::uint64_t ack_id, const HistoryAck& ack);
 
 std::string encode_ack_text(std::uint64_t ack_id, const NicknameAck& ack);
 std::string encode_ack_text(std::uint64_t ack_id, const UserMessageAck& ack);
+// A page is written directly, without building JSON values (up to 100 texts).
+std::string encode_ack_text(std::uint64_t ack_id, const HistoryAck& ack);
+std::string encode_ack_text(std::uint64_t ack_id, const HistoryPage& page);
+
+// A refused request of `event`: in the refusal form of that event's ack when
+// the request has an ack id, else as a "chat error" event.
+std::string encode_refusal_text(std::string_view event, std::optional<std::uint64_t> ack_id,
+                                const std::string& reason);
 
 Result<NicknameAck> decode_nickname_ack(const sio::Packet& packet);
 Result<UserMessageAck> decode_user_message_ack(const sio::Packet& packet);
+// Client side. A page whose `messages` or `more` is missing, or with an entry
+// that lacks a string `from` or `text` or an integer `id` or `ts`, is WrongType.
+Result<HistoryAck> decode_history_ack(const sio::Packet& packet);
 
 }  // namespace codec::events
