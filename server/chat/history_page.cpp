@@ -8,7 +8,7 @@ namespace chatd::chat {
 namespace events = ::codec::events;
 
 ::codec::Result<events::HistoryPage, ::codec::Failure> read_history_page(store::HistoryStore& history,
-                                                                          std::int64_t before) {
+                                                                         std::int64_t before) {
   auto read = history.before(before, events::kHistoryPageSize + 1);
   if (!read) return ::codec::Failure{read.error().reason};
   auto& stored = *read;  // oldest first: the extra one, when there is one, comes first

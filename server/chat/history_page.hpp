@@ -15,6 +15,6 @@ namespace chatd::chat {
 // oldest first. One more row than a page is read, so that `more` says exactly
 // whether older messages exist.
 ::codec::Result<::codec::events::HistoryPage, ::codec::Failure> read_history_page(store::HistoryStore& history,
-                                                                                    std::int64_t before);
+                                                                                  std::int64_t before);
 
 }  // namespace chatd::chat

@@ -160,8 +160,7 @@ std::string encode_ack_text(std::uint64_t ack_id, const HistoryPage& page);
 
 // A refused request of `event`: in the refusal form of that event's ack when
 // the request has an ack id, else as a "chat error" event.
-std::string encode_refusal_text(std::string_view event, std::optional<std::uint64_t> ack_id,
-                                const std::string& reason);
+std::string encode_refusal_text(std::string_view event, std::optional<std::uint64_t> ack_id, const std::string& reason);
 
 Result<NicknameAck> decode_nickname_ack(const sio::Packet& packet);
 Result<UserMessageAck> decode_user_message_ack(const sio::Packet& packet);
