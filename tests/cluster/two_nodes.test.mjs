@@ -47,6 +47,16 @@ test('two nodes: clients of either chat with each other, nicknames are unique ac
     assert.deepEqual(seenByBob.messages, ['alice: hi from A']);
     assert.deepEqual(seenByCarol.messages, ['alice: hi from A', 'bob: hi from B']);
 
+    // Pages of older history come from each node's own replica: the same on both.
+    for (const socket of [alice, bob]) {
+      const page = await socket.timeout(5000).emitWithAck('history', {});
+      assert.deepEqual(page.messages.map((m) => [m.from, m.text, m.id]),
+        [['alice', 'hi from A', fromAlice.id], ['bob', 'hi from B', fromBob.id]]);
+      assert.equal(page.more, false);
+      const older = await socket.timeout(5000).emitWithAck('history', { before: fromBob.id });
+      assert.deepEqual(older.messages.map((m) => m.text), ['hi from A']);
+    }
+
     carol.disconnect();  // on purpose: her departure is announced, her nickname free
     await until(() => seenByBob.announcements.includes('carol disconnected') &&
       seenByAlice.announcements.includes('carol disconnected'), 'the departure on both nodes');

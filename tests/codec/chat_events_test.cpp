@@ -92,3 +92,32 @@ TEST_CASE("Client-side decoders refuse malformed server events") {
   CHECK_FALSE(events::decode_nickname_ack(sio::make_ack(1, json::array({"no"}))));
   CHECK_FALSE(events::decode_user_message_ack(sio::make_ack(1, json::array({json::object()}))));
 }
+
+TEST_CASE("A refusal takes the refusal form of its event's ack, or is a chat error without an ack") {
+  auto decoded = [](const std::string& text) {
+    auto packet = sio::decode(text);
+    REQUIRE(packet);
+    return *packet;
+  };
+  auto nickname = events::decode_nickname_ack(decoded(events::encode_refusal_text(events::kNickname, 7, "taken")));
+  REQUIRE(nickname);
+  CHECK(nickname->refused);
+  CHECK(nickname->reason == "taken");
+
+  auto message = events::decode_user_message_ack(decoded(events::encode_refusal_text(events::kUserMessage, 8, "slow")));
+  REQUIRE(message);
+  CHECK_FALSE(message->meta);
+  CHECK(message->error == "slow");
+
+  auto history = events::decode_history_ack(decoded(events::encode_refusal_text(events::kHistory, 9, "no")));
+  REQUIRE(history);
+  CHECK_FALSE(history->page);
+  CHECK(history->error == "no");
+
+  auto error = events::decode_server_event(decoded(events::encode_refusal_text(events::kHistory, std::nullopt, "why")));
+  REQUIRE(error);
+  const auto* chat_error = std::get_if<events::ChatError>(&*error);
+  REQUIRE(chat_error);
+  CHECK(chat_error->event == events::kHistory);
+  CHECK(chat_error->reason == "why");
+}
