@@ -3,6 +3,9 @@
 //
 //   node server.mjs seed    [--port N] [--bind ADDR]
 //   node server.mjs persist [--port N] [--bind ADDR] [--db PATH] [--history N]
+//   node server.mjs cluster --redis redis://HOST:PORT[/DB][?prefix=P] [--port N] [--bind ADDR]
+//                   [--redis-prefix P] [--redis-stream-maxlen N] [--cluster-node-timeout MS]
+//                   [--recovery-window SECONDS] [--history N]
 //
 // seed:    the classic Socket.IO chat example, in memory: `nickname` (ack
 //          false / true), `announcement`, `nicknames`, `user message` broadcast
@@ -10,6 +13,9 @@
 // persist: the same, but each message is stored with better-sqlite3 before its
 //          ack and broadcast, and the last N (100) are replayed on join as
 //          `user message` (from, text, {id, ts, history: true}), as chatd does.
+// cluster: one node of a chatd cluster on Redis (docs/cluster.md), with
+//          @socket.io/redis-streams-adapter and the cluster's Redis functions
+//          (cluster_chat.mjs); the options mean what chatd's do.
 //
 // Prints "peer <variant> listening on http://127.0.0.1:<port>" once ready
 // (the same convention as chatd, so --port 0 works). Ends on SIGINT/SIGTERM.
@@ -18,8 +24,9 @@ import { Server } from "socket.io";
 
 const args = process.argv.slice(2);
 const variant = args[0];
-if (variant !== "seed" && variant !== "persist") {
-  console.error("usage: node server.mjs seed|persist [--port N] [--bind ADDR] [--db PATH] [--history N]");
+if (variant !== "seed" && variant !== "persist" && variant !== "cluster") {
+  console.error("usage: node server.mjs seed|persist|cluster [--port N] [--bind ADDR] [--db PATH] [--history N] " +
+    "[--redis URL] ...");
   process.exit(2);
 }
 const option = (name, fallback) => {
@@ -78,13 +85,21 @@ const http = createServer((req, res) => {
   }
   res.writeHead(404).end();
 });
-const io = new Server(http, { serveClient: false, cors: { origin: "*" } });
+let cluster = null;
+if (variant === "cluster") {
+  const { joinCluster, parseClusterOptions } = await import("./cluster_chat.mjs");
+  cluster = await joinCluster(parseClusterOptions(option), { checkNickname, checkMessage });
+}
+const io = new Server(http, { serveClient: false, cors: { origin: "*" }, ...cluster?.serverOptions });
+let clusterChat = null;
+if (cluster) clusterChat = await cluster.attach(io);
+
 
 const nicknames = {}; // nick -> nick, as the classic example
 const taken = new Set(); // ASCII-case-folded
 const foldCase = (s) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 
-io.on("connection", (socket) => {
+if (!cluster) io.on("connection", (socket) => {
   socket.on("user message", (text, ack) => {
     const reply = typeof ack === "function" ? ack : null;
     const refuse = (reason) => (reply ? reply({ error: reason }) : socket.emit("chat error", { event: "user message", reason }));
@@ -145,9 +160,11 @@ let stopping = false;
 const stop = () => {
   if (stopping) return;
   stopping = true;
+  clusterChat?.close();
   io.close(() => {
     store?.close();
-    process.exit(0);
+    // The members' departures (chat_leave) are on their way to Redis.
+    if (cluster) setTimeout(() => process.exit(0), 300); else process.exit(0);
   });
   setTimeout(() => process.exit(0), 3000).unref();
 };
