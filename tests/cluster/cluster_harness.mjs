@@ -3,9 +3,10 @@
 // reading a node's SQLite history (with the sqlite3 command-line tool).
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import net from 'node:net';
 import { join as joinPath } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { io } from 'socket.io-client';
 import { ChatdProcess } from '../support/chatd_process.mjs';
 
@@ -17,6 +18,35 @@ export async function startNode(redis, args = []) {
     args: ['--redis', redis.url, '--rate-limit', '0', '--cluster-node-timeout', '3000', ...args],
     forwardStderr: false,
   }).start();
+}
+
+export const PEER = fileURLToPath(new URL('../../tools/peer/server.mjs', import.meta.url));
+
+// A started Node.js peer node (tools/peer/server.mjs cluster) on `redis`:
+// Socket.IO 4.8 with @socket.io/redis-streams-adapter, the same chat.
+// { url, port, child, log, stop() }; killNode() kills it as it does chatd.
+export async function startPeer(redis, args = []) {
+  const child = spawn(process.execPath, [PEER, 'cluster', '--redis', redis.url, '--port', '0',
+    '--cluster-node-timeout', '3000', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const peer = { child, log: '', url: null, port: 0 };
+  child.stderr.on('data', (chunk) => { peer.log = (peer.log + chunk).slice(-32768); });
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the peer did not start within 15 s:\n${peer.log}`)), 15000);
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const ready = /listening on (http:\/\/[0-9.]+:(\d+))/.exec(out);
+      if (ready) { clearTimeout(timer); peer.url = ready[1]; peer.port = Number(ready[2]); resolve(); }
+    });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`the peer exited (${code}):\n${peer.log}`)); });
+  });
+  peer.stop = async () => {
+    if (!peer.child || peer.child.exitCode !== null || peer.child.signalCode !== null) return;
+    const exited = new Promise((resolve) => peer.child.once('exit', resolve));
+    peer.child.kill('SIGTERM');
+    await exited;
+  };
+  return peer;
 }
 
 // SIGKILL: no departure, no flush; the node's database stays for a restart.
