@@ -153,7 +153,8 @@ if (!cluster) io.on("connection", (socket) => {
 });
 
 http.listen(port, bind, () => {
-  console.log(`peer ${variant} listening on http://${bind}:${http.address().port}`);
+  const node = cluster ? ` (cluster node ${cluster.node})` : "";
+  console.log(`peer ${variant} listening on http://${bind}:${http.address().port}${node}`);
 });
 
 let stopping = false;
