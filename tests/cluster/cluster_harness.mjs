@@ -4,6 +4,8 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import net from 'node:net';
 import { join as joinPath } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,15 +102,17 @@ export async function until(condition, what, ms = 8000) {
   }
 }
 
-// A node's history: "id|sender|body|ts" rows, in id order.
+const dbOf = (node) => (typeof node === 'string' ? node : joinPath(node.dir, 'chat.db'));
+
+// A node's history (a chatd, or its database file): "id|sender|body|ts" rows, in id order.
 export function history(chatd) {
-  const out = execFileSync('sqlite3', [joinPath(chatd.dir, 'chat.db'),
+  const out = execFileSync('sqlite3', [dbOf(chatd),
     'SELECT id, sender, body, ts FROM messages ORDER BY id'], { encoding: 'utf8' });
   return out.split('\n').filter(Boolean);
 }
 
 export function integrity(chatd) {
-  return execFileSync('sqlite3', [joinPath(chatd.dir, 'chat.db'), 'PRAGMA integrity_check'], { encoding: 'utf8' }).trim();
+  return execFileSync('sqlite3', [dbOf(chatd), 'PRAGMA integrity_check'], { encoding: 'utf8' }).trim();
 }
 
 // A TCP proxy in front of nodes, as a load balancer without stickiness:
@@ -144,3 +148,55 @@ export async function startBalancer(targets) {
 }
 
 export const portOf = (chatd) => chatd.port;
+
+export async function freePort() {
+  const server = net.createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const CLUSTER = fileURLToPath(new URL('../../tools/cluster', import.meta.url));
+
+// tools/cluster on free ports, with this build's chatd ($CHATD), `nodes`
+// chatd nodes and `peers` Node.js peer nodes behind HAProxy; resolves once it
+// prints its ready line. `env`: more environment for every process (chatd
+// reads its settings from CHATD_* variables too).
+export async function startCluster({ nodes = 3, peers = 0, env = {} } = {}) {
+  const dir = mkdtempSync(joinPath(tmpdir(), 'chat-cluster-'));
+  const port = await freePort();
+  const nodePorts = [];
+  for (let k = 0; k < nodes; k++) nodePorts.push(await freePort());
+  const peerPorts = [];
+  for (let j = 0; j < peers; j++) peerPorts.push(await freePort());
+  const redisPort = await freePort();
+  const args = ['--chatd', process.env.CHATD, '--dir', dir, '--port', String(port),
+    '--node-ports', nodePorts.join(','), '--redis-port', String(redisPort)];
+  if (peers) args.push('--peer-ports', peerPorts.join(','));
+  const child = spawn(CLUSTER, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  let out = '';
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`tools/cluster not ready within 60 s: ${out}`)), 60000);
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('cluster ready:')) { clearTimeout(timer); resolve(); }
+    });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`tools/cluster exited (${code}): ${out}`)); });
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    dir,
+    nodePorts,
+    peerPorts,
+    redisPort,
+    pid: (k) => Number(readFileSync(joinPath(dir, `node${k + 1}.pid`), 'utf8')),
+    db: (k) => joinPath(dir, `node${k + 1}.db`),
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

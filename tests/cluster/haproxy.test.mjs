@@ -5,14 +5,9 @@
 // (long-polling held on one node by HAProxy's cookie, then the upgrade).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join as joinPath } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { requireRedisServer } from '../support/redis_process.mjs';
-import { askNickname, connect, join, record, say, until } from './cluster_harness.mjs';
+import { askNickname, connect, join, record, say, startCluster, until } from './cluster_harness.mjs';
 
 requireRedisServer();
 const haproxy = spawnSync('haproxy', ['-v'], { encoding: 'utf8' });
@@ -20,47 +15,7 @@ if (haproxy.error || haproxy.status !== 0) {
   throw new Error('no haproxy: install Debian\'s haproxy (tools/install-deps does)');
 }
 
-const CLUSTER = fileURLToPath(new URL('../../tools/cluster', import.meta.url));
 const CHATD = process.env.CHATD;
-
-async function freePort() {
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-// tools/cluster on free ports, with this build's chatd; resolves once it
-// prints its ready line.
-async function startCluster() {
-  const dir = mkdtempSync(joinPath(tmpdir(), 'chat-cluster-'));
-  const port = await freePort();
-  const nodePorts = [await freePort(), await freePort(), await freePort()];
-  const child = spawn(CLUSTER, ['--chatd', CHATD, '--dir', dir, '--port', String(port),
-    '--node-ports', nodePorts.join(','), '--redis-port', String(await freePort())],
-  { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tools/cluster not ready within 60 s: ${out}`)), 60000);
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      if (out.includes('cluster ready:')) { clearTimeout(timer); resolve(); }
-    });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`tools/cluster exited (${code}): ${out}`)); });
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    nodePorts,
-    pid: (k) => Number(readFileSync(joinPath(dir, `node${k + 1}.pid`), 'utf8')),
-    async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 // The Engine.IO sessions a node has opened, from its /metrics.
 async function sessionsOpened(port) {
