@@ -51,6 +51,7 @@ test('two chatd nodes and a Node.js peer: every client sees every other\'s messa
     // Departures on purpose, one on each kind: announced once everywhere,
     // and the nickname is free again on the other kind.
     dave.disconnect();
+    await until(() => seen[0].announcements.includes('dave disconnected'), 'the departure from the peer');
     carol.disconnect();
     await until(() => [0, 1].every((i) => seen[i].announcements.length === joined(i).length + 2 &&
       JSON.stringify(seen[i].nicknames) === JSON.stringify(['alice', 'bob'])), 'both departures');
@@ -90,7 +91,7 @@ test('two chatd nodes and a Node.js peer: every client sees every other\'s messa
 // A client behind a balancer whose node is SIGKILLed reconnects to the node
 // of the other kind: recovered there, with its nickname and exactly the
 // messages it missed.
-async function moveAfterKill(redis, from, to, senderNode) {
+async function moveAfterKill(from, to, senderNode, [A, B]) {
   let up = [from.port, to.port];
   const balancer = await startBalancer(() => up);
   const clients = [];
@@ -101,8 +102,8 @@ async function moveAfterKill(redis, from, to, senderNode) {
     clients.push(alice, bob);
     const seenByAlice = record(alice);
     const seenByBob = record(bob);
-    await join(alice, 'alice');
-    await join(bob, 'bob');
+    await join(alice, A);
+    await join(bob, B);
     for (const text of ['m0', 'm1']) await say(bob, text);
     await until(() => seenByAlice.messages.length === 2, 'the first messages');
 
@@ -116,17 +117,17 @@ async function moveAfterKill(redis, from, to, senderNode) {
     for (const text of ['m5', 'm6']) await say(bob, text);
     await until(() => seenByAlice.messages.length >= 7, 'every message');
     await sleep(300);
-    assert.deepEqual(seenByAlice.messages, ['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6'].map((t) => `bob: ${t}`));
+    assert.deepEqual(seenByAlice.messages, ['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6'].map((t) => `${B}: ${t}`));
     const stored = await say(alice, 'still me');
     assert.equal(typeof stored.id, 'number');
-    await until(() => seenByBob.messages.includes('alice: still me'), 'her message');
+    await until(() => seenByBob.messages.includes(`${A}: still me`), 'her message');
     const eve = await connect(to.url, { transports: ['websocket'] });
     clients.push(eve);
-    assert.deepEqual(await askNickname(eve, 'Alice'), [true, 'Nickname already in use']);
+    assert.deepEqual(await askNickname(eve, A.toUpperCase()), [true, 'Nickname already in use']);
     // The reap of the dead node (3 s) announces nothing more about her.
     await sleep(4000);
-    assert.deepEqual(seenByBob.announcements, ['alice disconnected', 'alice connected']);
-    assert.deepEqual(seenByBob.nicknames, ['alice', 'bob']);
+    assert.deepEqual(seenByBob.announcements, [`${A} disconnected`, `${A} connected`]);
+    assert.deepEqual(seenByBob.nicknames, [A, B]);
   } finally {
     for (const client of clients) client.close();
     await balancer.close();
@@ -141,8 +142,8 @@ test('a client of a SIGKILLed chatd node is recovered on the Node.js peer, and o
     const peer = await startPeer(redis);
     const peer2 = await startPeer(redis);
     try {
-      await moveAfterKill(redis, a, peer, b);  // chatd's session, resumed by the adapter
-      await moveAfterKill(redis, peer2, b, peer);  // the adapter's session, resumed by chatd
+      await moveAfterKill(a, peer, b, ['alice', 'bob']);  // chatd's session, resumed by the adapter
+      await moveAfterKill(peer2, b, peer, ['carol', 'dave']);  // the adapter's session, resumed by chatd
     } finally {
       await peer.stop();
       await peer2.stop();
