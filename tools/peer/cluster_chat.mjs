@@ -180,13 +180,23 @@ export async function joinCluster(config, { checkNickname, checkMessage, log = c
       for (let i = waiters.length - 1; i >= 0; i--) if (reached(waiters[i][0])) waiters.splice(i, 1)[0][1]();
     };
 
+    // One entry must not stop the reader: an exception here would end its
+    // batch, and it would read the same entry again, for ever.
+    const applySafely = (id, fields) => {
+      try {
+        return applyChat(id, fields);
+      } catch (e) {
+        log(`peer: entry ${id} not applied: ${e.message}`);
+        return false;
+      }
+    };
     // Every entry the adapter's reader reads comes through here first.
     const deliver = streams.onRawMessage.bind(streams);
     streams.onRawMessage = (fields, id) => {
       passed(id, fields);
       if (fields.chat === undefined || fields.nsp !== "/") return deliver(fields, id);
       if (snapshot === null) { pending.push([id, fields]); return deliver(fields, id); }
-      const changed = idAfter(id, snapshot) && applyChat(id, fields);
+      const changed = idAfter(id, snapshot) && applySafely(id, fields);
       deliver(fields, id);
       if (changed) sendList();
     };
@@ -225,7 +235,13 @@ export async function joinCluster(config, { checkNickname, checkMessage, log = c
         read += entries.length;
         if (read > MAX_MISSED) throw new Error("too many missed entries");
         if (entries.length < 1000) {
-          if (!reached(last)) await new Promise((resolve) => waiters.push([last, resolve]));
+          if (!reached(last)) {
+            await new Promise((resolve, reject) => {
+              waiters.push([last, resolve]);
+              // A reader that does not get there (Redis away): a fresh session.
+              setTimeout(() => reject(new Error("the stream reader is behind")), 5000).unref();
+            });
+          }
           // Every entry after `last` the reader has passed is in the ring,
           // unless some fell out of it: then read them from Redis.
           if (dropped && (ring.length === 0 || idAfter(ring[0][0], last))) continue;
@@ -260,8 +276,10 @@ export async function joinCluster(config, { checkNickname, checkMessage, log = c
         const fields = {};
         for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]] = flat[i + 1];
         if (fields.chat !== '{"op":"message"}' || recent.length >= config.history) continue;
-        const [, from, text, meta] = decodeData(fields.data).packet.data;
-        recent.unshift([from, text, { id: meta.id, ts: meta.ts, history: true }]);
+        try {
+          const [, from, text, meta] = decodeData(fields.data).packet.data;
+          recent.unshift([from, text, { id: meta.id, ts: meta.ts, history: true }]);
+        } catch { /* not a message entry of chat.lua's form: skipped */ }
       }
       scanned += page.length;
       if (page.length < 1000) break;
@@ -269,7 +287,7 @@ export async function joinCluster(config, { checkNickname, checkMessage, log = c
       end = seq > 0n ? `${ms}-${seq - 1n}` : `${ms - 1n}-18446744073709551615`;
     }
     snapshot = at;
-    for (const [id, fields] of pending) if (idAfter(id, snapshot)) applyChat(id, fields);
+    for (const [id, fields] of pending) if (idAfter(id, snapshot)) applySafely(id, fields);
     pending = null;
 
     const timers = [];
