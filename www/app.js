@@ -199,6 +199,20 @@
     fail: (kind) => pageFailure.show(kind),  // from main.cpp: 'webgl' when no context could be made
   };
 
+  // ---- drawing on demand -------------------------------------------------------
+  // The client draws a frame only when something changed (FrameScheduler in
+  // main.cpp), so every input the page sees wakes it: passive listeners in
+  // the capture phase, which neither delay nor change the event itself.
+  // Network events and timers wake it from inside.
+  const WAKING_EVENTS = ['keydown', 'keyup', 'input', 'compositionstart', 'compositionupdate', 'compositionend',
+    'paste', 'copy', 'cut', 'focus', 'blur', 'resize', 'mousemove', 'mousedown', 'mouseup', 'mouseout', 'wheel',
+    'touchstart', 'touchmove', 'touchend', 'touchcancel'];
+  function wake() {
+    const fn = window.Module && window.Module._chat_wake;
+    if (fn) fn();
+  }
+  for (const type of WAKING_EVENTS) window.addEventListener(type, wake, { capture: true, passive: true });
+
   // ---- keyboard and text ------------------------------------------------------
   // One ordered stream into the client (chat_input_key / chat_input_text),
   // in the order the DOM reports it: editing and navigation keys as keys;
@@ -358,6 +372,8 @@
   window.chatState = () => query('chat_state_json', 'string', []) || '{"state":"Loading"}';
   // Where the message log is scrolled (canvas pixels) and its unread count.
   window.chatLogScroll = () => JSON.parse(query('chat_log_scroll_json', 'string', []) || '{}');
+  // Frames the client has drawn so far (an idle page draws none).
+  window.chatFrames = () => (window.Module && window.Module._chat_frame_count ? window.Module._chat_frame_count() : 0);
 
   // The same client calls as the Join and Send buttons, for tests that cannot
   // drive the canvas. Each returns '' or the local refusal reason.

@@ -9,6 +9,7 @@
 
 #include <imgui_internal.h>  // GetActiveID, ClearActiveID
 
+#include "chat_client/countdown.hpp"
 #include "chat_client/single_line_text.hpp"
 
 namespace chat_web {
@@ -207,6 +208,7 @@ void ChatView::draw(chat_client::ChatClient& client, FontAtlas& fonts, chat_clie
   fonts_ = &fonts;
   input_ = &input;
   selection_.clear();
+  next_change_ms_.reset();
   const auto& model = client.model();
   request_new_glyphs(model, fonts);
 
@@ -233,9 +235,20 @@ void ChatView::request_new_glyphs(const chat_client::ChatModel& model, FontAtlas
   fonts.request_glyphs(model.nickname_error());
 }
 
+void ChatView::changes_at(std::int64_t time_ms) {
+  if (!next_change_ms_ || time_ms < *next_change_ms_) next_change_ms_ = time_ms;
+}
+
+void ChatView::countdown_changes(const chat_client::ChatModel& model, std::int64_t now_ms) {
+  if (const auto at = model.reconnect_at_ms()) changes_at(chat_client::next_countdown_change_ms(*at, now_ms));
+}
+
 void ChatView::draw_connecting(const chat_client::ChatModel& model, std::int64_t now_ms) {
   if (begin_centered("##connecting", 420.0f * scale_)) {
-    const int dots = static_cast<int>((now_ms / 400) % 4);
+    constexpr std::int64_t kDotMs = 400;
+    changes_at((now_ms / kDotMs + 1) * kDotMs);
+    countdown_changes(model, now_ms);
+    const int dots = static_cast<int>((now_ms / kDotMs) % 4);
     const std::string title = std::string("Connecting to the chat") + std::string(static_cast<std::size_t>(dots), '.');
     bold_text(kTextColor, title.c_str());
     ImGui::Spacing();
@@ -318,6 +331,7 @@ void ChatView::draw_status_banner(const chat_client::ChatModel& model, std::int6
   if (state == ConnectionState::Joined || state == ConnectionState::NeedsNickname) return;
   std::string text;
   if (state == ConnectionState::Disconnected) {
+    countdown_changes(model, now_ms);
     const auto countdown = model.reconnect_countdown(now_ms);
     text = countdown ? "Disconnected, reconnecting in " + *countdown + "..." : "Disconnected";
   } else if (state == ConnectionState::Joining) {

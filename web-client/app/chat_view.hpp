@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,10 @@ class ChatView {
   std::array<float, 4> unread_button_rect() const {
     return {button_min_.x, button_min_.y, button_max_.x, button_max_.y};
   }
+  // When what the last frame drew changes by itself (the "Connecting..."
+  // dots, a countdown), on emscripten_date_now's clock; none when nothing on
+  // screen moves with time.
+  std::optional<std::int64_t> next_change_ms() const { return next_change_ms_; }
   // Whether the screen due now has a text field (text waits for it; else it is dropped).
   static bool takes_text(const chat_client::ChatClient& client);
 
@@ -67,6 +72,8 @@ class ChatView {
   void draw_online(const chat_client::ChatModel& model);
   void draw_input(chat_client::ChatClient& client);
   void request_new_glyphs(const chat_client::ChatModel& model, FontAtlas& fonts);
+  void changes_at(std::int64_t time_ms);
+  void countdown_changes(const chat_client::ChatModel& model, std::int64_t now_ms);
 
   chat_client::ChatClient* client_ = nullptr;  // during draw()
   chat_client::InputQueue* input_ = nullptr;   // during draw()
@@ -94,6 +101,7 @@ class ChatView {
   std::uint64_t glyphs_checked_seq_ = 0;
   bool prompt_shown_ = false;  // the nickname field starts empty each time the prompt appears
   bool has_text_field_ = false;
+  std::optional<std::int64_t> next_change_ms_;
   std::array<char, chat_client::kNicknameFieldBytes> nickname_{};
   std::array<char, chat_client::kMessageFieldBytes> message_{};
 };

@@ -1,8 +1,10 @@
-// The browser client's entry point: GLFW + WebGL2 (else WebGL1) + Dear ImGui, one frame
-// per requestAnimationFrame. Owns the objects and wires them together; the
-// chat logic lives in chat_client_core, the drawing in ChatView.
+// The browser client's entry point: GLFW + WebGL2 (else WebGL1) + Dear ImGui, a frame
+// on an animation frame only when something changed (FrameScheduler). Owns the
+// objects and wires them together; the chat logic lives in chat_client_core,
+// the drawing in ChatView.
 
 #include <emscripten/emscripten.h>
+#include <emscripten/eventloop.h>
 #include <emscripten/html5.h>
 
 #include <GLES3/gl3.h>
@@ -27,6 +29,7 @@
 #include "chat_client/server_url.hpp"
 #include "chat_view.hpp"
 #include "font_atlas.hpp"
+#include "frame_scheduler.hpp"
 #include "web_socket_transport.hpp"
 
 // Strings from the page's location (malloc'd UTF-8, freed by the caller).
@@ -59,6 +62,10 @@ namespace {
 
 constexpr const char* kCanvas = "#canvas";
 constexpr const char* kFontPath = "/fonts/wqy-microhei.ttc";
+// How often the client's timers (heartbeat check, reconnect) run: apart from
+// frames, so that they keep running while nothing is drawn (idle, or a
+// hidden page, where browsers throttle timers but run them).
+constexpr double kTickIntervalMs = 250.0;
 
 std::string page_location_part(int which) {
   char* raw = chat_page_location_part(which);
@@ -86,8 +93,12 @@ void apply_style(float scale) {
   ImGui::GetStyle() = style;
 }
 
+void frame();
+
 struct App {
   GLFWwindow* window = nullptr;
+  chat_web::FrameScheduler scheduler{&frame};
+  std::uint64_t drawn_revision = 0;  // the model's revision the last frame showed
   chat_web::WebSocketTransport transport;
   chat_client::ChatModel model;
   std::unique_ptr<chat_client::ChatClient> client;
@@ -105,6 +116,31 @@ std::string reason_or_empty(const codec::Result<void, codec::Failure>& result) {
 }
 
 App* g_app = nullptr;
+
+// A network event or a timer changed the model: show it.
+void draw_if_model_changed() {
+  App& app = *g_app;
+  if (app.model.revision() != app.drawn_revision) app.scheduler.request();
+}
+
+void on_tick(void*) {
+  g_app->client->tick();
+  draw_if_model_changed();
+}
+
+// Whether something on screen still moves without a new event: the next
+// animation frame is drawn too.
+bool still_moving(App& app) {
+  if (ImGui::IsAnyMouseDown()) return true;  // a drag, the scrollbar held
+  // A key waiting for its field, and keys held: ImGui repeats a held key
+  // itself, frame by frame. Modifiers held alone change nothing.
+  if (!app.input.queue().empty()) return true;
+  const ImGuiIO& io = ImGui::GetIO();
+  for (int key = 0; key < static_cast<int>(IM_ARRAYSIZE(io.KeysDown)); ++key) {
+    if (io.KeysDown[key] && (key < GLFW_KEY_LEFT_SHIFT || key > GLFW_KEY_RIGHT_SUPER)) return true;
+  }
+  return app.view.log_scroll().gliding();
+}
 
 // A WebGL2 context on the canvas, else WebGL1, made current; the GLSL
 // version ImGui's OpenGL3 backend is to write its shaders in (GLSL ES 3.00,
@@ -155,6 +191,7 @@ ImVec2 fit_canvas_to_window() {
 void frame() {
   App& app = *g_app;
   app.client->tick();
+  app.drawn_revision = app.model.revision();
 
   const ImVec2 display = fit_canvas_to_window();
   const auto ratio = static_cast<float>(emscripten_get_device_pixel_ratio());
@@ -162,7 +199,10 @@ void frame() {
     app.scale = ratio;
     apply_style(ratio);
   }
-  if (app.fonts.update(app.scale)) clamp_font_texture_edges();
+  if (app.fonts.update(app.scale)) {
+    clamp_font_texture_edges();
+    app.scheduler.request();  // the new glyphs may change the layout: let it settle
+  }
 
   // The keys at the front of the queue; the text behind them waits for the
   // field that is active during the frame (ChatView::input_field).
@@ -193,6 +233,11 @@ void frame() {
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
   app.input.update(app.view.has_text_field(), app.view.selection());
+  // What the next frame needs: at once (the model changed while drawing, e.g.
+  // one's own message; something moves), or when a timer on screen changes.
+  draw_if_model_changed();
+  if (still_moving(app)) app.scheduler.keep_drawing();
+  if (const auto at = app.view.next_change_ms()) app.scheduler.draw_at(*at);
   if (!app.shown) {
     app.shown = true;
     chat_page_ready();
@@ -231,6 +276,17 @@ EMSCRIPTEN_KEEPALIVE const char* chat_log_scroll_json() {
                            ",\"button\":" + rect(g_app->view.unread_button_rect()) + "}";
   g_app->state_json = json;
   return g_app->state_json.c_str();
+}
+
+// The page saw input (keys, text, pointer, wheel, touch, focus, resize):
+// draw it. A cheap call, made for every such event (www/app.js).
+EMSCRIPTEN_KEEPALIVE void chat_wake() {
+  if (g_app != nullptr) g_app->scheduler.request();
+}
+
+// window.chatFrames(): frames drawn so far (read-only, for the idle test).
+EMSCRIPTEN_KEEPALIVE double chat_frame_count() {
+  return g_app == nullptr ? 0.0 : static_cast<double>(g_app->scheduler.frames_drawn());
 }
 
 // The page's keyboard, in DOM order (www/app.js): keys by GLFW key code, and
@@ -297,6 +353,9 @@ int main() {
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // nothing to persist: the layout is fixed
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  // A blinking caret would need frames all the time (its phases change 1.67
+  // times a second): an idle page would never be idle. It stays on instead.
+  io.ConfigInputTextCursorBlink = false;
   ImGui_ImplGlfw_InitForOpenGL(app.window, true);
   ImGui_ImplOpenGL3_Init(glsl_version);
   ImGui_ImplOpenGL3_CreateDeviceObjects();  // so FontAtlas owns every later font texture
@@ -306,8 +365,11 @@ int main() {
   config.url = chat_client::make_socket_url(page_location_part(0), page_location_part(1));
   config.random01 = random01;
   app.client = std::make_unique<chat_client::ChatClient>(std::move(config), app.transport, app.model, now_ms);
+  app.transport.set_after_event(draw_if_model_changed);  // a ping changes nothing: no frame
   app.client->start();
 
-  emscripten_set_main_loop(frame, 0, false);
+  app.scheduler.install();
+  emscripten_set_interval(&on_tick, kTickIntervalMs, nullptr);
+  app.scheduler.request();  // the first frame; after it, only what changes
   return 0;
 }
