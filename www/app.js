@@ -362,6 +362,23 @@
     },
   };
 
+  // ---- what a screen reader hears -------------------------------------------
+  // The client says each new message and announcement here (live_region.cpp):
+  // #chat-live is an aria-live log, visually hidden. Only the last few are
+  // kept: a screen reader reads additions, and a long session must not grow
+  // the page without bound (the classic page, /classic/, has the full log).
+  const MAX_SPOKEN = 50;
+  const live = document.getElementById('chat-live');
+  window.chatLive = {
+    say(text) {
+      if (!live) return;
+      const line = document.createElement('p');
+      line.textContent = text;
+      live.append(line);
+      while (live.childElementCount > MAX_SPOKEN) live.firstElementChild.remove();
+    },
+  };
+
   // ---- read-only state and test hooks ---------------------------------------
   function query(name, returns, args) {
     if (!window.Module['_' + name]) return null;  // not started yet

@@ -30,6 +30,7 @@
 #include "chat_view.hpp"
 #include "font_atlas.hpp"
 #include "frame_scheduler.hpp"
+#include "live_region.hpp"
 #include "web_socket_transport.hpp"
 
 // Strings from the page's location (malloc'd UTF-8, freed by the caller).
@@ -105,6 +106,7 @@ struct App {
   chat_web::FontAtlas fonts{kFontPath};
   chat_web::ChatView view;
   chat_web::BrowserInput input;
+  chat_web::LiveRegion live;
   float scale = 0.0f;
   bool shown = false;
   std::string state_json;  // kept alive for the pointer handed to JavaScript
@@ -117,9 +119,11 @@ std::string reason_or_empty(const codec::Result<void, codec::Failure>& result) {
 
 App* g_app = nullptr;
 
-// A network event or a timer changed the model: show it.
+// A network event or a timer changed the model: show it, and tell a screen
+// reader (also while nothing is drawn: a hidden page).
 void draw_if_model_changed() {
   App& app = *g_app;
+  app.live.update(app.model);  // lines added inside a frame too (a tick there)
   if (app.model.revision() != app.drawn_revision) app.scheduler.request();
 }
 
