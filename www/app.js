@@ -379,6 +379,64 @@
     },
   };
 
+  // ---- notifications: opt-in, asked for only after a click -----------------
+  // The bell (#notify-toggle) is off until the reader clicks it; only that
+  // click asks the browser for its permission. When on, each message that
+  // arrives while the page is hidden (attention.cpp counts them) becomes a
+  // notification; a visible page shows it anyway. The choice is remembered
+  // (localStorage) and kept only while the permission is granted.
+  const bell = document.getElementById('notify-toggle');
+  const NOTIFY_KEY = 'chat.notifications';
+  const canNotify = 'Notification' in window;
+  const remembered = () => { try { return localStorage.getItem(NOTIFY_KEY) === 'on'; } catch (error) { return false; } };
+  function remember(on) {
+    try {
+      if (on) localStorage.setItem(NOTIFY_KEY, 'on');
+      else localStorage.removeItem(NOTIFY_KEY);
+    } catch (error) {
+      // storage switched off: the choice lasts for this page only
+    }
+  }
+  let notifying = canNotify && Notification.permission === 'granted' && remembered();
+  function showBell() {
+    bell.setAttribute('aria-pressed', String(notifying));
+    bell.title = notifying ? 'Notifications of new messages are on (click to turn them off)'
+      : 'Notify me of new messages while this tab is in the background';
+  }
+  if (bell && canNotify) {
+    bell.hidden = false;
+    showBell();
+    // A mouse click must not take the keyboard from the message field.
+    bell.addEventListener('mousedown', (event) => event.preventDefault());
+    bell.addEventListener('click', async () => {
+      if (notifying) {
+        notifying = false;
+      } else {
+        // Asked even when denied before: the browser answers at once then,
+        // or asks again where the person has since changed the setting.
+        let permission = Notification.permission;
+        if (permission !== 'granted') permission = await Notification.requestPermission();
+        notifying = permission === 'granted';
+      }
+      remember(notifying);
+      showBell();
+    });
+  }
+  window.chatAttention = {
+    notify(from, text) {
+      if (!notifying || !document.hidden || Notification.permission !== 'granted') return;
+      try {
+        const notification = new Notification(from, { body: text, tag: 'chat-message' });
+        notification.addEventListener('click', () => {
+          window.focus();
+          notification.close();
+        });
+      } catch (error) {
+        // some browsers allow notifications only from a service worker: none then
+      }
+    },
+  };
+
   // ---- read-only state and test hooks ---------------------------------------
   function query(name, returns, args) {
     if (!window.Module['_' + name]) return null;  // not started yet

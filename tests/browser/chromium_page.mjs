@@ -146,6 +146,12 @@ export class ChromiumPage extends DriverPage {
   async hide() { await this.raw.evaluate(setVisibility, true); }
   async show() { await this.raw.evaluate(setVisibility, false); }
 
+  // Grants the page's origin browser permissions (e.g. ['notifications']),
+  // as a person answering the browser's prompt with "Allow" (capabilities.permissions).
+  async grantPermissions(names) {
+    await this.raw.context().grantPermissions(names, { origin: new URL(this.raw.url()).origin });
+  }
+
   // The DevTools protocol for this page (Chromium only: capabilities.cdp).
   async cdp() {
     if (!this.cdpSession) this.cdpSession = await this.raw.context().newCDPSession(this.raw);

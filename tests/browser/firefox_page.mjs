@@ -203,6 +203,10 @@ export class FirefoxPage extends DriverPage {
     await this.raw.bringToFront();
   }
 
+  async grantPermissions() {
+    throw new Error('granting permissions is Chromium\'s here (capabilities.permissions)');
+  }
+
   async cdp() {
     throw new Error('the DevTools protocol is Chromium\'s (capabilities.cdp)');
   }

@@ -51,6 +51,7 @@ export class FirefoxSession {
       requestSizes: false,     // bytes on the wire: page.resourceTransferSizes()
       touch: true,             // touch pages in a Firefox started with touch events on
       hide: 'tab',             // page.hide(): a new tab in front of the page, in its window
+      permissions: false,      // no way here to answer a permission prompt (the doorhanger)
     };
   }
 

@@ -47,6 +47,7 @@ const ImVec4 kTextColor{0.90f, 0.91f, 0.93f, 1.0f};
 const ImVec4 kHistoryTextColor{0.74f, 0.76f, 0.80f, 1.0f};
 const ImVec4 kPendingTextColor{0.62f, 0.64f, 0.68f, 1.0f};
 const ImVec4 kOwnNameColor{0.45f, 0.78f, 1.00f, 1.0f};
+const ImVec4 kDividerColor{0.94f, 0.36f, 0.33f, 1.0f};
 
 // A stable, readable colour per nickname, so speakers are easy to follow.
 ImVec4 name_color(const std::string& name) {
@@ -425,6 +426,7 @@ void ChatView::draw_log(const chat_client::ChatModel& model, ImVec2 size) {
 
   ImDrawList* list = ImGui::GetWindowDrawList();
   const float line_height = ImGui::GetTextLineHeight();
+  divider_y_ = -1.0f;
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(rows.size()), ImGui::GetTextLineHeightWithSpacing());
   while (clipper.Step()) {
@@ -434,6 +436,7 @@ void ChatView::draw_log(const chat_client::ChatModel& model, ImVec2 size) {
       const ChatLine& line = model.lines()[row.line];
       const ImVec2 pos = ImGui::GetCursorScreenPos();
       float x = pos.x + entry.indent;
+      if (row.first && line.seq == divider_seq_) draw_divider(list, pos.y - 0.5f * style.ItemSpacing.y);
       if (row.first) {
         list->AddText(pos, ImGui::ColorConvertFloat4ToU32(kTimeColor), entry.time.c_str());
         x = pos.x + entry.time_width;
@@ -471,6 +474,26 @@ void ChatView::draw_log(const chat_client::ChatModel& model, ImVec2 size) {
   }
   draw_unread_button();
   ImGui::EndChild();
+}
+
+// "New messages" above the first unread message: a line across the log, on
+// top of the gap between two rows so that no row moves, with its label at
+// the right end.
+void ChatView::draw_divider(ImDrawList* list, float y) {
+  static constexpr const char* kLabel = "new messages";
+  const ImU32 color = ImGui::ColorConvertFloat4ToU32(kDividerColor);
+  const ImVec2 window = ImGui::GetWindowPos();
+  const float left = window.x + ImGui::GetStyle().WindowPadding.x * 0.5f;
+  const float right = window.x + ImGui::GetWindowContentRegionMax().x;
+  const ImVec2 label = ImGui::CalcTextSize(kLabel);
+  const float label_left = right - label.x - 6.0f * scale_;
+  const float thickness = std::max(1.0f, scale_);
+  list->AddLine(ImVec2(left, y), ImVec2(label_left - 4.0f * scale_, y), color, thickness);
+  // The label sits on the line, over the end of the row above it.
+  list->AddRectFilled(ImVec2(label_left - 4.0f * scale_, y - label.y * 0.5f), ImVec2(right, y + label.y * 0.5f),
+                      ImGui::ColorConvertFloat4ToU32(ImGui::GetStyle().Colors[ImGuiCol_ChildBg]));
+  list->AddText(ImVec2(label_left, y - label.y * 0.5f), color, kLabel);
+  divider_y_ = y;
 }
 
 void ChatView::draw_unread_button() {

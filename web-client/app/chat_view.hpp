@@ -40,6 +40,11 @@ class ChatView {
   // they are over it.
   void on_wheel(const WheelInput& wheel);
   void on_touch(const TouchInput& touch);
+  // Before draw(): the line the "new messages" divider goes above
+  // (ChatLine::seq; 0: none). Where it was drawn in the last frame: its
+  // screen y (canvas pixels), or a negative number when not on screen.
+  void set_divider(std::uint64_t seq) { divider_seq_ = seq; }
+  float divider_y() const { return divider_y_; }
   // Where the log is scrolled (for the page's read-only test state).
   const chat_client::LogScroll& log_scroll() const { return log_scroll_; }
   // Screen rectangles (canvas pixels) of the log and of the "new messages"
@@ -68,6 +73,7 @@ class ChatView {
   void draw_status_banner(const chat_client::ChatModel& model, std::int64_t now_ms);
   void draw_log(const chat_client::ChatModel& model, ImVec2 size);
   void draw_unread_button();
+  void draw_divider(ImDrawList* list, float y);
   bool scroll_key_for_log(const chat_client::ChatClient& client, int key) const;
   void draw_online(const chat_client::ChatModel& model);
   void draw_input(chat_client::ChatClient& client);
@@ -101,6 +107,8 @@ class ChatView {
   std::uint64_t glyphs_checked_seq_ = 0;
   bool prompt_shown_ = false;  // the nickname field starts empty each time the prompt appears
   bool has_text_field_ = false;
+  std::uint64_t divider_seq_ = 0;
+  float divider_y_ = -1.0f;
   std::optional<std::int64_t> next_change_ms_;
   std::array<char, chat_client::kNicknameFieldBytes> nickname_{};
   std::array<char, chat_client::kMessageFieldBytes> message_{};

@@ -22,6 +22,7 @@
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
+#include "attention.hpp"
 #include "browser_input.hpp"
 #include "chat_client/chat_client.hpp"
 #include "chat_client/chat_model.hpp"
@@ -107,6 +108,7 @@ struct App {
   chat_web::ChatView view;
   chat_web::BrowserInput input;
   chat_web::LiveRegion live;
+  chat_web::Attention attention;
   float scale = 0.0f;
   bool shown = false;
   std::string state_json;  // kept alive for the pointer handed to JavaScript
@@ -124,6 +126,7 @@ App* g_app = nullptr;
 void draw_if_model_changed() {
   App& app = *g_app;
   app.live.update(app.model);  // lines added inside a frame too (a tick there)
+  app.attention.update(app.model, !app.scheduler.hidden(), app.view.log_scroll().at_bottom());
   if (app.model.revision() != app.drawn_revision) app.scheduler.request();
 }
 
@@ -196,6 +199,9 @@ void frame() {
   App& app = *g_app;
   app.client->tick();
   app.drawn_revision = app.model.revision();
+  // A frame is drawn only while the page is shown.
+  app.attention.update(app.model, true, app.view.log_scroll().at_bottom());
+  app.view.set_divider(app.attention.divider_seq());
 
   const ImVec2 display = fit_canvas_to_window();
   const auto ratio = static_cast<float>(emscripten_get_device_pixel_ratio());
@@ -240,6 +246,7 @@ void frame() {
   // What the next frame needs: at once (the model changed while drawing, e.g.
   // one's own message; something moves), or when a timer on screen changes.
   draw_if_model_changed();
+  app.attention.seen(true, app.view.log_scroll().at_bottom());
   if (still_moving(app)) app.scheduler.keep_drawing();
   if (const auto at = app.view.next_change_ms()) app.scheduler.draw_at(*at);
   if (!app.shown) {
@@ -272,10 +279,19 @@ EMSCRIPTEN_KEEPALIVE const char* chat_log_scroll_json() {
                   static_cast<double>(r[2]), static_cast<double>(r[3]));
     return std::string(text);
   };
-  char head[160];
-  std::snprintf(head, sizeof head, "{\"offset\":%.1f,\"max\":%.1f,\"atBottom\":%s,\"unread\":%zu,",
+  // The divider: the index of its line in chatState().messages (-1: none),
+  // and where it was drawn (canvas pixels; negative: not on screen).
+  long divider = -1;
+  const auto& lines = g_app->model.lines();
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].seq == g_app->attention.divider_seq()) divider = static_cast<long>(i);
+  }
+  char head[240];
+  std::snprintf(head, sizeof head,
+                "{\"offset\":%.1f,\"max\":%.1f,\"atBottom\":%s,\"unread\":%zu,\"divider\":%ld,\"dividerY\":%.1f,",
                 static_cast<double>(scroll.offset()), static_cast<double>(scroll.max_offset()),
-                scroll.at_bottom() ? "true" : "false", scroll.unread());
+                scroll.at_bottom() ? "true" : "false", scroll.unread(), divider,
+                static_cast<double>(g_app->view.divider_y()));
   const std::string json = std::string(head) + "\"log\":" + rect(g_app->view.log_rect()) +
                            ",\"button\":" + rect(g_app->view.unread_button_rect()) + "}";
   g_app->state_json = json;
@@ -364,6 +380,7 @@ int main() {
   ImGui_ImplOpenGL3_Init(glsl_version);
   ImGui_ImplOpenGL3_CreateDeviceObjects();  // so FontAtlas owns every later font texture
   app.input.install();
+  app.attention.install();
 
   chat_client::ClientConfig config;
   config.url = chat_client::make_socket_url(page_location_part(0), page_location_part(1));
