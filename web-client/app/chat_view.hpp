@@ -47,6 +47,15 @@ class ChatView {
   std::array<float, 4> unread_button_rect() const {
     return {button_min_.x, button_min_.y, button_max_.x, button_max_.y};
   }
+  // The log's rows drawn in the last frame: where each row's text starts
+  // (screen pixels, the line's top) and the text, so that a test can find
+  // each glyph on screen (the page's read-only test state).
+  struct DrawnRow {
+    float x = 0.0f;
+    float y = 0.0f;
+    std::string text;
+  };
+  const std::vector<DrawnRow>& drawn_rows() const { return drawn_rows_; }
   // Whether the screen due now has a text field (text waits for it; else it is dropped).
   static bool takes_text(const chat_client::ChatClient& client);
 
@@ -86,9 +95,10 @@ class ChatView {
   ImVec2 button_max_{0.0f, 0.0f};
   bool scrollbar_held_ = false;  // the reader drags the log's scrollbar
   float scrollbar_offset_ = 0.0f;
-  bool log_focused_ = false;     // the last click went into the log: Home and End scroll it
-  bool log_touched_ = false;     // the finger down started on the log
-  std::vector<int> log_keys_;    // scroll keys pressed for the log, not yet released
+  bool log_focused_ = false;   // the last click went into the log: Home and End scroll it
+  bool log_touched_ = false;   // the finger down started on the log
+  std::vector<int> log_keys_;  // scroll keys pressed for the log, not yet released
+  std::vector<DrawnRow> drawn_rows_;
   std::uint64_t front_seq_ = 0;  // the first line's seq in the last frame
   std::uint64_t last_seq_ = 0;   // the newest line counted for the unread button
   std::uint64_t glyphs_checked_seq_ = 0;

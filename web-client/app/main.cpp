@@ -26,6 +26,7 @@
 #include "chat_client/chat_state_json.hpp"
 #include "chat_client/server_url.hpp"
 #include "chat_view.hpp"
+#include "codec/utf8.hpp"
 #include "font_atlas.hpp"
 #include "web_socket_transport.hpp"
 
@@ -58,7 +59,6 @@ EM_JS(void, chat_page_fail, (const char* kind), {
 namespace {
 
 constexpr const char* kCanvas = "#canvas";
-constexpr const char* kFontPath = "/fonts/wqy-microhei.ttc";
 
 std::string page_location_part(int which) {
   char* raw = chat_page_location_part(which);
@@ -91,7 +91,7 @@ struct App {
   chat_web::WebSocketTransport transport;
   chat_client::ChatModel model;
   std::unique_ptr<chat_client::ChatClient> client;
-  chat_web::FontAtlas fonts{kFontPath};
+  chat_web::FontAtlas fonts;
   chat_web::ChatView view;
   chat_web::BrowserInput input;
   float scale = 0.0f;
@@ -162,6 +162,8 @@ void frame() {
     app.scale = ratio;
     apply_style(ratio);
   }
+  // Glyphs the last frame met for the first time are drawn now (the atlas
+  // is locked during a frame); when it changed, the frame shows them.
   if (app.fonts.update(app.scale)) clamp_font_texture_edges();
 
   // The keys at the front of the queue; the text behind them waits for the
@@ -211,9 +213,10 @@ EMSCRIPTEN_KEEPALIVE const char* chat_state_json() {
   return g_app->state_json.c_str();
 }
 
-// window.chatLogScroll(): where the log is scrolled, the unread count, and
-// where the log and the "new messages" button are (canvas pixels). Valid
-// until the next call.
+// window.chatLogScroll(): where the log is scrolled, the unread count,
+// where the log and the "new messages" button are, and the log's rows drawn
+// in the last frame with each glyph's code point and its left and right
+// edge by the font's advances (canvas pixels). Valid until the next call.
 EMSCRIPTEN_KEEPALIVE const char* chat_log_scroll_json() {
   if (g_app == nullptr) return "{}";
   const chat_client::LogScroll& scroll = g_app->view.log_scroll();
@@ -227,8 +230,34 @@ EMSCRIPTEN_KEEPALIVE const char* chat_log_scroll_json() {
   std::snprintf(head, sizeof head, "{\"offset\":%.1f,\"max\":%.1f,\"atBottom\":%s,\"unread\":%zu,",
                 static_cast<double>(scroll.offset()), static_cast<double>(scroll.max_offset()),
                 scroll.at_bottom() ? "true" : "false", scroll.unread());
-  const std::string json = std::string(head) + "\"log\":" + rect(g_app->view.log_rect()) +
-                           ",\"button\":" + rect(g_app->view.unread_button_rect()) + "}";
+  std::string json = std::string(head) + "\"log\":" + rect(g_app->view.log_rect()) +
+                     ",\"button\":" + rect(g_app->view.unread_button_rect()) + ",\"rows\":[";
+  const ImFont* font = ImGui::GetIO().Fonts->Fonts.empty() ? nullptr : ImGui::GetIO().Fonts->Fonts[0];
+  const float height = font != nullptr ? font->FontSize : 0.0f;
+  bool first_row = true;
+  for (const auto& row : g_app->view.drawn_rows()) {
+    char text[96];
+    std::snprintf(text, sizeof text, "%s{\"x\":%.1f,\"y\":%.1f,\"h\":%.1f,\"glyphs\":[", first_row ? "" : ",",
+                  static_cast<double>(row.x), static_cast<double>(row.y), static_cast<double>(height));
+    json += text;
+    first_row = false;
+    float x = row.x;
+    std::size_t pos = 0;
+    bool first_glyph = true;
+    while (pos < row.text.size() && font != nullptr) {
+      const auto decoded = codec::utf8::decode_one(row.text, pos);
+      if (!decoded) ++pos;  // a malformed byte: ImGui draws U+FFFD for it
+      const char32_t c = decoded.value_or(0xFFFD);
+      const float advance = font->GetCharAdvance(static_cast<ImWchar>(c));
+      std::snprintf(text, sizeof text, "%s[%u,%.1f,%.1f]", first_glyph ? "" : ",", static_cast<unsigned>(c),
+                    static_cast<double>(x), static_cast<double>(x + advance));
+      json += text;
+      first_glyph = false;
+      x += advance;
+    }
+    json += "]}";
+  }
+  json += "]}";
   g_app->state_json = json;
   return g_app->state_json.c_str();
 }
