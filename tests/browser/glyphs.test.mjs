@@ -13,6 +13,11 @@
 // drawn the same way. At a device pixel ratio of 1 and 2; screenshots in
 // tests/browser/output/<browser>/glyphs-*.png.
 //
+// A second test fills the atlas: 6,000 distinct CJK characters (more than it
+// holds at 2x) scroll past, and the lines after them must still be drawn,
+// glyph by glyph: the atlas grew to its largest and then evicted glyphs no
+// longer on screen, without an error.
+//
 // Where each glyph is: window.chatLogScroll().rows, the page's read-only
 // account of the log rows it drew (each code point with its left and right
 // edge by the font's advances); what is there: page.pixels.
@@ -169,3 +174,61 @@ for (const dpr of [1, 2]) {
     }
   });
 }
+
+browserTest('at 2x: a full atlas grows to its largest, then gives way to the glyphs on screen', async (run, t) => {
+  run.chatd.args.push('--rate-limit', '0');
+  const url = await run.startServer();
+  const session = await run.launchBrowser();
+  const page = await session.newPage({ viewport: { width: 1000, height: 700 }, dpr: 2 });
+  const errors = [];
+  page.on('pageerror', (message) => errors.push(String(message)));
+  await page.goto(`${url}/`);
+  assert.ok(await waitFor(wasmState, page, (s) => s.state === 'NeedsNickname'), 'the nickname prompt');
+  await nextFrames(page);
+  await page.type('reader', { delay: 20 });
+  await page.press('Enter');
+  assert.ok(await waitFor(wasmState, page, (s) => s.state === 'Joined'), 'joined');
+
+  const sender = new StockClient(url);
+  try {
+    await sender.join('sender');
+    // 3 x 2,000 distinct CJK ideographs (the longest message is 2,000
+    // characters), then enough short lines to scroll them off the screen.
+    for (let part = 0; part < 3; ++part) {
+      let text = '';
+      for (let i = 0; i < 2000; ++i) text += String.fromCodePoint(0x4E00 + part * 2000 + i);
+      await sender.say(text);
+    }
+    for (let i = 1; i <= 40; ++i) await sender.say(`filler ${i}`);
+    for (const sample of SAMPLES) await sender.say(sample.text);
+    assert.ok(await waitFor(wasmState, page, (s) => SAMPLES.every((sample) =>
+      s.messages.some((m) => m.from === 'sender' && m.text === sample.text))), 'every line arrived');
+
+    // The atlas takes a batch of glyphs per frame: frames until it is done.
+    const ratio = await page.evaluate(() => window.devicePixelRatio);
+    let failure = null;
+    for (let attempt = 0; attempt < 40; ++attempt) {
+      await nextFrames(page, 4);
+      try {
+        for (const sample of SAMPLES) {
+          const row = await findRow(page, sample.text);
+          assert.ok(row, `the ${sample.script} line is drawn`);
+          checkGlyphs(`${sample.script} after the flood`, await measureRow(page, row, ratio), { colour: sample.colour });
+        }
+        failure = null;
+        break;
+      } catch (error) {
+        failure = error;
+      }
+    }
+    await page.screenshot({ path: path.join(outputDir, 'glyphs-full-atlas-2x.png') });
+    if (failure) throw failure;
+    const { atlas } = await scrollState(page);
+    assert.ok(atlas.slots === atlas.max && atlas.held === atlas.max && atlas.max < 6000,
+      `the atlas grew to its largest and is full: ${JSON.stringify(atlas)}`);
+    assert.deepEqual(errors, [], 'no page errors');
+    t.diagnostic(`atlas after 6,000 distinct characters: ${JSON.stringify(atlas)}`);
+  } finally {
+    sender.close();
+  }
+});

@@ -60,6 +60,8 @@ class FontAtlas {
 
   float scale() const { return scale_; }
   bool loaded() const { return loaded_; }
+  // The slots, for the page's read-only test state (how full the atlas is).
+  const chat_client::GlyphCache& glyphs() const { return cache_; }
 
  private:
   void set_geometry(float scale);

@@ -216,7 +216,8 @@ EMSCRIPTEN_KEEPALIVE const char* chat_state_json() {
 // window.chatLogScroll(): where the log is scrolled, the unread count,
 // where the log and the "new messages" button are, and the log's rows drawn
 // in the last frame with each glyph's code point and its left and right
-// edge by the font's advances (canvas pixels). Valid until the next call.
+// edge by the font's advances (canvas pixels); and how full the glyph atlas
+// is (slots now, at most, and in use). Valid until the next call.
 EMSCRIPTEN_KEEPALIVE const char* chat_log_scroll_json() {
   if (g_app == nullptr) return "{}";
   const chat_client::LogScroll& scroll = g_app->view.log_scroll();
@@ -257,7 +258,11 @@ EMSCRIPTEN_KEEPALIVE const char* chat_log_scroll_json() {
     }
     json += "]}";
   }
-  json += "]}";
+  const chat_client::GlyphCache& glyphs = g_app->fonts.glyphs();
+  char atlas[128];
+  std::snprintf(atlas, sizeof atlas, "],\"atlas\":{\"slots\":%zu,\"max\":%zu,\"held\":%zu}}", glyphs.capacity(),
+                glyphs.max_capacity(), glyphs.size());
+  json += atlas;
   g_app->state_json = json;
   return g_app->state_json.c_str();
 }
