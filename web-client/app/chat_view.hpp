@@ -95,10 +95,9 @@ class ChatView {
   ImVec2 button_max_{0.0f, 0.0f};
   bool scrollbar_held_ = false;  // the reader drags the log's scrollbar
   float scrollbar_offset_ = 0.0f;
-  bool log_focused_ = false;   // the last click went into the log: Home and End scroll it
-  bool log_touched_ = false;   // the finger down started on the log
-  std::vector<int> log_keys_;  // scroll keys pressed for the log, not yet released
-  std::vector<DrawnRow> drawn_rows_;
+  bool log_focused_ = false;     // the last click went into the log: Home and End scroll it
+  bool log_touched_ = false;     // the finger down started on the log
+  std::vector<int> log_keys_;    // scroll keys pressed for the log, not yet released
   std::uint64_t front_seq_ = 0;  // the first line's seq in the last frame
   std::uint64_t last_seq_ = 0;   // the newest line counted for the unread button
   std::uint64_t glyphs_checked_seq_ = 0;
@@ -106,6 +105,7 @@ class ChatView {
   bool has_text_field_ = false;
   std::array<char, chat_client::kNicknameFieldBytes> nickname_{};
   std::array<char, chat_client::kMessageFieldBytes> message_{};
+  std::vector<DrawnRow> drawn_rows_;  // the log's rows in the last frame
 };
 
 }  // namespace chat_web
