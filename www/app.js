@@ -6,7 +6,7 @@
   const canvas = document.getElementById('canvas');
   const input = document.getElementById('text-input');
   const loading = document.getElementById('loading');
-  // The names the build gave chat.wasm and chat.data (content-hashed).
+  // The name the build gave chat.wasm (content-hashed).
   const assets = document.currentScript.dataset;
 
   // ---- when the chat cannot run: why, and what to do next -------------------
@@ -114,7 +114,7 @@
     }
 
     // Before the first frame, a script that fails to load (chat.js) or an
-    // uncaught error (chat.js throws when chat.data fails to download) means
+    // uncaught error thrown by chat.js means
     // the chat will not start.
     window.addEventListener('error', (event) => {
       if (started) return;
@@ -177,7 +177,7 @@
   // Emscripten reads this global when chat.js starts.
   window.Module = {
     canvas: canvas,
-    locateFile: (name) => (name === 'chat.wasm' && assets.chatWasm) || (name === 'chat.data' && assets.chatData) || name,
+    locateFile: (name) => (name === 'chat.wasm' && assets.chatWasm) || name,
     print: (text) => console.log(text),
     printErr: (text) => console.warn(text),
     setStatus: (text) => {

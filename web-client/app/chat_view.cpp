@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 #include <imgui_internal.h>  // GetActiveID, ClearActiveID
 
@@ -58,8 +59,8 @@ ImVec4 name_color(const std::string& name) {
   return ImVec4(r, g, b, 1.0f);
 }
 
-// Emulated bold: the one CJK-capable font has a single weight, so the text
-// is drawn twice, one device pixel apart.
+// Emulated bold: the glyphs are drawn by the browser in one weight
+// (FontAtlas), so the text is drawn twice, one device pixel apart.
 void draw_bold(ImDrawList* list, ImVec2 pos, const ImVec4& color, const char* begin, const char* end = nullptr) {
   const ImU32 packed = ImGui::ColorConvertFloat4ToU32(color);
   list->AddText(pos, packed, begin, end);
@@ -197,9 +198,8 @@ bool ChatView::input_field(Field field, const char* label, const char* hint, cha
     input_->untake_text(std::move(insert_));  // the field went away first: keep it for later
     insert_.clear();
   }
-  const bool edited = ImGui::IsItemEdited();
-  if (edited) fonts_->request_glyphs(buffer);
-  return edited;
+  fonts_->request_glyphs(buffer);  // drawn in the field this frame
+  return ImGui::IsItemEdited();
 }
 
 void ChatView::draw(chat_client::ChatClient& client, FontAtlas& fonts, chat_client::InputQueue& input, float scale,
@@ -226,13 +226,17 @@ void ChatView::draw(chat_client::ChatClient& client, FontAtlas& fonts, chat_clie
 }
 
 void ChatView::request_new_glyphs(const chat_client::ChatModel& model, FontAtlas& fonts) {
-  // Only lines not seen before are scanned; the atlas rebuilds next frame.
+  // Every new line once, visible or not, so that its glyphs (and widths)
+  // are there before it is laid out and scrolled to; the visible rows are
+  // noted again each frame (draw_log), which keeps their glyphs in the atlas.
   for (auto it = model.lines().rbegin(); it != model.lines().rend() && it->seq > glyphs_checked_seq_; ++it) {
     fonts.request_glyphs(it->from);
     fonts.request_glyphs(it->text);
   }
   if (!model.lines().empty()) glyphs_checked_seq_ = std::max(glyphs_checked_seq_, model.lines().back().seq);
+  // What the other screens draw from the model, every frame.
   for (const auto& name : model.online()) fonts.request_glyphs(name);
+  fonts.request_glyphs(model.nickname());
   fonts.request_glyphs(model.nickname_error());
 }
 
@@ -404,7 +408,8 @@ void ChatView::draw_log(const chat_client::ChatModel& model, ImVec2 size) {
   if (!model.lines().empty()) last_seq_ = std::max(last_seq_, model.lines().back().seq);
 
   // The child's content width: less its padding and its (always shown) scrollbar.
-  layout_.update(model, std::max(1.0f, size.x - 2.0f * style.WindowPadding.x - style.ScrollbarSize), font);
+  layout_.update(model, std::max(1.0f, size.x - 2.0f * style.WindowPadding.x - style.ScrollbarSize), font,
+                 fonts_->revision());
   const auto& rows = layout_.rows();
 
   chat_client::LogScroll::Frame frame;
@@ -427,6 +432,7 @@ void ChatView::draw_log(const chat_client::ChatModel& model, ImVec2 size) {
   ImDrawList* list = ImGui::GetWindowDrawList();
   const float line_height = ImGui::GetTextLineHeight();
   divider_y_ = -1.0f;
+  drawn_rows_.clear();
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(rows.size()), ImGui::GetTextLineHeightWithSpacing());
   while (clipper.Step()) {
@@ -437,6 +443,9 @@ void ChatView::draw_log(const chat_client::ChatModel& model, ImVec2 size) {
       const ImVec2 pos = ImGui::GetCursorScreenPos();
       float x = pos.x + entry.indent;
       if (row.first && line.seq == divider_seq_) draw_divider(list, pos.y - 0.5f * style.ItemSpacing.y);
+      // On screen: its glyphs must stay in the atlas (the time is ASCII, always there).
+      if (row.first) fonts_->request_glyphs(entry.sender);
+      fonts_->request_glyphs(std::string_view(entry.body).substr(row.begin, row.end - row.begin));
       if (row.first) {
         list->AddText(pos, ImGui::ColorConvertFloat4ToU32(kTimeColor), entry.time.c_str());
         x = pos.x + entry.time_width;
@@ -461,6 +470,7 @@ void ChatView::draw_log(const chat_client::ChatModel& model, ImVec2 size) {
       }
       const char* body = entry.body.c_str();
       list->AddText(ImVec2(x, pos.y), ImGui::ColorConvertFloat4ToU32(color), body + row.begin, body + row.end);
+      drawn_rows_.push_back(DrawnRow{x, pos.y, std::string(body + row.begin, body + row.end)});
       ImGui::Dummy(ImVec2(1.0f, line_height));
     }
   }

@@ -57,6 +57,15 @@ class ChatView {
   // dots, a countdown), on emscripten_date_now's clock; none when nothing on
   // screen moves with time.
   std::optional<std::int64_t> next_change_ms() const { return next_change_ms_; }
+  // The log's rows drawn in the last frame: where each row's text starts
+  // (screen pixels, the line's top) and the text, so that a test can find
+  // each glyph on screen (the page's read-only test state).
+  struct DrawnRow {
+    float x = 0.0f;
+    float y = 0.0f;
+    std::string text;
+  };
+  const std::vector<DrawnRow>& drawn_rows() const { return drawn_rows_; }
   // Whether the screen due now has a text field (text waits for it; else it is dropped).
   static bool takes_text(const chat_client::ChatClient& client);
 
@@ -112,6 +121,7 @@ class ChatView {
   std::optional<std::int64_t> next_change_ms_;
   std::array<char, chat_client::kNicknameFieldBytes> nickname_{};
   std::array<char, chat_client::kMessageFieldBytes> message_{};
+  std::vector<DrawnRow> drawn_rows_;  // the log's rows in the last frame
 };
 
 }  // namespace chat_web

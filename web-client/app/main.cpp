@@ -29,6 +29,7 @@
 #include "chat_client/chat_state_json.hpp"
 #include "chat_client/server_url.hpp"
 #include "chat_view.hpp"
+#include "codec/utf8.hpp"
 #include "font_atlas.hpp"
 #include "frame_scheduler.hpp"
 #include "live_region.hpp"
@@ -63,7 +64,6 @@ EM_JS(void, chat_page_fail, (const char* kind), {
 namespace {
 
 constexpr const char* kCanvas = "#canvas";
-constexpr const char* kFontPath = "/fonts/wqy-microhei.ttc";
 // How often the client's timers (heartbeat check, reconnect) run: apart from
 // frames, so that they keep running while nothing is drawn (idle, or a
 // hidden page, where browsers throttle timers but run them).
@@ -104,7 +104,7 @@ struct App {
   chat_web::WebSocketTransport transport;
   chat_client::ChatModel model;
   std::unique_ptr<chat_client::ChatClient> client;
-  chat_web::FontAtlas fonts{kFontPath};
+  chat_web::FontAtlas fonts;
   chat_web::ChatView view;
   chat_web::BrowserInput input;
   chat_web::LiveRegion live;
@@ -139,6 +139,7 @@ void on_tick(void*) {
 // animation frame is drawn too.
 bool still_moving(App& app) {
   if (ImGui::IsAnyMouseDown()) return true;  // a drag, the scrollbar held
+  if (app.fonts.pending()) return true;      // glyphs met this frame: the next one draws them
   // A key waiting for its field, and keys held: ImGui repeats a held key
   // itself, frame by frame. Modifiers held alone change nothing.
   if (!app.input.queue().empty()) return true;
@@ -209,9 +210,12 @@ void frame() {
     app.scale = ratio;
     apply_style(ratio);
   }
+  // Glyphs the last frame met for the first time are drawn now (the atlas
+  // is locked during a frame); when it changed, the frame shows them, and the
+  // new widths may change the layout: let it settle.
   if (app.fonts.update(app.scale)) {
     clamp_font_texture_edges();
-    app.scheduler.request();  // the new glyphs may change the layout: let it settle
+    app.scheduler.request();
   }
 
   // The keys at the front of the queue; the text behind them waits for the
@@ -267,9 +271,11 @@ EMSCRIPTEN_KEEPALIVE const char* chat_state_json() {
   return g_app->state_json.c_str();
 }
 
-// window.chatLogScroll(): where the log is scrolled, the unread count, and
-// where the log and the "new messages" button are (canvas pixels). Valid
-// until the next call.
+// window.chatLogScroll(): where the log is scrolled, the unread count,
+// where the log and the "new messages" button are, and the log's rows drawn
+// in the last frame with each glyph's code point and its left and right
+// edge by the font's advances (canvas pixels); and how full the glyph atlas
+// is (slots now, at most, and in use). Valid until the next call.
 EMSCRIPTEN_KEEPALIVE const char* chat_log_scroll_json() {
   if (g_app == nullptr) return "{}";
   const chat_client::LogScroll& scroll = g_app->view.log_scroll();
@@ -292,8 +298,38 @@ EMSCRIPTEN_KEEPALIVE const char* chat_log_scroll_json() {
                 static_cast<double>(scroll.offset()), static_cast<double>(scroll.max_offset()),
                 scroll.at_bottom() ? "true" : "false", scroll.unread(), divider,
                 static_cast<double>(g_app->view.divider_y()));
-  const std::string json = std::string(head) + "\"log\":" + rect(g_app->view.log_rect()) +
-                           ",\"button\":" + rect(g_app->view.unread_button_rect()) + "}";
+  std::string json = std::string(head) + "\"log\":" + rect(g_app->view.log_rect()) +
+                     ",\"button\":" + rect(g_app->view.unread_button_rect()) + ",\"rows\":[";
+  const ImFont* font = ImGui::GetIO().Fonts->Fonts.empty() ? nullptr : ImGui::GetIO().Fonts->Fonts[0];
+  const float height = font != nullptr ? font->FontSize : 0.0f;
+  bool first_row = true;
+  for (const auto& row : g_app->view.drawn_rows()) {
+    char text[96];
+    std::snprintf(text, sizeof text, "%s{\"x\":%.1f,\"y\":%.1f,\"h\":%.1f,\"glyphs\":[", first_row ? "" : ",",
+                  static_cast<double>(row.x), static_cast<double>(row.y), static_cast<double>(height));
+    json += text;
+    first_row = false;
+    float x = row.x;
+    std::size_t pos = 0;
+    bool first_glyph = true;
+    while (pos < row.text.size() && font != nullptr) {
+      const auto decoded = codec::utf8::decode_one(row.text, pos);
+      if (!decoded) ++pos;  // a malformed byte: ImGui draws U+FFFD for it
+      const char32_t c = decoded.value_or(0xFFFD);
+      const float advance = font->GetCharAdvance(static_cast<ImWchar>(c));
+      std::snprintf(text, sizeof text, "%s[%u,%.1f,%.1f]", first_glyph ? "" : ",", static_cast<unsigned>(c),
+                    static_cast<double>(x), static_cast<double>(x + advance));
+      json += text;
+      first_glyph = false;
+      x += advance;
+    }
+    json += "]}";
+  }
+  const chat_client::GlyphCache& glyphs = g_app->fonts.glyphs();
+  char atlas[128];
+  std::snprintf(atlas, sizeof atlas, "],\"atlas\":{\"slots\":%zu,\"max\":%zu,\"held\":%zu}}", glyphs.capacity(),
+                glyphs.max_capacity(), glyphs.size());
+  json += atlas;
   g_app->state_json = json;
   return g_app->state_json.c_str();
 }
