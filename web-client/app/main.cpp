@@ -211,9 +211,10 @@ EMSCRIPTEN_KEEPALIVE const char* chat_state_json() {
   return g_app->state_json.c_str();
 }
 
-// window.chatLogScroll(): where the log is scrolled, the unread count, and
-// where the log and the "new messages" button are (canvas pixels). Valid
-// until the next call.
+// window.chatLogScroll(): where the log is scrolled, the unread count, the
+// line at the top (its id, and the pixels of it scrolled off), whether older
+// history is loading or exhausted, and where the log and the "new messages"
+// button are (canvas pixels). Valid until the next call.
 EMSCRIPTEN_KEEPALIVE const char* chat_log_scroll_json() {
   if (g_app == nullptr) return "{}";
   const chat_client::LogScroll& scroll = g_app->view.log_scroll();
@@ -223,10 +224,15 @@ EMSCRIPTEN_KEEPALIVE const char* chat_log_scroll_json() {
                   static_cast<double>(r[2]), static_cast<double>(r[3]));
     return std::string(text);
   };
-  char head[160];
-  std::snprintf(head, sizeof head, "{\"offset\":%.1f,\"max\":%.1f,\"atBottom\":%s,\"unread\":%zu,",
+  const chat_client::HistoryPager& pager = g_app->client->history_pager();
+  char head[320];
+  std::snprintf(head, sizeof head,
+                "{\"offset\":%.1f,\"max\":%.1f,\"atBottom\":%s,\"unread\":%zu,\"topId\":%lld,\"topHidden\":%.1f,"
+                "\"historyLoading\":%s,\"historyExhausted\":%s,",
                 static_cast<double>(scroll.offset()), static_cast<double>(scroll.max_offset()),
-                scroll.at_bottom() ? "true" : "false", scroll.unread());
+                scroll.at_bottom() ? "true" : "false", scroll.unread(),
+                static_cast<long long>(g_app->view.top_line_id()), static_cast<double>(g_app->view.top_line_hidden()),
+                pager.loading() ? "true" : "false", pager.exhausted() ? "true" : "false");
   const std::string json = std::string(head) + "\"log\":" + rect(g_app->view.log_rect()) +
                            ",\"button\":" + rect(g_app->view.unread_button_rect()) + "}";
   g_app->state_json = json;

@@ -45,7 +45,8 @@ ChatClient::ChatClient(ClientConfig config, Transport& transport, ChatModel& mod
       model_(model),
       clock_(std::move(clock)),
       backoff_(config_.backoff, config_.random01),
-      outgoing_(make_key_prefix(clock_(), config_.random01)) {}
+      outgoing_(make_key_prefix(clock_(), config_.random01)),
+      history_(config_.kept_lines, model_.max_lines()) {}
 
 void ChatClient::set_state(ConnectionState state) { model_.set_connection_state(state); }
 
@@ -106,6 +107,7 @@ void ChatClient::connection_lost(std::string_view reason) {
   // again with the same key once the session is back, and the server, which
   // scopes keys to the member, stores it at most once.
   outgoing_.connection_lost();
+  history_.failed();  // its answer went with the connection
   nickname_ack_id_.reset();
   const std::int64_t delay = backoff_.next_delay_ms();
   model_.set_reconnect_at(now + delay);
@@ -297,6 +299,7 @@ void ChatClient::handle_ack(std::uint64_t ack_id, const sio::Packet& packet) {
     return;
   }
 
+  if (history_.is_in_flight(ack_id)) return handle_history_ack(packet);
   if (!outgoing_.is_in_flight(ack_id)) {
     ignore_frame();  // an ack we did not ask for
     return;
@@ -318,6 +321,41 @@ void ChatClient::handle_ack(std::uint64_t ack_id, const sio::Packet& packet) {
     model_.fail_own_message(done.line_seq, answer->error.empty() ? "refused" : answer->error);
   }
   send_next_message();
+}
+
+bool ChatClient::request_older_history() {
+  if (state() != ConnectionState::Joined || !history_.should_request(model_.lines().size())) return false;
+  const std::uint64_t ack_id = next_ack_id_++;
+  send_packet_text(sio::encode(events::encode(events::HistoryRequest{model_.oldest_message_id(), ack_id})));
+  history_.requested(ack_id);
+  return true;
+}
+
+void ChatClient::handle_history_ack(const sio::Packet& packet) {
+  auto answer = events::decode_history_ack(packet);
+  if (!answer || !answer->page) {
+    // Asked again when the reader next reaches the top; a refusal for good
+    // (not the rate limit) is worth a line.
+    history_.failed();
+    if (!answer) return ignore_frame();
+    if (!answer->error.starts_with(events::kRateLimitReason)) {
+      model_.add_error("Older messages could not be loaded: " + answer->error, clock_());
+    }
+    return;
+  }
+  std::vector<HistoryLine> page;
+  page.reserve(answer->page->messages.size());
+  for (auto& entry : answer->page->messages) {
+    page.push_back(HistoryLine{std::move(entry.from), std::move(entry.text), entry.id, entry.ts});
+  }
+  model_.prepend_history(page);
+  history_.answered(answer->page->more);
+}
+
+std::size_t ChatClient::trim_log_at_bottom() {
+  const std::size_t dropped = model_.trim_to(history_.keep_at_bottom(model_.lines().size()));
+  if (dropped > 0) history_.trimmed();
+  return dropped;
 }
 
 void ChatClient::send_next_message() {

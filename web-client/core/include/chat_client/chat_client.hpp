@@ -12,6 +12,7 @@
 
 #include "chat_client/chat_model.hpp"
 #include "chat_client/connection_state.hpp"
+#include "chat_client/history_pager.hpp"
 #include "chat_client/outgoing_messages.hpp"
 #include "chat_client/reconnect_backoff.hpp"
 #include "chat_client/transport.hpp"
@@ -21,6 +22,9 @@
 namespace chat_client {
 
 struct ClientConfig {
+  // Lines the log keeps when the reader is at the bottom; older ones are
+  // dropped and paged back in on demand (the model's cap bounds paging).
+  std::size_t kept_lines = 2000;
   std::string url;  // ws(s)://host/socket.io/?EIO=4&transport=websocket
   BackoffPolicy backoff;
   std::int64_t connect_timeout_ms = 10000;  // from open() to the Socket.IO CONNECT answer
@@ -46,6 +50,15 @@ class ChatClient final : public TransportEvents {
   // local refusal, also logged as an error line unless the text was blank
   // (an idle Enter is no mistake worth a line).
   codec::Result<void, codec::Failure> send_message(std::string_view text);
+
+  // The reader reached the top of the log: asks for the page of messages
+  // before the oldest one shown, unless one is on its way, none are left,
+  // or the log has no room. Returns whether it asked.
+  bool request_older_history();
+  // The reader is at the bottom: drops the oldest lines beyond what the log
+  // keeps there (paged back in on demand). Returns how many went.
+  std::size_t trim_log_at_bottom();
+  const HistoryPager& history_pager() const { return history_; }
 
   // The state lives in the model, which is what the view draws from.
   ConnectionState state() const { return model_.connection_state(); }
@@ -81,6 +94,7 @@ class ChatClient final : public TransportEvents {
   void handle_engine_open(std::string_view data);
   void handle_socket_packet(std::string_view text);
   void handle_ack(std::uint64_t ack_id, const codec::sio::Packet& packet);
+  void handle_history_ack(const codec::sio::Packet& packet);
   void handle_namespace_connect(const codec::sio::Packet& packet);
   void ignore_frame();
 
@@ -107,6 +121,7 @@ class ChatClient final : public TransportEvents {
   std::string accepted_nickname_;  // re-sent automatically after a reconnect
   bool auto_rejoin_ = false;       // the nickname in flight is the reconnect's, not the user's
   OutgoingMessages outgoing_;      // typed, not yet acknowledged; resent after a reconnect
+  HistoryPager history_;           // older history on demand
 
   // Connection state recovery (Socket.IO 4.6+): the private session id the
   // server gave, and the offset of the last broadcast seen. A reconnect sends
