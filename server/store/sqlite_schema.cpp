@@ -40,6 +40,11 @@ constexpr const char* kMigrations[] = {
     "ALTER TABLE resumable_members RENAME COLUMN token TO recovery_token;"
     "ALTER TABLE resumable_members RENAME COLUMN session TO author;"
     "CREATE TABLE IF NOT EXISTS health_probe (id INTEGER PRIMARY KEY, checked_at INTEGER NOT NULL);",
+    // version 4: a message's idempotency key, unique per author. The index is
+    // partial: messages without a key (every one stored before, and those of
+    // clients that send none) cost nothing in it.
+    "ALTER TABLE messages ADD COLUMN client_key TEXT;"
+    "CREATE UNIQUE INDEX messages_author_key ON messages (author, client_key) WHERE client_key IS NOT NULL;",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion);
 

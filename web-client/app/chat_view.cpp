@@ -234,6 +234,12 @@ void ChatView::request_new_glyphs(const chat_client::ChatModel& model, FontAtlas
     fonts.request_glyphs(it->text);
   }
   if (!model.lines().empty()) glyphs_checked_seq_ = std::max(glyphs_checked_seq_, model.lines().back().seq);
+  // Older history paged in goes in front, below the seqs seen so far.
+  for (auto it = model.lines().begin(); it != model.lines().end() && it->seq < glyphs_front_seq_; ++it) {
+    fonts.request_glyphs(it->from);
+    fonts.request_glyphs(it->text);
+  }
+  if (!model.lines().empty()) glyphs_front_seq_ = model.lines().front().seq;
   // What the other screens draw from the model, every frame.
   for (const auto& name : model.online()) fonts.request_glyphs(name);
   fonts.request_glyphs(model.nickname());
@@ -388,9 +394,16 @@ void ChatView::draw_log(const chat_client::ChatModel& model, ImVec2 size) {
   ImFont* font = ImGui::GetFont();
   const float row_height = ImGui::GetTextLineHeightWithSpacing();
 
+  // At the bottom the log keeps only its newest lines; what goes is paged
+  // back in when the reader scrolls up to it (counted as removed rows below).
+  if (log_scroll_.at_bottom() && !scrollbar_held_) client_->trim_log_at_bottom();
   // Rows dropped from the top of the bounded log since the last frame (the
   // old layout's line indices still count from the old first line).
   const std::uint64_t front_seq = model.lines().empty() ? 0 : model.lines().front().seq;
+  // Lines of older history put in front since the last frame (seqs below
+  // the old first line's, one apart).
+  const std::uint64_t added_lines =
+      front_seq_ != 0 && front_seq != 0 && front_seq < front_seq_ ? front_seq_ - front_seq : 0;
   std::size_t removed_rows = 0;
   if (front_seq_ != 0 && front_seq > front_seq_) {
     const std::uint64_t dropped = front_seq - front_seq_;
@@ -411,6 +424,11 @@ void ChatView::draw_log(const chat_client::ChatModel& model, ImVec2 size) {
   layout_.update(model, std::max(1.0f, size.x - 2.0f * style.WindowPadding.x - style.ScrollbarSize), font,
                  fonts_->revision());
   const auto& rows = layout_.rows();
+  std::size_t added_rows = 0;
+  for (const LogRow& row : rows) {
+    if (row.line >= added_lines) break;
+    ++added_rows;
+  }
 
   chat_client::LogScroll::Frame frame;
   frame.content_height = static_cast<float>(rows.size()) * row_height;
@@ -418,9 +436,15 @@ void ChatView::draw_log(const chat_client::ChatModel& model, ImVec2 size) {
   frame.row_height = row_height;
   frame.scrollbar_offset = scrollbar_held_ ? scrollbar_offset_ : -1.0f;
   frame.removed_above = static_cast<float>(removed_rows) * row_height;
+  frame.added_above = static_cast<float>(added_rows) * row_height;
   frame.new_messages = new_messages;
   frame.time_ms = emscripten_get_now();
   const float offset = log_scroll_.update(frame);
+  // The reader scrolled up to the first line: the page before it, if any.
+  if (log_scroll_.reached_top()) client_->request_older_history();
+  const auto top_row = static_cast<std::size_t>(offset / row_height);
+  top_line_id_ = top_row < rows.size() ? model.lines()[rows[top_row].line].server_id : 0;
+  top_line_hidden_ = offset - static_cast<float>(top_row) * row_height;
   // The content's height is known before the rows are drawn (equal rows),
   // so the offset applies in this very frame.
   ImGui::SetNextWindowContentSize(ImVec2(0.0f, frame.content_height));

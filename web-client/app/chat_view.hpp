@@ -47,6 +47,10 @@ class ChatView {
   float divider_y() const { return divider_y_; }
   // Where the log is scrolled (for the page's read-only test state).
   const chat_client::LogScroll& log_scroll() const { return log_scroll_; }
+  // The line at the top of the log in the last frame: its server id (0: none
+  // or not a stored message), and how many pixels of it are scrolled off.
+  std::int64_t top_line_id() const { return top_line_id_; }
+  float top_line_hidden() const { return top_line_hidden_; }
   // Screen rectangles (canvas pixels) of the log and of the "new messages"
   // button (empty when not shown), as drawn in the last frame.
   std::array<float, 4> log_rect() const { return {log_min_.x, log_min_.y, log_max_.x, log_max_.y}; }
@@ -114,6 +118,9 @@ class ChatView {
   std::uint64_t front_seq_ = 0;  // the first line's seq in the last frame
   std::uint64_t last_seq_ = 0;   // the newest line counted for the unread button
   std::uint64_t glyphs_checked_seq_ = 0;
+  std::uint64_t glyphs_front_seq_ = 0;  // older history put in front is checked from here down
+  std::int64_t top_line_id_ = 0;
+  float top_line_hidden_ = 0.0f;
   bool prompt_shown_ = false;  // the nickname field starts empty each time the prompt appears
   bool has_text_field_ = false;
   std::uint64_t divider_seq_ = 0;

@@ -271,11 +271,13 @@ EMSCRIPTEN_KEEPALIVE const char* chat_state_json() {
   return g_app->state_json.c_str();
 }
 
-// window.chatLogScroll(): where the log is scrolled, the unread count,
-// where the log and the "new messages" button are, and the log's rows drawn
-// in the last frame with each glyph's code point and its left and right
-// edge by the font's advances (canvas pixels); and how full the glyph atlas
-// is (slots now, at most, and in use). Valid until the next call.
+// window.chatLogScroll(): where the log is scrolled, the unread count, the
+// "new messages" divider, the line at the top (its id, and the pixels of it
+// scrolled off), whether older history is loading or exhausted, where the
+// log and the "new messages" button are, and the log's rows drawn in the last
+// frame with each glyph's code point and its left and right edge by the
+// font's advances (canvas pixels); and how full the glyph atlas is (slots
+// now, at most, and in use). Valid until the next call.
 EMSCRIPTEN_KEEPALIVE const char* chat_log_scroll_json() {
   if (g_app == nullptr) return "{}";
   const chat_client::LogScroll& scroll = g_app->view.log_scroll();
@@ -292,12 +294,16 @@ EMSCRIPTEN_KEEPALIVE const char* chat_log_scroll_json() {
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (lines[i].seq == g_app->attention.divider_seq()) divider = static_cast<long>(i);
   }
-  char head[240];
+  const chat_client::HistoryPager& pager = g_app->client->history_pager();
+  char head[400];
   std::snprintf(head, sizeof head,
-                "{\"offset\":%.1f,\"max\":%.1f,\"atBottom\":%s,\"unread\":%zu,\"divider\":%ld,\"dividerY\":%.1f,",
+                "{\"offset\":%.1f,\"max\":%.1f,\"atBottom\":%s,\"unread\":%zu,\"divider\":%ld,\"dividerY\":%.1f,"
+                "\"topId\":%lld,\"topHidden\":%.1f,\"historyLoading\":%s,\"historyExhausted\":%s,",
                 static_cast<double>(scroll.offset()), static_cast<double>(scroll.max_offset()),
                 scroll.at_bottom() ? "true" : "false", scroll.unread(), divider,
-                static_cast<double>(g_app->view.divider_y()));
+                static_cast<double>(g_app->view.divider_y()), static_cast<long long>(g_app->view.top_line_id()),
+                static_cast<double>(g_app->view.top_line_hidden()), pager.loading() ? "true" : "false",
+                pager.exhausted() ? "true" : "false");
   std::string json = std::string(head) + "\"log\":" + rect(g_app->view.log_rect()) +
                      ",\"button\":" + rect(g_app->view.unread_button_rect()) + ",\"rows\":[";
   const ImFont* font = ImGui::GetIO().Fonts->Fonts.empty() ? nullptr : ImGui::GetIO().Fonts->Fonts[0];
