@@ -6,7 +6,7 @@
   const canvas = document.getElementById('canvas');
   const input = document.getElementById('text-input');
   const loading = document.getElementById('loading');
-  // The names the build gave chat.wasm and chat.data (content-hashed).
+  // The name the build gave chat.wasm (content-hashed).
   const assets = document.currentScript.dataset;
 
   // ---- when the chat cannot run: why, and what to do next -------------------
@@ -114,7 +114,7 @@
     }
 
     // Before the first frame, a script that fails to load (chat.js) or an
-    // uncaught error (chat.js throws when chat.data fails to download) means
+    // uncaught error thrown by chat.js means
     // the chat will not start.
     window.addEventListener('error', (event) => {
       if (started) return;
@@ -177,7 +177,7 @@
   // Emscripten reads this global when chat.js starts.
   window.Module = {
     canvas: canvas,
-    locateFile: (name) => (name === 'chat.wasm' && assets.chatWasm) || (name === 'chat.data' && assets.chatData) || name,
+    locateFile: (name) => (name === 'chat.wasm' && assets.chatWasm) || name,
     print: (text) => console.log(text),
     printErr: (text) => console.warn(text),
     setStatus: (text) => {
@@ -198,6 +198,20 @@
     },
     fail: (kind) => pageFailure.show(kind),  // from main.cpp: 'webgl' when no context could be made
   };
+
+  // ---- drawing on demand -------------------------------------------------------
+  // The client draws a frame only when something changed (FrameScheduler in
+  // main.cpp), so every input the page sees wakes it: passive listeners in
+  // the capture phase, which neither delay nor change the event itself.
+  // Network events and timers wake it from inside.
+  const WAKING_EVENTS = ['keydown', 'keyup', 'input', 'compositionstart', 'compositionupdate', 'compositionend',
+    'paste', 'copy', 'cut', 'focus', 'blur', 'resize', 'mousemove', 'mousedown', 'mouseup', 'mouseout', 'wheel',
+    'touchstart', 'touchmove', 'touchend', 'touchcancel'];
+  function wake() {
+    const fn = window.Module && window.Module._chat_wake;
+    if (fn) fn();
+  }
+  for (const type of WAKING_EVENTS) window.addEventListener(type, wake, { capture: true, passive: true });
 
   // ---- keyboard and text ------------------------------------------------------
   // One ordered stream into the client (chat_input_key / chat_input_text),
@@ -348,6 +362,81 @@
     },
   };
 
+  // ---- what a screen reader hears -------------------------------------------
+  // The client says each new message and announcement here (live_region.cpp):
+  // #chat-live is an aria-live log, visually hidden. Only the last few are
+  // kept: a screen reader reads additions, and a long session must not grow
+  // the page without bound (the classic page, /classic/, has the full log).
+  const MAX_SPOKEN = 50;
+  const live = document.getElementById('chat-live');
+  window.chatLive = {
+    say(text) {
+      if (!live) return;
+      const line = document.createElement('p');
+      line.textContent = text;
+      live.append(line);
+      while (live.childElementCount > MAX_SPOKEN) live.firstElementChild.remove();
+    },
+  };
+
+  // ---- notifications: opt-in, asked for only after a click -----------------
+  // The bell (#notify-toggle) is off until the reader clicks it; only that
+  // click asks the browser for its permission. When on, each message that
+  // arrives while the page is hidden (attention.cpp counts them) becomes a
+  // notification; a visible page shows it anyway. The choice is remembered
+  // (localStorage) and kept only while the permission is granted.
+  const bell = document.getElementById('notify-toggle');
+  const NOTIFY_KEY = 'chat.notifications';
+  const canNotify = 'Notification' in window;
+  const remembered = () => { try { return localStorage.getItem(NOTIFY_KEY) === 'on'; } catch (error) { return false; } };
+  function remember(on) {
+    try {
+      if (on) localStorage.setItem(NOTIFY_KEY, 'on');
+      else localStorage.removeItem(NOTIFY_KEY);
+    } catch (error) {
+      // storage switched off: the choice lasts for this page only
+    }
+  }
+  let notifying = canNotify && Notification.permission === 'granted' && remembered();
+  function showBell() {
+    bell.setAttribute('aria-pressed', String(notifying));
+    bell.title = notifying ? 'Notifications of new messages are on (click to turn them off)'
+      : 'Notify me of new messages while this tab is in the background';
+  }
+  if (bell && canNotify) {
+    bell.hidden = false;
+    showBell();
+    // A mouse click must not take the keyboard from the message field.
+    bell.addEventListener('mousedown', (event) => event.preventDefault());
+    bell.addEventListener('click', async () => {
+      if (notifying) {
+        notifying = false;
+      } else {
+        // Asked even when denied before: the browser answers at once then,
+        // or asks again where the person has since changed the setting.
+        let permission = Notification.permission;
+        if (permission !== 'granted') permission = await Notification.requestPermission();
+        notifying = permission === 'granted';
+      }
+      remember(notifying);
+      showBell();
+    });
+  }
+  window.chatAttention = {
+    notify(from, text) {
+      if (!notifying || !document.hidden || Notification.permission !== 'granted') return;
+      try {
+        const notification = new Notification(from, { body: text, tag: 'chat-message' });
+        notification.addEventListener('click', () => {
+          window.focus();
+          notification.close();
+        });
+      } catch (error) {
+        // some browsers allow notifications only from a service worker: none then
+      }
+    },
+  };
+
   // ---- read-only state and test hooks ---------------------------------------
   function query(name, returns, args) {
     if (!window.Module['_' + name]) return null;  // not started yet
@@ -358,6 +447,8 @@
   window.chatState = () => query('chat_state_json', 'string', []) || '{"state":"Loading"}';
   // Where the message log is scrolled (canvas pixels) and its unread count.
   window.chatLogScroll = () => JSON.parse(query('chat_log_scroll_json', 'string', []) || '{}');
+  // Frames the client has drawn so far (an idle page draws none).
+  window.chatFrames = () => (window.Module && window.Module._chat_frame_count ? window.Module._chat_frame_count() : 0);
 
   // The same client calls as the Join and Send buttons, for tests that cannot
   // drive the canvas. Each returns '' or the local refusal reason.

@@ -1,7 +1,7 @@
 # Assembles the site chatd serves (cmake -P, from www/site.cmake's target):
 #
 #   1. stages www/ (without what only builds it), the WASM client's chat.js,
-#      chat.wasm and chat.data, and the classic page's socket.io-client bundle;
+#      chat.wasm, and the classic page's socket.io-client bundle;
 #   2. gives every asset but the HTML pages and source maps a name with its
 #      content hash, NAME.<first 16 hex digits of its SHA-256>.EXT, and writes
 #      those names into the pages' src, href and data-* attributes. chatd
@@ -12,7 +12,7 @@
 #      files that shrink by at least a tenth;
 #   5. replaces SITE_DIR with the result in one step.
 #
-# Variables: WWW_DIR, APP_DIR (chat.js, chat.wasm, chat.data), CLASSIC_BUNDLE
+# Variables: WWW_DIR, APP_DIR (chat.js, chat.wasm), CLASSIC_BUNDLE
 # (socket.io.min.js), SITE_DIR, GZIP, BROTLI.
 
 cmake_minimum_required(VERSION 3.25)
@@ -37,7 +37,9 @@ file(COPY "${WWW_DIR}/" DESTINATION "${staging}"
   PATTERN package-lock.json EXCLUDE
   PATTERN CMakeLists.txt EXCLUDE
   PATTERN "*.cmake" EXCLUDE)
-foreach(name IN ITEMS chat.js chat.wasm chat.data)
+# (Not chat.data: the client no longer preloads a font, and one left in
+# APP_DIR by an older build must not be served.)
+foreach(name IN ITEMS chat.js chat.wasm)
   if(EXISTS "${APP_DIR}/${name}")
     file(COPY "${APP_DIR}/${name}" DESTINATION "${staging}")
   endif()

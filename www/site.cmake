@@ -3,7 +3,7 @@
 # content-hashed asset names and pre-compressed copies (assemble_site.cmake
 # says how). Included by web-client/CMakeLists.txt:
 #
-#   chat_site(SITE_DIR <dir> APP_DIR <dir with chat.js, chat.wasm, chat.data>
+#   chat_site(SITE_DIR <dir> APP_DIR <dir with chat.js and chat.wasm>
 #             DEPENDS <the target that builds them>)
 #
 # adds the target `chat_site` (part of ALL). It runs again when a file of

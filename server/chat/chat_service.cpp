@@ -142,13 +142,20 @@ void ChatService::on_user_message(ClientId client, const events::UserMessageRequ
     reason = "Choose a nickname before sending messages";
   } else if (auto valid = rules::validate_message(request.text); !valid) {
     reason = valid.error().reason;
+  } else if (request.key && !rules::validate_message_key(*request.key)) {
+    reason = rules::validate_message_key(*request.key).error().reason;
   }
   if (reason) {
     refuse(client, events::kUserMessage, request.ack_id, *reason);
     return;
   }
   const auto appended_at = std::chrono::steady_clock::now();
-  history_.append(store::NewMessage{std::move(from), request.text, now_ms(), author},
+  // The key is scoped to the author, which lasts as long as the member,
+  // across resumed connections and restarts: a client resending after a lost
+  // connection is told about its first copy. Without recovery there is no
+  // author (0) to scope it to, and a reconnect is a new member anyway.
+  std::optional<std::string> key = author != 0 ? request.key : std::nullopt;
+  history_.append(store::NewMessage{std::move(from), request.text, now_ms(), author, std::move(key)},
                   [this, client, ack_id = request.ack_id, appended_at](store::AppendResult result) {
                     if (metrics_) {
                       const std::chrono::duration<double> waited = std::chrono::steady_clock::now() - appended_at;
@@ -196,6 +203,16 @@ void ChatService::deliver_stored(ClientId sender, std::optional<std::uint64_t> a
     return;
   }
   const auto& stored = *result;
+  if (stored.repeated) {
+    // Stored and broadcast when it first came: only the sender hears of it
+    // again, with the first copy's id.
+    log::debug("message key repeated", {{"client", sender}, {"id", stored.id}});
+    if (ack_id && members_.count(sender)) {
+      outbox_.send(sender, events::encode_ack_text(
+                               *ack_id, events::UserMessageAck{events::MessageMeta{stored.id, stored.ts, false}, {}}));
+    }
+    return;
+  }
   recent_.push_back(stored);
   delivered_up_to_ = stored.id;
   while (recent_.size() > config_.history_on_join) recent_.pop_front();
@@ -238,8 +255,11 @@ ChatService::Member ChatService::new_member(std::string nickname, MemberKeys key
 ::codec::Result<void, ::codec::Failure> ChatService::take_attempt(Member& member) {
   if (member.attempts.try_take(TokenBucket::Clock::now())) return {};
   count(&metrics::Metrics::rate_limited);
-  return ::codec::Failure{"rate limit: at most " + std::to_string(config_.rate_limit) +
-                          (config_.rate_limit == 1 ? " message" : " messages") + " per second"};
+  std::string reason(events::kRateLimitReason);
+  reason += "at most ";
+  reason += std::to_string(config_.rate_limit);
+  reason += config_.rate_limit == 1 ? " message per second" : " messages per second";
+  return ::codec::Failure{std::move(reason)};
 }
 
 std::vector<ClientId> ChatService::joined_except(ClientId excluded) const {

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,10 @@ struct NewMessage {
   std::string text;
   std::int64_t ts = 0;      // milliseconds since the epoch
   std::int64_t author = 0;  // the sender's author key (0: none), so that recovery skips its own messages
+  // The sender's idempotency key (none: the client gave none, or there is no
+  // author to scope it to): a message with the author and key of one already
+  // stored is not stored again; the append reports the stored one instead.
+  std::optional<std::string> key = std::nullopt;
 };
 
 struct StoredMessage {
@@ -26,6 +31,9 @@ struct StoredMessage {
   std::string text;
   std::int64_t ts = 0;
   std::int64_t author = 0;
+  // Set by append() when the message was not stored because the same author
+  // had already stored one with the same key: this is that one.
+  bool repeated = false;
 };
 
 // The message once durably committed, or why it could not be stored.
@@ -39,7 +47,9 @@ class HistoryStore {
   virtual ~HistoryStore() = default;
 
   // Stores the message and calls `done` after the commit (or the failure),
-  // possibly on another thread. Calls to `done` follow the order of ids.
+  // possibly on another thread. Calls to `done` follow the order of ids,
+  // except for a repeated key (StoredMessage::repeated), whose report comes in
+  // the order of appends with the earlier message's id.
   virtual void append(NewMessage message, AppendCallback done) = 0;
 
   // The last `limit` messages, oldest first.

@@ -78,8 +78,15 @@ SqliteHistoryStore::SqliteHistoryStore(const std::filesystem::path& path, std::s
       writer_db_(open_writer(path, max_size_bytes)),
       reader_db_(open_sqlite_database(path, SqliteAccess::read_only)),
       probe_db_(open_sqlite_database(path, SqliteAccess::read_write)),
-      insert_(writer_db_.get(), "INSERT INTO messages (sender, body, ts, author) VALUES (?1, ?2, ?3, ?4)",
+      // A repeated (author, key) changes nothing; select_keyed_ then reads the
+      // message that has them, in the same transaction.
+      insert_(writer_db_.get(),
+              "INSERT INTO messages (sender, body, ts, author, client_key) VALUES (?1, ?2, ?3, ?4, ?5) "
+              "ON CONFLICT (author, client_key) WHERE client_key IS NOT NULL DO NOTHING",
               SqliteStatement::Lifetime::persistent),
+      select_keyed_(writer_db_.get(),
+                    "SELECT id, sender, body, ts, author FROM messages WHERE author = ?1 AND client_key = ?2",
+                    SqliteStatement::Lifetime::persistent),
       select_recent_(reader_db_.get(),
                      "SELECT id, sender, body, ts, author FROM "
                      "(SELECT id, sender, body, ts, author FROM messages ORDER BY id DESC LIMIT ?1) "
@@ -198,13 +205,32 @@ void SqliteHistoryStore::commit_batch(std::vector<Pending>& batch) {
     insert_.bind(2, message.text);
     insert_.bind(3, message.ts);
     insert_.bind(4, message.author);
+    if (message.key) {
+      insert_.bind(5, *message.key);
+    } else {
+      insert_.bind(5, std::optional<std::int64_t>());  // NULL
+    }
     if (insert_.step() != SQLITE_DONE) {
       const auto reason = write_failure(db);  // before reset(), while SQLite still has the code
       insert_.reset();
       return roll_back(reason);
     }
-    results[i] = StoredMessage{sqlite3_last_insert_rowid(db), message.from, message.text, message.ts, message.author};
+    const bool inserted = sqlite3_changes(db) > 0;
     insert_.reset();
+    if (inserted) {
+      results[i] = StoredMessage{sqlite3_last_insert_rowid(db), message.from, message.text, message.ts, message.author};
+      continue;
+    }
+    // The author stored a message with this key before (or earlier in this
+    // batch): report that one.
+    select_keyed_.bind(1, message.author);
+    select_keyed_.bind(2, *message.key);
+    std::vector<StoredMessage> earlier;
+    auto read = read_messages(select_keyed_, earlier);
+    if (!read || earlier.empty())
+      return roll_back(read ? "a repeated message key has no message" : read.error().reason);
+    earlier.front().repeated = true;
+    results[i] = std::move(earlier.front());
   }
   if (!try_exec_sqlite(db, "COMMIT")) return roll_back(write_failure(db));
   return {};

@@ -89,6 +89,7 @@ class SqliteHistoryStore final : public HistoryStore {
   // under probe_mutex_.
   SqliteConnection probe_db_;
   SqliteStatement insert_;         // on writer_db_
+  SqliteStatement select_keyed_;   // on writer_db_: the message an author stored under a key
   SqliteStatement select_recent_;  // on reader_db_
   SqliteStatement select_range_;   // on reader_db_
   // before()'s connections: pages for many clients at once, never waiting

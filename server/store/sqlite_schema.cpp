@@ -40,7 +40,12 @@ constexpr const char* kMigrations[] = {
     "ALTER TABLE resumable_members RENAME COLUMN token TO recovery_token;"
     "ALTER TABLE resumable_members RENAME COLUMN session TO author;"
     "CREATE TABLE IF NOT EXISTS health_probe (id INTEGER PRIMARY KEY, checked_at INTEGER NOT NULL);",
-    // version 4: cluster mode (docs/cluster.md): which cluster this history
+    // version 4: a message's idempotency key, unique per author. The index is
+    // partial: messages without a key (every one stored before, and those of
+    // clients that send none) cost nothing in it.
+    "ALTER TABLE messages ADD COLUMN client_key TEXT;"
+    "CREATE UNIQUE INDEX messages_author_key ON messages (author, client_key) WHERE client_key IS NOT NULL;",
+    // version 5: cluster mode (docs/cluster.md): which cluster this history
     // belongs to, and the id of the last stream entry applied to it.
     "CREATE TABLE cluster_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
 };

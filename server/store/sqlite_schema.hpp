@@ -9,7 +9,7 @@ struct sqlite3;
 namespace chatd::store {
 
 // PRAGMA user_version of a database this chatd has migrated.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // Brings the schema up to kSchemaVersion in one transaction. Safe when
 // several connections open the file at once: the version is read again under

@@ -12,7 +12,7 @@ struct HttpHeader {
 };
 
 // The page's policy: its own scripts, styles, images and connections (the
-// WASM client's chat.wasm and chat.data, Socket.IO's polling requests and its
+// WASM client's chat.wasm, Socket.IO's polling requests and its
 // WebSocket: 'self' covers ws:/wss: to the same host), WebAssembly compiled
 // from those scripts ('wasm-unsafe-eval'), and nothing else: no inline code,
 // no plugins, no <base>, no form posts, no framing.

@@ -112,6 +112,24 @@ Result<std::string> string_argument(const json& data, std::size_t index, std::st
   return arg.get<std::string>();
 }
 
+// The message's optional second argument: {} or {"key": string}, nothing else.
+Result<UserMessageRequest> user_message_request(const json& data, std::optional<std::uint64_t> ack_id) {
+  auto text = string_argument(data, 0, "message");
+  if (!text) return text.error();
+  UserMessageRequest request{std::move(*text), ack_id};
+  if (data.size() > 3) return wrong_type("user message takes at most two arguments");
+  if (data.size() < 3) return request;
+  const json& options = data[2];
+  if (!options.is_object()) return wrong_type("message options must be an object");
+  const auto key = options.find("key");
+  if (options.size() > (key == options.end() ? 0u : 1u)) return wrong_type("message options take only \"key\"");
+  if (key != options.end()) {
+    if (!key->is_string()) return wrong_type("message key must be a string");
+    request.key = key->get<std::string>();
+  }
+  return request;
+}
+
 }  // namespace
 
 Result<ClientEvent> decode_client_event(const sio::Packet& packet) {
@@ -129,9 +147,9 @@ Result<ClientEvent> decode_client_event(const sio::Packet& packet) {
     return ClientEvent{NicknameRequest{std::move(*nick), packet.ack_id}};
   }
   if (name == kUserMessage) {
-    auto text = string_argument(packet.data, 0, "message");
-    if (!text) return text.error();
-    return ClientEvent{UserMessageRequest{std::move(*text), packet.ack_id}};
+    auto request = user_message_request(packet.data, packet.ack_id);
+    if (!request) return request.error();
+    return ClientEvent{std::move(*request)};
   }
   if (name == kHistory) {
     auto request = history_request(packet.data, packet.ack_id);
@@ -146,7 +164,9 @@ sio::Packet encode(const NicknameRequest& request) {
 }
 
 sio::Packet encode(const UserMessageRequest& request) {
-  return sio::make_event(kUserMessage, json::array({request.text}), request.ack_id);
+  json arguments = json::array({request.text});
+  if (request.key) arguments.push_back(json{{"key", *request.key}});
+  return sio::make_event(kUserMessage, std::move(arguments), request.ack_id);
 }
 
 sio::Packet encode(const HistoryRequest& request) {

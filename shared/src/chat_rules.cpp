@@ -1,5 +1,6 @@
 #include "codec/chat_rules.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "codec/utf8.hpp"
@@ -78,6 +79,14 @@ Result<void> validate_message(std::string_view text) {
   if (*length == 0 || trim(text).empty()) return invalid("Message is empty");
   if (*length > kMaxMessageLength)
     return invalid("Message is longer than " + std::to_string(kMaxMessageLength) + " characters");
+  return {};
+}
+
+Result<void> validate_message_key(std::string_view key) {
+  const bool visible = std::all_of(key.begin(), key.end(), [](char c) { return c >= '!' && c <= '~'; });
+  if (key.empty() || key.size() > kMaxMessageKeyLength || !visible) {
+    return invalid("Message key must be 1 to " + std::to_string(kMaxMessageKeyLength) + " visible ASCII characters");
+  }
   return {};
 }
 

@@ -103,9 +103,10 @@ export async function waitFor(view, page, predicate, arg) {
   return false;
 }
 
-// Lets the WASM client draw `count` frames (it draws one per animation
-// frame): a screen it just switched to takes a frame or two to give its
-// field the keyboard, and keys typed before that are lost.
+// Waits `count` of the page's animation frames; the WASM client draws in
+// them while it settles after an input or a change (a few frames), and not
+// at all when nothing changed: a screen it just switched to takes a frame
+// or two to give its field the keyboard.
 export async function nextFrames(page, count = 3) {
   await page.nextFrames(count);
 }

@@ -135,6 +135,23 @@ export class ChromiumPage extends DriverPage {
     return this.raw.screenshot({ path, clip, fullPage });
   }
 
+  // The page as a background tab: document.hidden, visibilityState 'hidden'
+  // and a visibilitychange event; show() undoes it. Headless Chromium has no
+  // background tab: another tab brought to the front, a minimised window
+  // (Browser.setWindowBounds), Page.setWebLifecycleState frozen/active and
+  // Emulation.setFocusEmulationEnabled all leave the page 'visible' (as does
+  // a headful Chromium on Xvfb, with no window manager). So the document
+  // reports hidden and gets the event (capabilities.hide: 'emulated'); its
+  // animation frames go on, so the page must stop drawing by itself.
+  async hide() { await this.raw.evaluate(setVisibility, true); }
+  async show() { await this.raw.evaluate(setVisibility, false); }
+
+  // Grants the page's origin browser permissions (e.g. ['notifications']),
+  // as a person answering the browser's prompt with "Allow" (capabilities.permissions).
+  async grantPermissions(names) {
+    await this.raw.context().grantPermissions(names, { origin: new URL(this.raw.url()).origin });
+  }
+
   // The DevTools protocol for this page (Chromium only: capabilities.cdp).
   async cdp() {
     if (!this.cdpSession) this.cdpSession = await this.raw.context().newCDPSession(this.raw);
@@ -142,4 +159,16 @@ export class ChromiumPage extends DriverPage {
   }
 
   async close() { await this.raw.close(); }
+}
+
+// Runs in the page (ChromiumPage.hide and show hand it to evaluate).
+function setVisibility(hidden) {
+  if (hidden) {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+  } else {
+    delete document.hidden;  // the prototype's own getters again
+    delete document.visibilityState;
+  }
+  document.dispatchEvent(new Event('visibilitychange'));
 }

@@ -29,6 +29,8 @@ export class ChromiumSession {
       websocketEvents: true,  // 'websocket' page events
       requestSizes: true,     // 'requestfinished' carries the bytes on the wire
       touch: true,            // newPage({ touch: true }): touch events, maxTouchPoints, pointer: coarse
+      hide: 'emulated',       // page.hide(): the document reports hidden (no background tab headless)
+      permissions: true,      // page.grantPermissions(['notifications']): as "Allow" on the prompt
     };
   }
 

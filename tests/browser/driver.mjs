@@ -21,6 +21,10 @@
 //   requestSizes    'requestfinished' carries bytes (else resourceTransferSizes())   chromium
 //   touch           newPage({ touch: true }) with touchDrag and tap                  both
 //   websocketEvents the page's 'websocket' events                                    both (Firefox: the 101 handshake)
+//   hide            page.hide()/show(): the page as a background tab (document.hidden) both: 'tab' in Firefox (a
+//                   real tab in front of it), 'emulated' in Chromium (no background tabs headless: the
+//                   document reports hidden and gets visibilitychange; animation frames go on)
+//   permissions     page.grantPermissions(['notifications']), as "Allow" on the prompt  chromium
 // Both: type (machine speed and with a delay), insertText (one input event
 // as an IME commit), press (chords such as 'Control+V'), keyDown/keyUp,
 // click/rightClick, mouseMove, wheel (pixel deltas), writeClipboard and

@@ -185,6 +185,28 @@ export class FirefoxPage extends DriverPage {
     return Buffer.from(await this.raw.screenshot({ path, clip, fullPage }));
   }
 
+  // The page as a background tab: a new tab in front of it, in its window
+  // (capabilities.hide: 'tab'); show() closes that tab and brings the page
+  // back to the front.
+  async hide() {
+    this.cover = await this.raw.browserContext().newPage({ type: 'tab' });
+    const deadline = Date.now() + 5000;
+    while (!(await this.evaluate(() => document.hidden))) {
+      if (Date.now() > deadline) throw new Error('the page stayed visible behind a new tab');
+      await this.waitForTimeout(50);
+    }
+  }
+
+  async show() {
+    if (this.cover) await this.cover.close().catch(() => {});
+    this.cover = null;
+    await this.raw.bringToFront();
+  }
+
+  async grantPermissions() {
+    throw new Error('granting permissions is Chromium\'s here (capabilities.permissions)');
+  }
+
   async cdp() {
     throw new Error('the DevTools protocol is Chromium\'s (capabilities.cdp)');
   }

@@ -50,6 +50,8 @@ export class FirefoxSession {
       websocketEvents: true,   // from the opening handshake (101) in BiDi's network events
       requestSizes: false,     // bytes on the wire: page.resourceTransferSizes()
       touch: true,             // touch pages in a Firefox started with touch events on
+      hide: 'tab',             // page.hide(): a new tab in front of the page, in its window
+      permissions: false,      // no way here to answer a permission prompt (the doorhanger)
     };
   }
 

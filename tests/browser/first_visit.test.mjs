@@ -2,8 +2,11 @@
 // empty cache: the page loads, asks for a nickname, joins and sends one
 // message, typed with real keys. It fails on any console warning or error
 // (a wrong MIME type, a CSP refusal, a failed request), checks that every
-// asset came compressed and with the right cache policy, and reports the
-// bytes transferred and the time to the nickname prompt. A second visit then
+// asset came compressed and with the right cache policy, that the bytes
+// transferred stay within the issue's budget (1.0 MB: the page ships no
+// font, its glyphs come from the browser's), and reports them and the time
+// to the nickname prompt (printed, not asserted: a time measured on a busy
+// machine says little). A second visit then
 // must ask the server only to revalidate index.html (304) and take every
 // asset from the cache.
 //
@@ -23,6 +26,8 @@ import {
 } from './browser_test_harness.mjs';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
+// Issue 12: a first visit transfers at most 1.0 MB, compressed, in total.
+const FIRST_VISIT_BUDGET = 1000000;
 
 browserTest('a first visit loads compressed, cacheable assets with a clean console, joins and sends', async (run, t) => {
   const baseUrl = await run.startServer();
@@ -144,4 +149,6 @@ browserTest('a first visit loads compressed, cacheable assets with a clean conso
   writeFileSync(path.join(outputDir, 'first-visit.json'), `${JSON.stringify(report, null, 2)}\n`);
   t.diagnostic(`first visit (${browser}): ${totalBytes} bytes transferred in ${assets.length} requests; nickname prompt after ${toPromptMs} ms`);
   for (const asset of report.assets) t.diagnostic(`  ${asset.path}: ${asset.bytes} bytes ${asset.encoding}`);
+  assert.ok(totalBytes <= FIRST_VISIT_BUDGET,
+    `the first visit transfers at most ${FIRST_VISIT_BUDGET} bytes: ${totalBytes} (${JSON.stringify(report.assets)})`);
 });

@@ -1,8 +1,8 @@
 // What the server reads from a client: codec::sio::decode, then for a CONNECT
 // the resume request in its auth (codec::sio::decode_resume_auth), for an
 // EVENT codec::events::decode_client_event and the rules the chat service
-// applies (trim + validate_nickname, validate_message), or the history
-// request's argument.
+// applies (trim + validate_nickname, validate_message, validate_message_key),
+// or the history request's argument.
 
 #include <cstddef>
 #include <cstdint>
@@ -42,6 +42,7 @@ void check_round_trip(const Request& request) {
     FUZZ_CHECK(same->before == request.before);
   } else {
     FUZZ_CHECK(same->text == request.text);
+    FUZZ_CHECK(same->key == request.key);
   }
 }
 
@@ -59,8 +60,16 @@ void check_nickname(const events::NicknameRequest& request) {
   }
 }
 
-void check_message(const events::UserMessageRequest& request) {
+// A message is ["user message", text] or ["user message", text, {"key"?: string}];
+// a key the chat service accepts is visible ASCII of a bounded length.
+void check_message(const events::UserMessageRequest& request, const sio::Packet& packet) {
   check_round_trip(request);
+  FUZZ_CHECK(packet.data.size() == 2 || (packet.data.size() == 3 && packet.data[2].is_object()));
+  FUZZ_CHECK(request.key.has_value() == (packet.data.size() == 3 && packet.data[2].contains("key")));
+  if (request.key && rules::validate_message_key(*request.key)) {
+    FUZZ_CHECK(!request.key->empty() && request.key->size() <= rules::kMaxMessageKeyLength);
+    for (const char c : *request.key) FUZZ_CHECK(c >= '!' && c <= '~');
+  }
   if (rules::validate_message(request.text)) {
     const auto length = codec::utf8::count_code_points(request.text);
     FUZZ_CHECK(length && *length >= 1 && *length <= rules::kMaxMessageLength);
@@ -124,7 +133,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         } else if constexpr (std::is_same_v<Request, events::HistoryRequest>) {
           check_history(request, *packet);
         } else {
-          check_message(request);
+          check_message(request, *packet);
         }
       },
       *event);

@@ -157,6 +157,15 @@ std::vector<std::string> client_events() {
   out.push_back("2[\"nickname\",42]");
   out.push_back("2[\"user message\",{\"text\":\"x\"}]");
   out.push_back("2[\"user message\",\"a\",\"b\"]");
+  // Messages with an idempotency key, and every kind of bad options argument.
+  for (const char* key : {"k", "p7f3a9c2e-1", "with space", "", "clé"}) {
+    out.push_back(sio_text(events::encode(events::UserMessageRequest{"keyed", 4, key})));
+  }
+  out.push_back(sio_text(events::encode(events::UserMessageRequest{"keyed", 4, std::string(65, 'k')})));
+  for (const char* options :
+       {",{}", ",null", ",[]", ",{\"key\":5}", ",{\"key\":\"k\",\"x\":1}", ",{\"key\":\"k\"},{}"}) {
+    out.push_back(std::string("25[\"user message\",\"a\"") + options + "]");
+  }
   out.push_back("2[\"unknown\",\"x\"]");
   // History requests: the newest page, pages before an id, and every kind of bad argument.
   for (const std::optional<std::int64_t> before : {std::optional<std::int64_t>{}, std::optional<std::int64_t>{1},

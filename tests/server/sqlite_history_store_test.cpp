@@ -321,3 +321,57 @@ TEST_CASE("before() reports a store that cannot be read instead of a short page"
   REQUIRE_FALSE(read);
   CHECK(read.error().reason == "the history could not be read: no such table: messages");
 }
+
+TEST_CASE("A message repeated with its author's key is stored once and reported as the first") {
+  TemporaryDirectory dir;
+  const auto path = dir.path() / "chat.db";
+  std::vector<AppendResult> results;
+  std::mutex mutex;
+  const auto keep = [&](AppendResult result) {
+    std::lock_guard lock(mutex);
+    results.push_back(std::move(result));
+  };
+  {
+    SqliteHistoryStore store(path, 16);
+    // In one batch: the first copy, another author's message under the same
+    // key, a message without a key, then the repeat.
+    store.append(NewMessage{"alice", "first", 10, 7, "k1"}, keep);
+    store.append(NewMessage{"bob", "same key, other author", 11, 8, "k1"}, keep);
+    store.append(NewMessage{"alice", "no key", 12, 7}, keep);
+    store.append(NewMessage{"alice", "first (sent again)", 13, 7, "k1"}, keep);
+    store.flush();
+    // In a later batch, after the commit.
+    store.append(NewMessage{"alice", "first (and again)", 14, 7, "k1"}, keep);
+    store.append(NewMessage{"alice", "second", 15, 7, "k2"}, keep);
+    store.flush();
+  }
+  {
+    // After a restart too: the key is in the database, not in memory.
+    SqliteHistoryStore store(path, 16);
+    store.append(NewMessage{"alice", "first (after a restart)", 16, 7, "k1"}, keep);
+    store.flush();
+    const auto stored = store.recent(10);
+    REQUIRE(stored.size() == 4);
+    CHECK(stored[0].text == "first");
+    CHECK(stored[1].text == "same key, other author");
+    CHECK(stored[2].text == "no key");
+    CHECK(stored[3].text == "second");
+    for (const auto& message : stored) CHECK_FALSE(message.repeated);
+  }
+  REQUIRE(results.size() == 7);
+  for (const auto& result : results) REQUIRE(result.ok());
+  const std::vector<std::int64_t> ids = {results[0]->id, results[1]->id, results[2]->id,
+                                         results[3]->id, results[4]->id, results[6]->id};
+  CHECK(ids == std::vector<std::int64_t>{1, 2, 3, 1, 1, 1});
+  // (A repeat takes a rowid it does not keep, as any failed AUTOINCREMENT
+  // insert does: ids keep increasing, with gaps.)
+  CHECK(results[5]->id > results[2]->id);
+  const std::vector<bool> repeated = {results[0]->repeated, results[1]->repeated, results[2]->repeated,
+                                      results[3]->repeated, results[4]->repeated, results[5]->repeated,
+                                      results[6]->repeated};
+  CHECK(repeated == std::vector<bool>{false, false, false, true, true, false, true});
+  // A repeat reports the first copy as stored: its text and time.
+  CHECK(results[3]->text == "first");
+  CHECK(results[3]->ts == 10);
+  CHECK(results[6]->from == "alice");
+}

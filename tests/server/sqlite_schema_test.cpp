@@ -106,8 +106,8 @@ TEST_CASE("Connections opening a new database at the same time migrate it once")
     CHECK(opened == kConnections);
     const auto db = open_raw(path);
     CHECK(single_number(db.get(), "PRAGMA user_version") == store::kSchemaVersion);
-    CHECK(columns(db.get(), "messages") ==
-          std::vector<std::string>{"id INTEGER", "sender TEXT", "body TEXT", "ts INTEGER", "author INTEGER"});
+    CHECK(columns(db.get(), "messages") == std::vector<std::string>{"id INTEGER", "sender TEXT", "body TEXT",
+                                                                    "ts INTEGER", "author INTEGER", "client_key TEXT"});
   }
 }
 
@@ -161,8 +161,8 @@ TEST_CASE("A database of schema version 2 migrates with its rows kept") {
 
   const auto db = open_raw(path);
   CHECK(single_number(db.get(), "PRAGMA user_version") == store::kSchemaVersion);
-  CHECK(columns(db.get(), "messages") ==
-        std::vector<std::string>{"id INTEGER", "sender TEXT", "body TEXT", "ts INTEGER", "author INTEGER"});
+  CHECK(columns(db.get(), "messages") == std::vector<std::string>{"id INTEGER", "sender TEXT", "body TEXT",
+                                                                  "ts INTEGER", "author INTEGER", "client_key TEXT"});
   CHECK(columns(db.get(), "resumable_members") ==
         std::vector<std::string>{"recovery_token TEXT", "author INTEGER", "nickname TEXT", "left_at INTEGER"});
   CHECK(single_number(db.get(), "SELECT count(*) FROM sqlite_schema WHERE name = 'sessions'") == 0);

@@ -58,7 +58,9 @@ TEST_CASE("own messages show at once and are confirmed by their ack", "[messages
   f.transport.clear_sent();
 
   CHECK(f.client.send_message("hello 你好"));
-  CHECK(f.transport.last_sent() == "422[\"user message\",\"hello 你好\"]");
+  // With its idempotency key: this page's prefix and a counter.
+  CHECK(f.transport.last_sent() ==
+        "422[\"user message\",\"hello 你好\",{\"key\":\"" + f.client.message_key_prefix() + "-1\"}]");
   REQUIRE(f.model.lines().size() == 1);
   CHECK(f.model.lines()[0].own);
   CHECK(f.model.lines()[0].from == "bob");
@@ -80,18 +82,60 @@ TEST_CASE("a refused message is marked failed with the reason", "[messages]") {
   CHECK(f.model.lines()[0].failure == "Slow down");
 }
 
-TEST_CASE("acks are matched by id, in any order", "[messages]") {
+TEST_CASE("messages go one at a time, in the order typed, each after the last one's ack", "[messages]") {
   ClientFixture f;
-  f.join_as("bob");                 // used ack id 1
-  f.client.send_message("first");   // 2
-  f.client.send_message("second");  // 3
-  f.transport.receive(R"(433[{"id":11,"ts":2}])");
+  f.join_as("bob");  // used ack id 1
+  f.transport.clear_sent();
+  f.client.send_message("first");   // 2, sent at once
+  f.client.send_message("second");  // waits for the first's ack
+  f.client.send_message("third");
+  const std::string prefix = f.client.message_key_prefix();
+  CHECK(f.transport.sent() ==
+        std::vector<std::string>{"422[\"user message\",\"first\",{\"key\":\"" + prefix + "-1\"}]"});
+  CHECK(f.model.lines()[1].status == DeliveryStatus::Pending);
+  f.transport.receive(R"(433[{"id":11,"ts":2}])");  // not the one in flight
   CHECK(f.model.lines()[0].status == DeliveryStatus::Pending);
-  CHECK(f.model.lines()[1].status == DeliveryStatus::Confirmed);
-  CHECK(f.model.lines()[1].server_id == 11);
+  CHECK(f.transport.sent().size() == 1);
   f.transport.receive(R"(432[{"id":10,"ts":1}])");
   CHECK(f.model.lines()[0].status == DeliveryStatus::Confirmed);
   CHECK(f.model.lines()[0].server_id == 10);
+  CHECK(f.transport.last_sent() == "423[\"user message\",\"second\",{\"key\":\"" + prefix + "-2\"}]");
+  f.transport.receive(R"(433[{"id":11,"ts":2}])");
+  CHECK(f.transport.last_sent() == "424[\"user message\",\"third\",{\"key\":\"" + prefix + "-3\"}]");
+  f.transport.receive(R"(434[{"id":12,"ts":3}])");
+  for (const auto& line : f.model.lines()) CHECK(line.status == DeliveryStatus::Confirmed);
+  CHECK(f.model.lines()[2].server_id == 12);
+}
+
+TEST_CASE("a message refused by the rate limit is sent again later, before the next one", "[messages]") {
+  ClientFixture f;
+  f.join_as("bob");
+  f.transport.clear_sent();
+  f.client.send_message("one");
+  f.client.send_message("two");
+  f.transport.receive(R"(432[{"error":"rate limit: at most 10 messages per second"}])");
+  CHECK(f.model.lines()[0].status == DeliveryStatus::Pending);
+  CHECK(f.transport.sent().size() == 1);
+  f.now_ms += 99;
+  f.client.tick();
+  CHECK(f.transport.sent().size() == 1);  // not yet: 100 ms
+  f.now_ms += 1;
+  f.client.tick();
+  const std::string prefix = f.client.message_key_prefix();
+  CHECK(f.transport.last_sent() == "423[\"user message\",\"one\",{\"key\":\"" + prefix + "-1\"}]");
+  // Refused again: twice the wait.
+  f.transport.receive(R"(433[{"error":"rate limit: at most 10 messages per second"}])");
+  f.now_ms += 199;
+  f.client.tick();
+  CHECK(f.transport.sent().size() == 2);
+  f.now_ms += 1;
+  f.client.tick();
+  CHECK(f.transport.sent().size() == 3);
+  f.transport.receive(R"(434[{"id":1,"ts":1}])");
+  CHECK(f.model.lines()[0].status == DeliveryStatus::Confirmed);
+  CHECK(f.transport.last_sent() == "425[\"user message\",\"two\",{\"key\":\"" + prefix + "-2\"}]");
+  f.transport.receive(R"(435[{"id":2,"ts":2}])");
+  CHECK(f.model.lines()[1].status == DeliveryStatus::Confirmed);
 }
 
 TEST_CASE("empty or overlong messages are refused locally", "[messages]") {

@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <string>
+
 #include "fake_transport.hpp"
 
 using chat_client::ConnectionState;
@@ -106,13 +109,45 @@ TEST_CASE("a successful reconnect resets the backoff", "[reconnect]") {
   CHECK(*f.model.reconnect_at_ms() - f.now_ms == 1000);
 }
 
-TEST_CASE("messages awaiting an ack fail when the connection drops", "[reconnect]") {
+TEST_CASE("messages awaiting an ack stay pending across a drop and are sent again, in order, after the re-join",
+          "[reconnect]") {
   ClientFixture f;
   f.join_as("bob");
-  f.client.send_message("are you there?");
+  f.client.send_message("are you there?");  // in flight
+  f.client.send_message("hello?");          // waiting behind it
   f.transport.drop();
-  REQUIRE(!f.model.lines().empty());
+  REQUIRE(f.model.lines().size() >= 2);
+  CHECK(f.model.lines()[0].status == DeliveryStatus::Pending);
+  CHECK(f.model.lines()[1].status == DeliveryStatus::Pending);
+  f.now_ms += 1000;
+  f.client.tick();
+  f.transport.accept();
+  f.transport.clear_sent();
+  f.transport.receive(kOpenFrame);
+  f.transport.receive("40");
+  CHECK(f.transport.last_sent() == R"(423["nickname","bob"])");
+  f.transport.receive("433[false]");
+  // The same key as the first time: the server stores it once.
+  const std::string prefix = f.client.message_key_prefix();
+  CHECK(f.transport.last_sent() == "424[\"user message\",\"are you there?\",{\"key\":\"" + prefix + "-1\"}]");
+  f.transport.receive(R"(434[{"id":7,"ts":1}])");
+  CHECK(f.transport.last_sent() == "425[\"user message\",\"hello?\",{\"key\":\"" + prefix + "-2\"}]");
+  f.transport.receive(R"(435[{"id":8,"ts":2}])");
+  CHECK(f.model.lines()[0].status == DeliveryStatus::Confirmed);
+  CHECK(f.model.lines()[0].server_id == 7);
+  CHECK(f.model.lines()[1].status == DeliveryStatus::Confirmed);
+}
+
+TEST_CASE("the messages of a name that could not be taken back are marked failed", "[reconnect]") {
+  ClientFixture f;
+  f.join_as("bob");
+  f.client.send_message("lost in the gap");
+  f.drop_and_reopen();
+  f.transport.receive("40");
+  f.transport.receive(R"(433[true,"Nickname already in use"])");
+  CHECK(f.client.state() == ConnectionState::NeedsNickname);
   CHECK(f.model.lines()[0].status == DeliveryStatus::Failed);
+  CHECK(f.model.lines()[0].failure == "not sent: could not rejoin as bob");
 }
 
 TEST_CASE("history replayed on re-join is not shown twice", "[reconnect]") {
@@ -197,6 +232,17 @@ TEST_CASE("a reconnect resumes the session: no re-join, the missed broadcasts ar
   CHECK(last.from == "alice");
   CHECK(last.text == "while you were away");
   CHECK(f.client.send_message("back"));
+
+  // A message whose ack the next drop takes away is sent again as soon as
+  // the session is resumed, with its key.
+  reconnect_to_namespace_prompt(f);
+  f.transport.receive(R"(40{"sid":"s3","pid":"p1"})");
+  CHECK(f.transport.last_sent() ==
+        "423[\"user message\",\"back\",{\"key\":\"" + f.client.message_key_prefix() + "-1\"}]");
+  f.transport.receive(R"(433[{"id":10,"ts":1}])");
+  CHECK(std::any_of(f.model.lines().begin(), f.model.lines().end(), [](const auto& line) {
+    return line.own && line.server_id == 10 && line.status == DeliveryStatus::Confirmed;
+  }));
 
   // The next reconnect presents the newest offset.
   reconnect_to_namespace_prompt(f);

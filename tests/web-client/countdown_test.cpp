@@ -6,6 +6,7 @@
 using chat_client::ChatModel;
 using chat_client::format_countdown;
 using chat_client::LineKind;
+using chat_client::next_countdown_change_ms;
 using test_support::ClientFixture;
 
 TEST_CASE("countdowns are whole seconds, rounded up, at least one", "[countdown]") {
@@ -17,6 +18,32 @@ TEST_CASE("countdowns are whole seconds, rounded up, at least one", "[countdown]
   CHECK(format_countdown(0) == "1s");
   CHECK(format_countdown(-999) == "1s");
   CHECK(format_countdown(-5000) == "1s");
+}
+
+TEST_CASE("a countdown's text next changes on a whole second before the end", "[countdown]") {
+  // 10 s to go at 0: "10s" until 1000 ms have passed, then "9s".
+  CHECK(next_countdown_change_ms(10'000, 0) == 1'000);
+  CHECK(format_countdown(10'000 - 999) == "10s");
+  CHECK(format_countdown(10'000 - 1'000) == "9s");
+  // 2.5 s to go: "3s" until 0.5 s have passed.
+  CHECK(next_countdown_change_ms(10'000, 7'500) == 8'000);
+  CHECK(format_countdown(10'000 - 7'999) == "3s");
+  CHECK(format_countdown(10'000 - 8'000) == "2s");
+  // In the last second "1s" stays until the wait is over.
+  CHECK(next_countdown_change_ms(10'000, 9'000) == 10'000);
+  CHECK(next_countdown_change_ms(10'000, 9'500) == 10'000);
+  // Due or overdue: now (never a time in the past).
+  CHECK(next_countdown_change_ms(10'000, 10'000) == 10'000);
+  CHECK(next_countdown_change_ms(10'000, 12'000) == 12'000);
+  // Every change time is later than now, and the text differs just after it.
+  for (std::int64_t now = 0; now < 10'000; now += 37) {
+    const std::int64_t next = next_countdown_change_ms(10'000, now);
+    CHECK(next > now);
+    if (next < 10'000) {
+      CHECK(format_countdown(10'000 - (next - 1)) == format_countdown(10'000 - now));
+      CHECK(format_countdown(10'000 - next) != format_countdown(10'000 - now));
+    }
+  }
 }
 
 TEST_CASE("the model counts down to the scheduled reconnect", "[countdown][model]") {

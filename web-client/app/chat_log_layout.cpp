@@ -65,10 +65,12 @@ bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
 }  // namespace
 
-bool ChatLogLayout::update(const chat_client::ChatModel& model, float width, ImFont* font) {
-  if (model.revision() == revision_ && width == width_ && font == font_ && font->FontSize == font_size_) {
+bool ChatLogLayout::update(const chat_client::ChatModel& model, float width, ImFont* font, std::uint64_t glyphs) {
+  if (model.revision() == revision_ && width == width_ && font == font_ && font->FontSize == font_size_ &&
+      glyphs == glyphs_) {
     return false;
   }
+  glyphs_ = glyphs;
   revision_ = model.revision();
   width_ = width;
   font_ = font;

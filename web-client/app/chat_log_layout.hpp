@@ -1,7 +1,8 @@
 #pragma once
 // The chat log cut into visual rows of equal height for the current width,
 // so ImGuiListClipper can skip everything off screen even though messages
-// wrap. Rebuilt only when the model, the width or the font changes.
+// wrap. Rebuilt only when the model, the width or the font changes (its
+// glyphs too: they arrive after the text that needs them, FontAtlas).
 
 #include <cstddef>
 #include <cstdint>
@@ -32,8 +33,9 @@ struct LogEntry {
 
 class ChatLogLayout {
  public:
-  // Returns true when the rows changed.
-  bool update(const chat_client::ChatModel& model, float width, ImFont* font);
+  // Returns true when the rows changed. `glyphs` is FontAtlas::revision():
+  // a glyph added or evicted changes text widths.
+  bool update(const chat_client::ChatModel& model, float width, ImFont* font, std::uint64_t glyphs);
 
   const std::vector<LogRow>& rows() const { return rows_; }
   const LogEntry& entry(std::size_t line) const { return entries_[line]; }
@@ -45,6 +47,7 @@ class ChatLogLayout {
   float width_ = -1.0f;
   ImFont* font_ = nullptr;
   float font_size_ = 0.0f;
+  std::uint64_t glyphs_ = 0;
   std::vector<LogEntry> entries_;
   std::vector<LogRow> rows_;
 };

@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 #include <imgui_internal.h>  // GetActiveID, ClearActiveID
 
+#include "chat_client/countdown.hpp"
 #include "chat_client/single_line_text.hpp"
 
 namespace chat_web {
@@ -46,6 +48,7 @@ const ImVec4 kTextColor{0.90f, 0.91f, 0.93f, 1.0f};
 const ImVec4 kHistoryTextColor{0.74f, 0.76f, 0.80f, 1.0f};
 const ImVec4 kPendingTextColor{0.62f, 0.64f, 0.68f, 1.0f};
 const ImVec4 kOwnNameColor{0.45f, 0.78f, 1.00f, 1.0f};
+const ImVec4 kDividerColor{0.94f, 0.36f, 0.33f, 1.0f};
 
 // A stable, readable colour per nickname, so speakers are easy to follow.
 ImVec4 name_color(const std::string& name) {
@@ -56,8 +59,8 @@ ImVec4 name_color(const std::string& name) {
   return ImVec4(r, g, b, 1.0f);
 }
 
-// Emulated bold: the one CJK-capable font has a single weight, so the text
-// is drawn twice, one device pixel apart.
+// Emulated bold: the glyphs are drawn by the browser in one weight
+// (FontAtlas), so the text is drawn twice, one device pixel apart.
 void draw_bold(ImDrawList* list, ImVec2 pos, const ImVec4& color, const char* begin, const char* end = nullptr) {
   const ImU32 packed = ImGui::ColorConvertFloat4ToU32(color);
   list->AddText(pos, packed, begin, end);
@@ -195,9 +198,8 @@ bool ChatView::input_field(Field field, const char* label, const char* hint, cha
     input_->untake_text(std::move(insert_));  // the field went away first: keep it for later
     insert_.clear();
   }
-  const bool edited = ImGui::IsItemEdited();
-  if (edited) fonts_->request_glyphs(buffer);
-  return edited;
+  fonts_->request_glyphs(buffer);  // drawn in the field this frame
+  return ImGui::IsItemEdited();
 }
 
 void ChatView::draw(chat_client::ChatClient& client, FontAtlas& fonts, chat_client::InputQueue& input, float scale,
@@ -207,6 +209,7 @@ void ChatView::draw(chat_client::ChatClient& client, FontAtlas& fonts, chat_clie
   fonts_ = &fonts;
   input_ = &input;
   selection_.clear();
+  next_change_ms_.reset();
   const auto& model = client.model();
   request_new_glyphs(model, fonts);
 
@@ -223,19 +226,40 @@ void ChatView::draw(chat_client::ChatClient& client, FontAtlas& fonts, chat_clie
 }
 
 void ChatView::request_new_glyphs(const chat_client::ChatModel& model, FontAtlas& fonts) {
-  // Only lines not seen before are scanned; the atlas rebuilds next frame.
+  // Every new line once, visible or not, so that its glyphs (and widths)
+  // are there before it is laid out and scrolled to; the visible rows are
+  // noted again each frame (draw_log), which keeps their glyphs in the atlas.
   for (auto it = model.lines().rbegin(); it != model.lines().rend() && it->seq > glyphs_checked_seq_; ++it) {
     fonts.request_glyphs(it->from);
     fonts.request_glyphs(it->text);
   }
   if (!model.lines().empty()) glyphs_checked_seq_ = std::max(glyphs_checked_seq_, model.lines().back().seq);
+  // Older history paged in goes in front, below the seqs seen so far.
+  for (auto it = model.lines().begin(); it != model.lines().end() && it->seq < glyphs_front_seq_; ++it) {
+    fonts.request_glyphs(it->from);
+    fonts.request_glyphs(it->text);
+  }
+  if (!model.lines().empty()) glyphs_front_seq_ = model.lines().front().seq;
+  // What the other screens draw from the model, every frame.
   for (const auto& name : model.online()) fonts.request_glyphs(name);
+  fonts.request_glyphs(model.nickname());
   fonts.request_glyphs(model.nickname_error());
+}
+
+void ChatView::changes_at(std::int64_t time_ms) {
+  if (!next_change_ms_ || time_ms < *next_change_ms_) next_change_ms_ = time_ms;
+}
+
+void ChatView::countdown_changes(const chat_client::ChatModel& model, std::int64_t now_ms) {
+  if (const auto at = model.reconnect_at_ms()) changes_at(chat_client::next_countdown_change_ms(*at, now_ms));
 }
 
 void ChatView::draw_connecting(const chat_client::ChatModel& model, std::int64_t now_ms) {
   if (begin_centered("##connecting", 420.0f * scale_)) {
-    const int dots = static_cast<int>((now_ms / 400) % 4);
+    constexpr std::int64_t kDotMs = 400;
+    changes_at((now_ms / kDotMs + 1) * kDotMs);
+    countdown_changes(model, now_ms);
+    const int dots = static_cast<int>((now_ms / kDotMs) % 4);
     const std::string title = std::string("Connecting to the chat") + std::string(static_cast<std::size_t>(dots), '.');
     bold_text(kTextColor, title.c_str());
     ImGui::Spacing();
@@ -318,6 +342,7 @@ void ChatView::draw_status_banner(const chat_client::ChatModel& model, std::int6
   if (state == ConnectionState::Joined || state == ConnectionState::NeedsNickname) return;
   std::string text;
   if (state == ConnectionState::Disconnected) {
+    countdown_changes(model, now_ms);
     const auto countdown = model.reconnect_countdown(now_ms);
     text = countdown ? "Disconnected, reconnecting in " + *countdown + "..." : "Disconnected";
   } else if (state == ConnectionState::Joining) {
@@ -369,9 +394,16 @@ void ChatView::draw_log(const chat_client::ChatModel& model, ImVec2 size) {
   ImFont* font = ImGui::GetFont();
   const float row_height = ImGui::GetTextLineHeightWithSpacing();
 
+  // At the bottom the log keeps only its newest lines; what goes is paged
+  // back in when the reader scrolls up to it (counted as removed rows below).
+  if (log_scroll_.at_bottom() && !scrollbar_held_) client_->trim_log_at_bottom();
   // Rows dropped from the top of the bounded log since the last frame (the
   // old layout's line indices still count from the old first line).
   const std::uint64_t front_seq = model.lines().empty() ? 0 : model.lines().front().seq;
+  // Lines of older history put in front since the last frame (seqs below
+  // the old first line's, one apart).
+  const std::uint64_t added_lines =
+      front_seq_ != 0 && front_seq != 0 && front_seq < front_seq_ ? front_seq_ - front_seq : 0;
   std::size_t removed_rows = 0;
   if (front_seq_ != 0 && front_seq > front_seq_) {
     const std::uint64_t dropped = front_seq - front_seq_;
@@ -389,8 +421,14 @@ void ChatView::draw_log(const chat_client::ChatModel& model, ImVec2 size) {
   if (!model.lines().empty()) last_seq_ = std::max(last_seq_, model.lines().back().seq);
 
   // The child's content width: less its padding and its (always shown) scrollbar.
-  layout_.update(model, std::max(1.0f, size.x - 2.0f * style.WindowPadding.x - style.ScrollbarSize), font);
+  layout_.update(model, std::max(1.0f, size.x - 2.0f * style.WindowPadding.x - style.ScrollbarSize), font,
+                 fonts_->revision());
   const auto& rows = layout_.rows();
+  std::size_t added_rows = 0;
+  for (const LogRow& row : rows) {
+    if (row.line >= added_lines) break;
+    ++added_rows;
+  }
 
   chat_client::LogScroll::Frame frame;
   frame.content_height = static_cast<float>(rows.size()) * row_height;
@@ -398,9 +436,15 @@ void ChatView::draw_log(const chat_client::ChatModel& model, ImVec2 size) {
   frame.row_height = row_height;
   frame.scrollbar_offset = scrollbar_held_ ? scrollbar_offset_ : -1.0f;
   frame.removed_above = static_cast<float>(removed_rows) * row_height;
+  frame.added_above = static_cast<float>(added_rows) * row_height;
   frame.new_messages = new_messages;
   frame.time_ms = emscripten_get_now();
   const float offset = log_scroll_.update(frame);
+  // The reader scrolled up to the first line: the page before it, if any.
+  if (log_scroll_.reached_top()) client_->request_older_history();
+  const auto top_row = static_cast<std::size_t>(offset / row_height);
+  top_line_id_ = top_row < rows.size() ? model.lines()[rows[top_row].line].server_id : 0;
+  top_line_hidden_ = offset - static_cast<float>(top_row) * row_height;
   // The content's height is known before the rows are drawn (equal rows),
   // so the offset applies in this very frame.
   ImGui::SetNextWindowContentSize(ImVec2(0.0f, frame.content_height));
@@ -411,6 +455,8 @@ void ChatView::draw_log(const chat_client::ChatModel& model, ImVec2 size) {
 
   ImDrawList* list = ImGui::GetWindowDrawList();
   const float line_height = ImGui::GetTextLineHeight();
+  divider_y_ = -1.0f;
+  drawn_rows_.clear();
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(rows.size()), ImGui::GetTextLineHeightWithSpacing());
   while (clipper.Step()) {
@@ -420,6 +466,10 @@ void ChatView::draw_log(const chat_client::ChatModel& model, ImVec2 size) {
       const ChatLine& line = model.lines()[row.line];
       const ImVec2 pos = ImGui::GetCursorScreenPos();
       float x = pos.x + entry.indent;
+      if (row.first && line.seq == divider_seq_) draw_divider(list, pos.y - 0.5f * style.ItemSpacing.y);
+      // On screen: its glyphs must stay in the atlas (the time is ASCII, always there).
+      if (row.first) fonts_->request_glyphs(entry.sender);
+      fonts_->request_glyphs(std::string_view(entry.body).substr(row.begin, row.end - row.begin));
       if (row.first) {
         list->AddText(pos, ImGui::ColorConvertFloat4ToU32(kTimeColor), entry.time.c_str());
         x = pos.x + entry.time_width;
@@ -444,6 +494,7 @@ void ChatView::draw_log(const chat_client::ChatModel& model, ImVec2 size) {
       }
       const char* body = entry.body.c_str();
       list->AddText(ImVec2(x, pos.y), ImGui::ColorConvertFloat4ToU32(color), body + row.begin, body + row.end);
+      drawn_rows_.push_back(DrawnRow{x, pos.y, std::string(body + row.begin, body + row.end)});
       ImGui::Dummy(ImVec2(1.0f, line_height));
     }
   }
@@ -457,6 +508,26 @@ void ChatView::draw_log(const chat_client::ChatModel& model, ImVec2 size) {
   }
   draw_unread_button();
   ImGui::EndChild();
+}
+
+// "New messages" above the first unread message: a line across the log, on
+// top of the gap between two rows so that no row moves, with its label at
+// the right end.
+void ChatView::draw_divider(ImDrawList* list, float y) {
+  static constexpr const char* kLabel = "new messages";
+  const ImU32 color = ImGui::ColorConvertFloat4ToU32(kDividerColor);
+  const ImVec2 window = ImGui::GetWindowPos();
+  const float left = window.x + ImGui::GetStyle().WindowPadding.x * 0.5f;
+  const float right = window.x + ImGui::GetWindowContentRegionMax().x;
+  const ImVec2 label = ImGui::CalcTextSize(kLabel);
+  const float label_left = right - label.x - 6.0f * scale_;
+  const float thickness = std::max(1.0f, scale_);
+  list->AddLine(ImVec2(left, y), ImVec2(label_left - 4.0f * scale_, y), color, thickness);
+  // The label sits on the line, over the end of the row above it.
+  list->AddRectFilled(ImVec2(label_left - 4.0f * scale_, y - label.y * 0.5f), ImVec2(right, y + label.y * 0.5f),
+                      ImGui::ColorConvertFloat4ToU32(ImGui::GetStyle().Colors[ImGuiCol_ChildBg]));
+  list->AddText(ImVec2(label_left, y - label.y * 0.5f), color, kLabel);
+  divider_y_ = y;
 }
 
 void ChatView::draw_unread_button() {

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,14 +40,36 @@ class ChatView {
   // they are over it.
   void on_wheel(const WheelInput& wheel);
   void on_touch(const TouchInput& touch);
+  // Before draw(): the line the "new messages" divider goes above
+  // (ChatLine::seq; 0: none). Where it was drawn in the last frame: its
+  // screen y (canvas pixels), or a negative number when not on screen.
+  void set_divider(std::uint64_t seq) { divider_seq_ = seq; }
+  float divider_y() const { return divider_y_; }
   // Where the log is scrolled (for the page's read-only test state).
   const chat_client::LogScroll& log_scroll() const { return log_scroll_; }
+  // The line at the top of the log in the last frame: its server id (0: none
+  // or not a stored message), and how many pixels of it are scrolled off.
+  std::int64_t top_line_id() const { return top_line_id_; }
+  float top_line_hidden() const { return top_line_hidden_; }
   // Screen rectangles (canvas pixels) of the log and of the "new messages"
   // button (empty when not shown), as drawn in the last frame.
   std::array<float, 4> log_rect() const { return {log_min_.x, log_min_.y, log_max_.x, log_max_.y}; }
   std::array<float, 4> unread_button_rect() const {
     return {button_min_.x, button_min_.y, button_max_.x, button_max_.y};
   }
+  // When what the last frame drew changes by itself (the "Connecting..."
+  // dots, a countdown), on emscripten_date_now's clock; none when nothing on
+  // screen moves with time.
+  std::optional<std::int64_t> next_change_ms() const { return next_change_ms_; }
+  // The log's rows drawn in the last frame: where each row's text starts
+  // (screen pixels, the line's top) and the text, so that a test can find
+  // each glyph on screen (the page's read-only test state).
+  struct DrawnRow {
+    float x = 0.0f;
+    float y = 0.0f;
+    std::string text;
+  };
+  const std::vector<DrawnRow>& drawn_rows() const { return drawn_rows_; }
   // Whether the screen due now has a text field (text waits for it; else it is dropped).
   static bool takes_text(const chat_client::ChatClient& client);
 
@@ -63,10 +86,13 @@ class ChatView {
   void draw_status_banner(const chat_client::ChatModel& model, std::int64_t now_ms);
   void draw_log(const chat_client::ChatModel& model, ImVec2 size);
   void draw_unread_button();
+  void draw_divider(ImDrawList* list, float y);
   bool scroll_key_for_log(const chat_client::ChatClient& client, int key) const;
   void draw_online(const chat_client::ChatModel& model);
   void draw_input(chat_client::ChatClient& client);
   void request_new_glyphs(const chat_client::ChatModel& model, FontAtlas& fonts);
+  void changes_at(std::int64_t time_ms);
+  void countdown_changes(const chat_client::ChatModel& model, std::int64_t now_ms);
 
   chat_client::ChatClient* client_ = nullptr;  // during draw()
   chat_client::InputQueue* input_ = nullptr;   // during draw()
@@ -92,10 +118,17 @@ class ChatView {
   std::uint64_t front_seq_ = 0;  // the first line's seq in the last frame
   std::uint64_t last_seq_ = 0;   // the newest line counted for the unread button
   std::uint64_t glyphs_checked_seq_ = 0;
+  std::uint64_t glyphs_front_seq_ = 0;  // older history put in front is checked from here down
+  std::int64_t top_line_id_ = 0;
+  float top_line_hidden_ = 0.0f;
   bool prompt_shown_ = false;  // the nickname field starts empty each time the prompt appears
   bool has_text_field_ = false;
+  std::uint64_t divider_seq_ = 0;
+  float divider_y_ = -1.0f;
+  std::optional<std::int64_t> next_change_ms_;
   std::array<char, chat_client::kNicknameFieldBytes> nickname_{};
   std::array<char, chat_client::kMessageFieldBytes> message_{};
+  std::vector<DrawnRow> drawn_rows_;  // the log's rows in the last frame
 };
 
 }  // namespace chat_web

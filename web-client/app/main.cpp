@@ -1,8 +1,10 @@
-// The browser client's entry point: GLFW + WebGL2 (else WebGL1) + Dear ImGui, one frame
-// per requestAnimationFrame. Owns the objects and wires them together; the
-// chat logic lives in chat_client_core, the drawing in ChatView.
+// The browser client's entry point: GLFW + WebGL2 (else WebGL1) + Dear ImGui, a frame
+// on an animation frame only when something changed (FrameScheduler). Owns the
+// objects and wires them together; the chat logic lives in chat_client_core,
+// the drawing in ChatView.
 
 #include <emscripten/emscripten.h>
+#include <emscripten/eventloop.h>
 #include <emscripten/html5.h>
 
 #include <GLES3/gl3.h>
@@ -20,13 +22,17 @@
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
+#include "attention.hpp"
 #include "browser_input.hpp"
 #include "chat_client/chat_client.hpp"
 #include "chat_client/chat_model.hpp"
 #include "chat_client/chat_state_json.hpp"
 #include "chat_client/server_url.hpp"
 #include "chat_view.hpp"
+#include "codec/utf8.hpp"
 #include "font_atlas.hpp"
+#include "frame_scheduler.hpp"
+#include "live_region.hpp"
 #include "web_socket_transport.hpp"
 
 // Strings from the page's location (malloc'd UTF-8, freed by the caller).
@@ -58,7 +64,10 @@ EM_JS(void, chat_page_fail, (const char* kind), {
 namespace {
 
 constexpr const char* kCanvas = "#canvas";
-constexpr const char* kFontPath = "/fonts/wqy-microhei.ttc";
+// How often the client's timers (heartbeat check, reconnect) run: apart from
+// frames, so that they keep running while nothing is drawn (idle, or a
+// hidden page, where browsers throttle timers but run them).
+constexpr double kTickIntervalMs = 250.0;
 
 std::string page_location_part(int which) {
   char* raw = chat_page_location_part(which);
@@ -86,14 +95,20 @@ void apply_style(float scale) {
   ImGui::GetStyle() = style;
 }
 
+void frame();
+
 struct App {
   GLFWwindow* window = nullptr;
+  chat_web::FrameScheduler scheduler{&frame};
+  std::uint64_t drawn_revision = 0;  // the model's revision the last frame showed
   chat_web::WebSocketTransport transport;
   chat_client::ChatModel model;
   std::unique_ptr<chat_client::ChatClient> client;
-  chat_web::FontAtlas fonts{kFontPath};
+  chat_web::FontAtlas fonts;
   chat_web::ChatView view;
   chat_web::BrowserInput input;
+  chat_web::LiveRegion live;
+  chat_web::Attention attention;
   float scale = 0.0f;
   bool shown = false;
   std::string state_json;  // kept alive for the pointer handed to JavaScript
@@ -105,6 +120,35 @@ std::string reason_or_empty(const codec::Result<void, codec::Failure>& result) {
 }
 
 App* g_app = nullptr;
+
+// A network event or a timer changed the model: show it, and tell a screen
+// reader (also while nothing is drawn: a hidden page).
+void draw_if_model_changed() {
+  App& app = *g_app;
+  app.live.update(app.model);  // lines added inside a frame too (a tick there)
+  app.attention.update(app.model, !app.scheduler.hidden(), app.view.log_scroll().at_bottom());
+  if (app.model.revision() != app.drawn_revision) app.scheduler.request();
+}
+
+void on_tick(void*) {
+  g_app->client->tick();
+  draw_if_model_changed();
+}
+
+// Whether something on screen still moves without a new event: the next
+// animation frame is drawn too.
+bool still_moving(App& app) {
+  if (ImGui::IsAnyMouseDown()) return true;  // a drag, the scrollbar held
+  if (app.fonts.pending()) return true;      // glyphs met this frame: the next one draws them
+  // A key waiting for its field, and keys held: ImGui repeats a held key
+  // itself, frame by frame. Modifiers held alone change nothing.
+  if (!app.input.queue().empty()) return true;
+  const ImGuiIO& io = ImGui::GetIO();
+  for (int key = 0; key < static_cast<int>(IM_ARRAYSIZE(io.KeysDown)); ++key) {
+    if (io.KeysDown[key] && (key < GLFW_KEY_LEFT_SHIFT || key > GLFW_KEY_RIGHT_SUPER)) return true;
+  }
+  return app.view.log_scroll().gliding();
+}
 
 // A WebGL2 context on the canvas, else WebGL1, made current; the GLSL
 // version ImGui's OpenGL3 backend is to write its shaders in (GLSL ES 3.00,
@@ -155,6 +199,10 @@ ImVec2 fit_canvas_to_window() {
 void frame() {
   App& app = *g_app;
   app.client->tick();
+  app.drawn_revision = app.model.revision();
+  // A frame is drawn only while the page is shown.
+  app.attention.update(app.model, true, app.view.log_scroll().at_bottom());
+  app.view.set_divider(app.attention.divider_seq());
 
   const ImVec2 display = fit_canvas_to_window();
   const auto ratio = static_cast<float>(emscripten_get_device_pixel_ratio());
@@ -162,7 +210,13 @@ void frame() {
     app.scale = ratio;
     apply_style(ratio);
   }
-  if (app.fonts.update(app.scale)) clamp_font_texture_edges();
+  // Glyphs the last frame met for the first time are drawn now (the atlas
+  // is locked during a frame); when it changed, the frame shows them, and the
+  // new widths may change the layout: let it settle.
+  if (app.fonts.update(app.scale)) {
+    clamp_font_texture_edges();
+    app.scheduler.request();
+  }
 
   // The keys at the front of the queue; the text behind them waits for the
   // field that is active during the frame (ChatView::input_field).
@@ -193,6 +247,12 @@ void frame() {
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
   app.input.update(app.view.has_text_field(), app.view.selection());
+  // What the next frame needs: at once (the model changed while drawing, e.g.
+  // one's own message; something moves), or when a timer on screen changes.
+  draw_if_model_changed();
+  app.attention.seen(true, app.view.log_scroll().at_bottom());
+  if (still_moving(app)) app.scheduler.keep_drawing();
+  if (const auto at = app.view.next_change_ms()) app.scheduler.draw_at(*at);
   if (!app.shown) {
     app.shown = true;
     chat_page_ready();
@@ -211,9 +271,13 @@ EMSCRIPTEN_KEEPALIVE const char* chat_state_json() {
   return g_app->state_json.c_str();
 }
 
-// window.chatLogScroll(): where the log is scrolled, the unread count, and
-// where the log and the "new messages" button are (canvas pixels). Valid
-// until the next call.
+// window.chatLogScroll(): where the log is scrolled, the unread count, the
+// "new messages" divider, the line at the top (its id, and the pixels of it
+// scrolled off), whether older history is loading or exhausted, where the
+// log and the "new messages" button are, and the log's rows drawn in the last
+// frame with each glyph's code point and its left and right edge by the
+// font's advances (canvas pixels); and how full the glyph atlas is (slots
+// now, at most, and in use). Valid until the next call.
 EMSCRIPTEN_KEEPALIVE const char* chat_log_scroll_json() {
   if (g_app == nullptr) return "{}";
   const chat_client::LogScroll& scroll = g_app->view.log_scroll();
@@ -223,14 +287,68 @@ EMSCRIPTEN_KEEPALIVE const char* chat_log_scroll_json() {
                   static_cast<double>(r[2]), static_cast<double>(r[3]));
     return std::string(text);
   };
-  char head[160];
-  std::snprintf(head, sizeof head, "{\"offset\":%.1f,\"max\":%.1f,\"atBottom\":%s,\"unread\":%zu,",
+  // The divider: the index of its line in chatState().messages (-1: none),
+  // and where it was drawn (canvas pixels; negative: not on screen).
+  long divider = -1;
+  const auto& lines = g_app->model.lines();
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].seq == g_app->attention.divider_seq()) divider = static_cast<long>(i);
+  }
+  const chat_client::HistoryPager& pager = g_app->client->history_pager();
+  char head[400];
+  std::snprintf(head, sizeof head,
+                "{\"offset\":%.1f,\"max\":%.1f,\"atBottom\":%s,\"unread\":%zu,\"divider\":%ld,\"dividerY\":%.1f,"
+                "\"topId\":%lld,\"topHidden\":%.1f,\"historyLoading\":%s,\"historyExhausted\":%s,",
                 static_cast<double>(scroll.offset()), static_cast<double>(scroll.max_offset()),
-                scroll.at_bottom() ? "true" : "false", scroll.unread());
-  const std::string json = std::string(head) + "\"log\":" + rect(g_app->view.log_rect()) +
-                           ",\"button\":" + rect(g_app->view.unread_button_rect()) + "}";
+                scroll.at_bottom() ? "true" : "false", scroll.unread(), divider,
+                static_cast<double>(g_app->view.divider_y()), static_cast<long long>(g_app->view.top_line_id()),
+                static_cast<double>(g_app->view.top_line_hidden()), pager.loading() ? "true" : "false",
+                pager.exhausted() ? "true" : "false");
+  std::string json = std::string(head) + "\"log\":" + rect(g_app->view.log_rect()) +
+                     ",\"button\":" + rect(g_app->view.unread_button_rect()) + ",\"rows\":[";
+  const ImFont* font = ImGui::GetIO().Fonts->Fonts.empty() ? nullptr : ImGui::GetIO().Fonts->Fonts[0];
+  const float height = font != nullptr ? font->FontSize : 0.0f;
+  bool first_row = true;
+  for (const auto& row : g_app->view.drawn_rows()) {
+    char text[96];
+    std::snprintf(text, sizeof text, "%s{\"x\":%.1f,\"y\":%.1f,\"h\":%.1f,\"glyphs\":[", first_row ? "" : ",",
+                  static_cast<double>(row.x), static_cast<double>(row.y), static_cast<double>(height));
+    json += text;
+    first_row = false;
+    float x = row.x;
+    std::size_t pos = 0;
+    bool first_glyph = true;
+    while (pos < row.text.size() && font != nullptr) {
+      const auto decoded = codec::utf8::decode_one(row.text, pos);
+      if (!decoded) ++pos;  // a malformed byte: ImGui draws U+FFFD for it
+      const char32_t c = decoded.value_or(0xFFFD);
+      const float advance = font->GetCharAdvance(static_cast<ImWchar>(c));
+      std::snprintf(text, sizeof text, "%s[%u,%.1f,%.1f]", first_glyph ? "" : ",", static_cast<unsigned>(c),
+                    static_cast<double>(x), static_cast<double>(x + advance));
+      json += text;
+      first_glyph = false;
+      x += advance;
+    }
+    json += "]}";
+  }
+  const chat_client::GlyphCache& glyphs = g_app->fonts.glyphs();
+  char atlas[128];
+  std::snprintf(atlas, sizeof atlas, "],\"atlas\":{\"slots\":%zu,\"max\":%zu,\"held\":%zu}}", glyphs.capacity(),
+                glyphs.max_capacity(), glyphs.size());
+  json += atlas;
   g_app->state_json = json;
   return g_app->state_json.c_str();
+}
+
+// The page saw input (keys, text, pointer, wheel, touch, focus, resize):
+// draw it. A cheap call, made for every such event (www/app.js).
+EMSCRIPTEN_KEEPALIVE void chat_wake() {
+  if (g_app != nullptr) g_app->scheduler.request();
+}
+
+// window.chatFrames(): frames drawn so far (read-only, for the idle test).
+EMSCRIPTEN_KEEPALIVE double chat_frame_count() {
+  return g_app == nullptr ? 0.0 : static_cast<double>(g_app->scheduler.frames_drawn());
 }
 
 // The page's keyboard, in DOM order (www/app.js): keys by GLFW key code, and
@@ -297,17 +415,24 @@ int main() {
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // nothing to persist: the layout is fixed
   io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  // A blinking caret would need frames all the time (its phases change 1.67
+  // times a second): an idle page would never be idle. It stays on instead.
+  io.ConfigInputTextCursorBlink = false;
   ImGui_ImplGlfw_InitForOpenGL(app.window, true);
   ImGui_ImplOpenGL3_Init(glsl_version);
   ImGui_ImplOpenGL3_CreateDeviceObjects();  // so FontAtlas owns every later font texture
   app.input.install();
+  app.attention.install();
 
   chat_client::ClientConfig config;
   config.url = chat_client::make_socket_url(page_location_part(0), page_location_part(1));
   config.random01 = random01;
   app.client = std::make_unique<chat_client::ChatClient>(std::move(config), app.transport, app.model, now_ms);
+  app.transport.set_after_event(draw_if_model_changed);  // a ping changes nothing: no frame
   app.client->start();
 
-  emscripten_set_main_loop(frame, 0, false);
+  app.scheduler.install();
+  emscripten_set_interval(&on_tick, kTickIntervalMs, nullptr);
+  app.scheduler.request();  // the first frame; after it, only what changes
   return 0;
 }

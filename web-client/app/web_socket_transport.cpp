@@ -30,6 +30,7 @@ void WebSocketTransport::report_open_failure(void* self) {
   auto* transport = static_cast<WebSocketTransport*>(self);
   if (transport->socket_ == 0 && transport->events_ != nullptr) {
     transport->events_->on_transport_closed("could not create the WebSocket");
+    if (transport->after_event_) transport->after_event_();
   }
 }
 
@@ -53,6 +54,7 @@ EM_BOOL WebSocketTransport::on_open(int, const EmscriptenWebSocketOpenEvent* eve
   if (event->socket != transport->socket_) return EM_TRUE;  // a socket we already left
   transport->open_ = true;
   transport->events_->on_transport_open();
+  if (transport->after_event_) transport->after_event_();
   return EM_TRUE;
 }
 
@@ -67,6 +69,7 @@ EM_BOOL WebSocketTransport::on_message(int, const EmscriptenWebSocketMessageEven
   } else {
     transport->events_->on_transport_binary(std::string_view(bytes, event->numBytes));
   }
+  if (transport->after_event_) transport->after_event_();
   return EM_TRUE;
 }
 
@@ -78,6 +81,7 @@ EM_BOOL WebSocketTransport::on_close(int, const EmscriptenWebSocketCloseEvent* e
   transport->open_ = false;
   emscripten_websocket_delete(socket);
   transport->events_->on_transport_closed(event->reason[0] != '\0' ? event->reason : "connection closed");
+  if (transport->after_event_) transport->after_event_();
   return EM_TRUE;
 }
 

@@ -3,8 +3,10 @@
 
 #include <emscripten/websocket.h>
 
+#include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "chat_client/transport.hpp"
 
@@ -20,6 +22,9 @@ class WebSocketTransport final : public chat_client::Transport {
   void open(const std::string& url, chat_client::TransportEvents& events) override;
   bool send_text(std::string_view frame) override;
   void close() override;
+  // Called after each event was handed to the client (the page then draws
+  // what changed).
+  void set_after_event(std::function<void()> after_event) { after_event_ = std::move(after_event); }
 
  private:
   static EM_BOOL on_open(int, const EmscriptenWebSocketOpenEvent* event, void* self);
@@ -30,6 +35,7 @@ class WebSocketTransport final : public chat_client::Transport {
   EMSCRIPTEN_WEBSOCKET_T socket_ = 0;
   bool open_ = false;
   chat_client::TransportEvents* events_ = nullptr;
+  std::function<void()> after_event_;
 };
 
 }  // namespace chat_web

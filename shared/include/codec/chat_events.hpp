@@ -5,7 +5,7 @@
 //
 //   direction  event           arguments                       ack
 //   c -> s     "nickname"      nick                            [refused: bool, reason?: string]
-//   c -> s     "user message"  text                            [meta] or [{"error": reason}]
+//   c -> s     "user message"  text, {"key"?: string}?         [meta] or [{"error": reason}]
 //   c -> s     "history"       {"before"?: id}                 [{"messages": [...], "more": bool}] or [{"error":
 //   reason}] s -> c     "announcement"  text s -> c     "nicknames"     {nick: nick, ...} s -> c     "user message"
 //   from, text, meta {id, ts, history} s -> c     "chat error"    {"event": name, "reason": text}  (refusals without an
@@ -31,6 +31,10 @@ inline constexpr std::string_view kNicknames = "nicknames";
 inline constexpr std::string_view kChatError = "chat error";
 inline constexpr std::string_view kHistory = "history";
 
+// How every refusal by the rate limit starts ("rate limit: at most 10
+// messages per second"): a refusal for now, which a client may try again later.
+inline constexpr std::string_view kRateLimitReason = "rate limit: ";
+
 // The most messages one history page holds; the server sends this many when
 // that many older ones exist.
 inline constexpr std::size_t kHistoryPageSize = 100;
@@ -42,9 +46,17 @@ struct NicknameRequest {
   std::optional<std::uint64_t> ack_id;
 };
 
+// ["user message", text] or ["user message", text, {"key": key}]. The key
+// is the client's idempotency key for the message: a member that sends a
+// message again with a key it already used (after a lost connection, not
+// knowing whether the first one was stored) gets the first one's ack, and
+// the message is neither stored nor broadcast again. Clients may omit it.
+// Its rules (length, characters) are checked by the chat service
+// (rules::validate_message_key).
 struct UserMessageRequest {
   std::string text;
   std::optional<std::uint64_t> ack_id;
+  std::optional<std::string> key = std::nullopt;
 };
 
 // A page of older history: the messages before `before` (none: the newest

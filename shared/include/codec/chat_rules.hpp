@@ -13,6 +13,10 @@ namespace codec::rules {
 
 inline constexpr std::size_t kMaxNicknameLength = 32;   // code points, after trimming
 inline constexpr std::size_t kMaxMessageLength = 2000;  // code points
+// A message's idempotency key (the "key" of "user message"): enough for a
+// random page id and a counter, small enough that the server may keep it
+// with every stored message.
+inline constexpr std::size_t kMaxMessageKeyLength = 64;  // bytes
 
 // Trims ASCII and Unicode spaces at both ends.
 std::string trim(std::string_view text);
@@ -23,5 +27,10 @@ Result<void> validate_nickname(std::string_view nickname);
 
 // Accepts the message, or says why not (kind Invalid; the reason is for the user).
 Result<void> validate_message(std::string_view text);
+
+// Accepts a message's idempotency key: 1 to kMaxMessageKeyLength visible
+// ASCII characters (0x21 to 0x7E), so that it can never be mistaken for
+// another key by a normalisation or an encoding. Kind Invalid when not.
+Result<void> validate_message_key(std::string_view key);
 
 }  // namespace codec::rules

@@ -1,5 +1,6 @@
 #include "chat_client/chat_client.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -16,12 +17,36 @@ namespace eio = codec::eio;
 namespace sio = codec::sio;
 namespace events = codec::events;
 
+namespace {
+
+// This page's part of its messages' keys: the time and a random number, in
+// base 36. The server scopes keys to the member, so this only needs to set
+// one page apart from another for whoever reads the database.
+std::string make_key_prefix(std::int64_t now_ms, const std::function<double()>& random01) {
+  const auto base36 = [](std::uint64_t n) {
+    std::string digits;
+    do {
+      digits.insert(digits.begin(), "0123456789abcdefghijklmnopqrstuvwxyz"[n % 36]);
+      n /= 36;
+    } while (n > 0);
+    return digits;
+  };
+  const double random = random01 ? random01() : 0.5;
+  std::string prefix = base36(static_cast<std::uint64_t>(std::max<std::int64_t>(now_ms, 0)));
+  prefix += base36(static_cast<std::uint64_t>(random * 2176782336.0));  // 36^6
+  return prefix;
+}
+
+}  // namespace
+
 ChatClient::ChatClient(ClientConfig config, Transport& transport, ChatModel& model, Clock clock)
     : config_(std::move(config)),
       transport_(transport),
       model_(model),
       clock_(std::move(clock)),
-      backoff_(config_.backoff, config_.random01) {}
+      backoff_(config_.backoff, config_.random01),
+      outgoing_(make_key_prefix(clock_(), config_.random01)),
+      history_(config_.kept_lines, model_.max_lines()) {}
 
 void ChatClient::set_state(ConnectionState state) { model_.set_connection_state(state); }
 
@@ -63,7 +88,9 @@ void ChatClient::tick() {
     case ConnectionState::Joined:
       if (now - last_server_activity_ms_ > ping_interval_ms_ + ping_timeout_ms_) {
         drop_connection("server stopped answering");
+        return;
       }
+      send_next_message();  // one held back by the rate limit may be due
       return;
   }
 }
@@ -76,12 +103,11 @@ void ChatClient::drop_connection(std::string_view reason) {
 void ChatClient::connection_lost(std::string_view reason) {
   last_disconnect_reason_ = std::string(reason);  // the user-facing line stays short
   const std::int64_t now = clock_();
-  // Messages whose ack is lost may or may not have been stored; say so
-  // rather than leave them pending forever.
-  for (const auto& [ack_id, seq] : pending_messages_) {
-    model_.fail_own_message(seq, "connection lost before the server confirmed it");
-  }
-  pending_messages_.clear();
+  // A message whose ack is lost may or may not have been stored: it is sent
+  // again with the same key once the session is back, and the server, which
+  // scopes keys to the member, stores it at most once.
+  outgoing_.connection_lost();
+  history_.failed();  // its answer went with the connection
   nickname_ack_id_.reset();
   const std::int64_t delay = backoff_.next_delay_ms();
   model_.set_reconnect_at(now + delay);
@@ -228,8 +254,10 @@ void ChatClient::handle_namespace_connect(const sio::Packet& packet) {
   if (had_session_) model_.add_system("Reconnected", now);
   had_session_ = true;
   if (resumed) {
-    // Still joined under the same nickname; what was missed comes next.
+    // Still joined under the same nickname; what was missed comes next, then
+    // the messages that were not acknowledged, in order.
     set_state(ConnectionState::Joined);
+    send_next_message();
   } else if (!accepted_nickname_.empty()) {
     auto_rejoin_ = true;
     send_nickname(accepted_nickname_);
@@ -252,8 +280,10 @@ void ChatClient::handle_ack(std::uint64_t ack_id, const sio::Packet& packet) {
     if (answer->refused) {
       model_.set_nickname_error(answer->reason.empty() ? "Nickname refused" : answer->reason);
       if (auto_rejoin_) {
-        // Someone took our name while we were away: the user picks again.
+        // Someone took our name while we were away: the user picks again,
+        // and what was typed under the old name is not sent under a new one.
         model_.add_error("Could not rejoin as " + accepted_nickname_ + ": " + model_.nickname_error(), now);
+        fail_outgoing("not sent: could not rejoin as " + accepted_nickname_);
         accepted_nickname_.clear();
       }
       auto_rejoin_ = false;
@@ -265,27 +295,80 @@ void ChatClient::handle_ack(std::uint64_t ack_id, const sio::Packet& packet) {
     model_.set_nickname(accepted_nickname_);
     model_.set_nickname_error("");
     set_state(ConnectionState::Joined);
+    send_next_message();  // after a re-join: what the last session left unacknowledged
     return;
   }
 
-  const auto pending = pending_messages_.find(ack_id);
-  if (pending == pending_messages_.end()) {
+  if (history_.is_in_flight(ack_id)) return handle_history_ack(packet);
+  if (!outgoing_.is_in_flight(ack_id)) {
     ignore_frame();  // an ack we did not ask for
     return;
   }
-  const std::uint64_t seq = pending->second;
-  pending_messages_.erase(pending);
   auto answer = events::decode_user_message_ack(packet);
-  if (!answer) {
-    ignore_frame();
-    model_.fail_own_message(seq, "the server sent an unreadable answer");
+  if (answer && !answer->meta && answer->error.starts_with(events::kRateLimitReason)) {
+    // Refused for now, not for good: the same message again, later, before
+    // any that follows it.
+    outgoing_.retry_later(now);
     return;
   }
-  if (answer->meta) {
-    model_.confirm_own_message(seq, answer->meta->id, answer->meta->ts);
+  const auto done = outgoing_.finish();
+  if (!answer) {
+    ignore_frame();
+    model_.fail_own_message(done.line_seq, "the server sent an unreadable answer");
+  } else if (answer->meta) {
+    model_.confirm_own_message(done.line_seq, answer->meta->id, answer->meta->ts);
   } else {
-    model_.fail_own_message(seq, answer->error.empty() ? "refused" : answer->error);
+    model_.fail_own_message(done.line_seq, answer->error.empty() ? "refused" : answer->error);
   }
+  send_next_message();
+}
+
+bool ChatClient::request_older_history() {
+  if (state() != ConnectionState::Joined || !history_.should_request(model_.lines().size())) return false;
+  const std::uint64_t ack_id = next_ack_id_++;
+  send_packet_text(sio::encode(events::encode(events::HistoryRequest{model_.oldest_message_id(), ack_id})));
+  history_.requested(ack_id);
+  return true;
+}
+
+void ChatClient::handle_history_ack(const sio::Packet& packet) {
+  auto answer = events::decode_history_ack(packet);
+  if (!answer || !answer->page) {
+    // Asked again when the reader next reaches the top; a refusal for good
+    // (not the rate limit) is worth a line.
+    history_.failed();
+    if (!answer) return ignore_frame();
+    if (!answer->error.starts_with(events::kRateLimitReason)) {
+      model_.add_error("Older messages could not be loaded: " + answer->error, clock_());
+    }
+    return;
+  }
+  std::vector<HistoryLine> page;
+  page.reserve(answer->page->messages.size());
+  for (auto& entry : answer->page->messages) {
+    page.push_back(HistoryLine{std::move(entry.from), std::move(entry.text), entry.id, entry.ts});
+  }
+  model_.prepend_history(page);
+  history_.answered(answer->page->more);
+}
+
+std::size_t ChatClient::trim_log_at_bottom() {
+  const std::size_t dropped = model_.trim_to(history_.keep_at_bottom(model_.lines().size()));
+  if (dropped > 0) history_.trimmed();
+  return dropped;
+}
+
+void ChatClient::send_next_message() {
+  if (state() != ConnectionState::Joined) return;
+  const auto* next = outgoing_.next_to_send(clock_());
+  if (next == nullptr) return;
+  const std::uint64_t ack_id = next_ack_id_++;
+  send_packet_text(sio::encode(events::encode(events::UserMessageRequest{next->text, ack_id, next->key})));
+  outgoing_.sent(ack_id);
+}
+
+void ChatClient::fail_outgoing(const std::string& reason) {
+  for (const auto& message : outgoing_.take_all()) model_.fail_own_message(message.line_seq, reason);
 }
 
 codec::Result<void, codec::Failure> ChatClient::submit_nickname(std::string_view nickname) {
@@ -311,9 +394,8 @@ codec::Result<void, codec::Failure> ChatClient::send_message(std::string_view te
     if (!codec::rules::trim(text).empty()) model_.add_error(checked.error().reason, now);
     return codec::Failure{checked.error().reason};
   }
-  const std::uint64_t ack_id = next_ack_id_++;
-  send_packet_text(sio::encode(events::encode(events::UserMessageRequest{std::string(text), ack_id})));
-  pending_messages_[ack_id] = model_.add_own_message(accepted_nickname_, std::string(text), now);
+  outgoing_.add(model_.add_own_message(accepted_nickname_, std::string(text), now), std::string(text));
+  send_next_message();
   return {};
 }
 

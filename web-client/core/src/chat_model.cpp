@@ -59,6 +59,43 @@ void ChatModel::add_text_line(LineKind kind, std::string text, std::int64_t now_
   push(text_line(kind, std::move(text), now_ms));
 }
 
+std::size_t ChatModel::prepend_history(const std::vector<HistoryLine>& page) {
+  std::uint64_t seq = lines_.empty() ? next_seq_ : lines_.front().seq;
+  std::size_t added = 0;
+  // Newest of the page first, each in front of the one after it.
+  for (auto it = page.rbegin(); it != page.rend(); ++it) {
+    if (it->id == 0 || !seen_ids_.insert(it->id).second) continue;
+    ChatLine line = text_line(LineKind::Message, it->text, it->ts_ms);
+    line.from = it->from;
+    line.server_id = it->id;
+    line.history = true;
+    line.seq = --seq;
+    lines_.push_front(std::move(line));
+    ++added;
+  }
+  if (added > 0) ++revision_;
+  return added;
+}
+
+std::optional<std::int64_t> ChatModel::oldest_message_id() const {
+  std::optional<std::int64_t> oldest;
+  for (const auto& line : lines_) {
+    if (line.server_id != 0 && (!oldest || line.server_id < *oldest)) oldest = line.server_id;
+  }
+  return oldest;
+}
+
+std::size_t ChatModel::trim_to(std::size_t keep) {
+  std::size_t dropped = 0;
+  while (lines_.size() > keep) {
+    if (lines_.front().server_id != 0) seen_ids_.erase(lines_.front().server_id);
+    lines_.pop_front();
+    ++dropped;
+  }
+  if (dropped > 0) ++revision_;
+  return dropped;
+}
+
 std::uint64_t ChatModel::add_own_message(std::string from, std::string text, std::int64_t now_ms) {
   ChatLine line = text_line(LineKind::Message, std::move(text), now_ms);
   line.from = std::move(from);

@@ -83,9 +83,11 @@ float LogScroll::update(const Frame& frame) {
   if (frame.scrollbar_offset >= 0.0f) {
     offset_ = frame.scrollbar_offset;  // the reader drags the scrollbar: it decides
   } else if (following_) {
-    offset_ = max_offset_;  // stay at the bottom as messages arrive
+    offset_ = max_offset_;  // stay at the bottom as messages arrive (or older ones are put in front)
   } else {
-    offset_ -= frame.removed_above;  // rows dropped above shift everything up; the rows shown stay put
+    // Rows dropped above shift everything up, rows put in front shift it
+    // down: the rows shown stay put.
+    offset_ += frame.added_above - frame.removed_above;
   }
 
   float delta =
@@ -97,6 +99,7 @@ float LogScroll::update(const Frame& frame) {
     if (std::fabs(velocity_) < kGlideStop) velocity_ = 0.0f;
   }
   glide_time_ = frame.time_ms;
+  const bool moved_up = delta < 0.0f || jump_ == Jump::Top;
   if (jump_ == Jump::Top) offset_ = 0.0f;
   if (jump_ == Jump::Bottom) offset_ = max_offset_;
   jump_ = Jump::None;
@@ -105,6 +108,7 @@ float LogScroll::update(const Frame& frame) {
   offset_ = std::clamp(offset_ + delta, 0.0f, max_offset_);
   if (velocity_ != 0.0f && (offset_ <= 0.0f || offset_ >= max_offset_)) velocity_ = 0.0f;  // a glide stops at the ends
   following_ = offset_ >= max_offset_ - kBottomSlack;
+  reached_top_ = moved_up && offset_ <= 0.0f;
   unread_ = following_ ? 0 : unread_ + frame.new_messages;
   return offset_;
 }

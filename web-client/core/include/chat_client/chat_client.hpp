@@ -9,10 +9,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "chat_client/chat_model.hpp"
 #include "chat_client/connection_state.hpp"
+#include "chat_client/history_pager.hpp"
+#include "chat_client/outgoing_messages.hpp"
 #include "chat_client/reconnect_backoff.hpp"
 #include "chat_client/transport.hpp"
 #include "codec/result.hpp"
@@ -21,6 +22,9 @@
 namespace chat_client {
 
 struct ClientConfig {
+  // Lines the log keeps when the reader is at the bottom; older ones are
+  // dropped and paged back in on demand (the model's cap bounds paging).
+  std::size_t kept_lines = 2000;
   std::string url;  // ws(s)://host/socket.io/?EIO=4&transport=websocket
   BackoffPolicy backoff;
   std::int64_t connect_timeout_ms = 10000;  // from open() to the Socket.IO CONNECT answer
@@ -41,10 +45,20 @@ class ChatClient final : public TransportEvents {
   // The nickname form. Done when the nickname was sent; else the local
   // refusal (a broken rule is also stored in the model as the nickname error).
   codec::Result<void, codec::Failure> submit_nickname(std::string_view nickname);
-  // The message line. Done when the message was sent (and shown as Pending);
-  // else the local refusal, also logged as an error line unless the text was
-  // blank (an idle Enter is no mistake worth a line).
+  // The message line. Done when the message was taken (shown as Pending,
+  // sent at once or behind the messages still unacknowledged); else the
+  // local refusal, also logged as an error line unless the text was blank
+  // (an idle Enter is no mistake worth a line).
   codec::Result<void, codec::Failure> send_message(std::string_view text);
+
+  // The reader reached the top of the log: asks for the page of messages
+  // before the oldest one shown, unless one is on its way, none are left,
+  // or the log has no room. Returns whether it asked.
+  bool request_older_history();
+  // The reader is at the bottom: drops the oldest lines beyond what the log
+  // keeps there (paged back in on demand). Returns how many went.
+  std::size_t trim_log_at_bottom();
+  const HistoryPager& history_pager() const { return history_; }
 
   // The state lives in the model, which is what the view draws from.
   ConnectionState state() const { return model_.connection_state(); }
@@ -54,6 +68,8 @@ class ChatClient final : public TransportEvents {
   bool shows_nickname_prompt() const;
   // Why the last connection ended (for diagnostics and the test view).
   const std::string& last_disconnect_reason() const { return last_disconnect_reason_; }
+  // This page's part of every message's idempotency key.
+  const std::string& message_key_prefix() const { return outgoing_.key_prefix(); }
 
   // TransportEvents
   void on_transport_open() override;
@@ -66,13 +82,19 @@ class ChatClient final : public TransportEvents {
   void connect();
   // Closes the connection, then as connection_lost().
   void drop_connection(std::string_view reason);
-  // Fails the unacknowledged messages and schedules a reconnect.
+  // Schedules a reconnect; the unacknowledged messages wait for the next session.
   void connection_lost(std::string_view reason);
+  // Sends the next unacknowledged message when the session is joined and
+  // none is in flight.
+  void send_next_message();
+  // Marks every unacknowledged message failed with `reason`.
+  void fail_outgoing(const std::string& reason);
   void send_packet_text(std::string_view sio_text);
   void send_nickname(const std::string& nickname);
   void handle_engine_open(std::string_view data);
   void handle_socket_packet(std::string_view text);
   void handle_ack(std::uint64_t ack_id, const codec::sio::Packet& packet);
+  void handle_history_ack(const codec::sio::Packet& packet);
   void handle_namespace_connect(const codec::sio::Packet& packet);
   void ignore_frame();
 
@@ -98,7 +120,8 @@ class ChatClient final : public TransportEvents {
   std::string requested_nickname_;
   std::string accepted_nickname_;  // re-sent automatically after a reconnect
   bool auto_rejoin_ = false;       // the nickname in flight is the reconnect's, not the user's
-  std::unordered_map<std::uint64_t, std::uint64_t> pending_messages_;  // ack id -> line seq
+  OutgoingMessages outgoing_;      // typed, not yet acknowledged; resent after a reconnect
+  HistoryPager history_;           // older history on demand
 
   // Connection state recovery (Socket.IO 4.6+): the private session id the
   // server gave, and the offset of the last broadcast seen. A reconnect sends

@@ -16,12 +16,22 @@
 
 namespace chat_client {
 
+// One stored message of a page of older history.
+struct HistoryLine {
+  std::string from;
+  std::string text;
+  std::int64_t id = 0;
+  std::int64_t ts_ms = 0;
+};
+
 class ChatModel {
  public:
-  // Older lines are dropped beyond this, so a long session stays bounded.
+  // Older lines are dropped beyond this, so a long session stays bounded,
+  // however far back the reader pages.
   static constexpr std::size_t kDefaultMaxLines = 5000;
 
   explicit ChatModel(std::size_t max_lines = kDefaultMaxLines);
+  std::size_t max_lines() const { return max_lines_; }
 
   // ---- log ----
   const std::deque<ChatLine>& lines() const { return lines_; }
@@ -34,6 +44,16 @@ class ChatModel {
   void add_announcement(std::string text, std::int64_t now_ms);
   void add_system(std::string text, std::int64_t now_ms);
   void add_error(std::string text, std::int64_t now_ms);
+
+  // A page of older history, put in front of the log, oldest first; ids
+  // already shown are skipped. The lines get seqs below the first line's, so
+  // that seqs still increase down the log. Returns how many lines it added.
+  // Nothing is dropped for it: the caller asks only while there is room.
+  std::size_t prepend_history(const std::vector<HistoryLine>& page);
+  // The id of the oldest stored message in the log (none: no message has one).
+  std::optional<std::int64_t> oldest_message_id() const;
+  // Drops the oldest lines until at most `keep` remain; returns how many went.
+  std::size_t trim_to(std::size_t keep);
 
   // Our own message, shown at once as Pending; returns its line's seq.
   std::uint64_t add_own_message(std::string from, std::string text, std::int64_t now_ms);
@@ -83,7 +103,10 @@ class ChatModel {
   std::size_t max_lines_;
   std::deque<ChatLine> lines_;
   std::unordered_set<std::int64_t> seen_ids_;
-  std::uint64_t next_seq_ = 1;
+  // Seqs count up from the middle of the range for new lines and down from
+  // it for older history put in front, so that they increase down the log.
+  static constexpr std::uint64_t kFirstSeq = std::uint64_t{1} << 62;
+  std::uint64_t next_seq_ = kFirstSeq;
   std::uint64_t revision_ = 0;
   std::vector<std::string> online_;
   std::string nickname_;

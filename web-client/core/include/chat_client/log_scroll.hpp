@@ -42,6 +42,7 @@ class LogScroll {
     float row_height = 0.0f;         // one row (a wheel "line")
     float scrollbar_offset = -1.0f;  // >= 0: the reader holds the scrollbar, which put the log there
     float removed_above = 0.0f;      // rows dropped from the top since the last frame (the log is bounded)
+    float added_above = 0.0f;        // rows put in front since the last frame (older history paged in)
     std::size_t new_messages = 0;    // messages added at the bottom since the last frame
     double time_ms = 0.0;
   };
@@ -53,6 +54,9 @@ class LogScroll {
   bool at_bottom() const { return following_; }
   // Messages that arrived while the reader was scrolled up, not yet seen.
   std::size_t unread() const { return unread_; }
+  // Whether the reader, in the last update, moved up (wheel, keys, finger,
+  // glide, Home) and is at the top: the moment to page older history in.
+  bool reached_top() const { return reached_top_; }
 
  private:
   float offset_ = 0.0f;
@@ -60,6 +64,7 @@ class LogScroll {
   float view_height_ = 0.0f;
   float row_height_ = 0.0f;
   bool following_ = true;
+  bool reached_top_ = false;
   std::size_t unread_ = 0;
 
   float pending_ = 0.0f;  // pixels, from the reader's actions
