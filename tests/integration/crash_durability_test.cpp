@@ -48,8 +48,11 @@ struct SenderLog {
 };
 
 // Keeps kWindow messages in flight until the connection dies.
+// `acked` counts every sender's acks, so that the kill can wait for the
+// first one: on a loaded machine the random delay alone can end before chatd
+// has committed anything, and the cycle would test nothing.
 void send_until_killed(SocketIoTestClient& client, const std::string& tag, const std::atomic<bool>& killed,
-                       SenderLog& log) {
+                       std::atomic<std::size_t>& acked, SenderLog& log) {
   std::unordered_map<std::uint64_t, std::string> outstanding;
   std::size_t sequence = 0;
   try {
@@ -71,6 +74,7 @@ void send_until_killed(SocketIoTestClient& client, const std::string& tag, const
         if (!log.acknowledged.emplace(it->second, ack->meta->id).second) {
           throw std::runtime_error("acknowledged twice: " + it->second);
         }
+        ++acked;
       } else {
         ++log.refused;
       }
@@ -154,12 +158,18 @@ TEST_CASE("every acknowledged message survives SIGKILL, exactly once, over 20 cr
       clients.back()->join("sender" + std::to_string(k));
     }
     std::atomic<bool> killed{false};
+    std::atomic<std::size_t> acked{0};
     std::vector<SenderLog> logs(kSenders);
     std::vector<std::thread> senders;
     for (int k = 0; k < kSenders; ++k) {
       senders.emplace_back(send_until_killed, std::ref(*clients[static_cast<std::size_t>(k)]),
-                           "c" + std::to_string(cycle) + ".s" + std::to_string(k), std::cref(killed),
+                           "c" + std::to_string(cycle) + ".s" + std::to_string(k), std::cref(killed), std::ref(acked),
                            std::ref(logs[static_cast<std::size_t>(k)]));
+    }
+    // Under load: after the first ack (at most 10 s), then at a random moment.
+    for (const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+         acked == 0 && std::chrono::steady_clock::now() < deadline;) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(kill_after_ms(random)));
     killed = true;
