@@ -1,19 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include "client_event.hpp"
 #include "codec/chat_events.hpp"
 
 using namespace codec;
+using codec_test::client_event;
 using nlohmann::json;
-
-namespace {
-
-Result<events::ClientEvent> client_event(const char* text) {
-  auto packet = sio::decode(text);
-  REQUIRE(packet);
-  return events::decode_client_event(*packet);
-}
-
-}  // namespace
 
 TEST_CASE("Client events decode into typed requests") {
   auto nick = client_event("21[\"nickname\",\"bob\"]");

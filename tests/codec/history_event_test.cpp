@@ -1,17 +1,13 @@
 #include <catch2/catch.hpp>
 
+#include "client_event.hpp"
 #include "codec/chat_events.hpp"
 
 using namespace codec;
+using codec_test::client_event;
 using nlohmann::json;
 
 namespace {
-
-Result<events::ClientEvent> client_event(const std::string& text) {
-  auto packet = sio::decode(text);
-  REQUIRE(packet);
-  return events::decode_client_event(*packet);
-}
 
 // The reason a history request is refused with; fails when it is accepted.
 std::string refusal(const std::string& text) {

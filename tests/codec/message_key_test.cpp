@@ -3,20 +3,12 @@
 
 #include <catch2/catch.hpp>
 
+#include "client_event.hpp"
 #include "codec/chat_events.hpp"
 #include "codec/chat_rules.hpp"
 
 using namespace codec;
-
-namespace {
-
-Result<events::ClientEvent> client_event(const char* text) {
-  auto packet = sio::decode(text);
-  REQUIRE(packet);
-  return events::decode_client_event(*packet);
-}
-
-}  // namespace
+using codec_test::client_event;
 
 TEST_CASE("A user message carries its key as a second argument, and other clients may omit it") {
   const events::UserMessageRequest keyed{"hello", 7, "page1-42"};
