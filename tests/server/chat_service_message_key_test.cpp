@@ -12,17 +12,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "chat/chat_service.hpp"
-#include "chat/local_recovery.hpp"
-#include "recording_outbox.hpp"
-#include "store/sqlite_history_store.hpp"
-#include "store/sqlite_recovery_store.hpp"
+#include "chat_run.hpp"
 #include "temporary_directory.hpp"
 
 using chatd::chat::ChatConfig;
-using chatd::chat::ChatService;
 using chatd::chat::ClientId;
-using chatd::chat::LocalRecovery;
 using chatd::chat::ResumeRequest;
 using codec::events::NicknameRequest;
 using codec::events::UserMessageRequest;
@@ -30,49 +24,9 @@ using nlohmann::json;
 
 namespace {
 
-// The chat layer of one chatd run on a database that outlives it.
-struct ChatRun {
-  chatd::store::SqliteHistoryStore store;
-  chatd::store::SqliteRecoveryStore members;
-  RecordingOutbox outbox;
-  ChatConfig config;
-  LocalRecovery recovery;
-  ChatService chat;
-
-  ChatRun(const std::filesystem::path& db, std::chrono::milliseconds window)
-      : store(db),
-        members(db),
-        config{.history_on_join = 10, .rate_limit = 0, .recovery_window = window},
-        recovery(config, store, members),
-        chat(config, store, recovery, outbox) {}
-  ~ChatRun() { members.flush(); }
-};
-
-// What a client keeps to resume: its token and the last offset it read.
-struct Client {
-  std::string recovery_token;
-  std::string offset;
-};
-
-// `id`'s packets since the last call, as JSON ([name, args...] or an ack's
-// arguments), remembering the last broadcast's offset.
-std::vector<json> receive(ChatRun& run, ClientId id, Client& client) {
-  std::vector<json> out;
-  for (const auto& packet : run.outbox.take(id)) {
-    auto data = json::parse(packet.substr(packet.find('[')));
-    if (packet[0] == '2' && data.back().is_string()) client.offset = data.back().get<std::string>();
-    out.push_back(std::move(data));
-  }
-  return out;
-}
-
-Client join(ChatRun& run, ClientId id, const std::string& nickname) {
-  Client client;
-  run.chat.connect(id, std::nullopt,
-                   [&](const std::optional<std::string>& token) { client.recovery_token = token.value_or(""); });
-  run.chat.on_nickname(id, NicknameRequest{nickname, 1});
-  receive(run, id, client);
-  return client;
+// The chat service with replay of 10 and no rate limit, recovering within `window`.
+ChatConfig config_with(std::chrono::milliseconds window) {
+  return ChatConfig{.history_on_join = 10, .rate_limit = 0, .recovery_window = window};
 }
 
 // The texts of the user messages among `events`.
@@ -102,7 +56,7 @@ constexpr auto kWindow = std::chrono::milliseconds(120'000);
 
 TEST_CASE("Message key: resent after a resume, the message is acked with its first id and broadcast once") {
   TemporaryDirectory dir;
-  ChatRun run(dir.path() / "chat.db", kWindow);
+  ChatRun run(dir.path() / "chat.db", config_with(kWindow));
   auto alice = join(run, 1, "alice");
   auto bob = join(run, 2, "bob");
   receive(run, 1, alice);
@@ -134,7 +88,7 @@ TEST_CASE("Message key: resent after a resume, the message is acked with its fir
 
 TEST_CASE("Message key: a repeat that comes before the first copy is committed is told about it") {
   TemporaryDirectory dir;
-  ChatRun run(dir.path() / "chat.db", kWindow);
+  ChatRun run(dir.path() / "chat.db", config_with(kWindow));
   auto alice = join(run, 1, "alice");
   auto bob = join(run, 2, "bob");
   receive(run, 1, alice);
@@ -150,10 +104,10 @@ TEST_CASE("Message key: a repeat that comes before the first copy is committed i
 
 TEST_CASE("Message key: across a restart of chatd") {
   TemporaryDirectory dir;
-  Client alice;
+  ResumableClient alice;
   std::int64_t first_id = 0;
   {
-    ChatRun first(dir.path() / "chat.db", kWindow);
+    ChatRun first(dir.path() / "chat.db", config_with(kWindow));
     alice = join(first, 1, "alice");
     join(first, 2, "bob");
     receive(first, 1, alice);
@@ -161,7 +115,7 @@ TEST_CASE("Message key: across a restart of chatd") {
     first.store.flush();
     first_id = acked_id(receive(first, 1, alice));  // the ack that never left the machine
   }
-  ChatRun second(dir.path() / "chat.db", kWindow);
+  ChatRun second(dir.path() / "chat.db", config_with(kWindow));
   auto carol = join(second, 5, "carol");
   REQUIRE(second.chat.connect(6, ResumeRequest{alice.recovery_token, alice.offset}, [](const auto&) {}));
   receive(second, 6, alice);
@@ -175,7 +129,7 @@ TEST_CASE("Message key: across a restart of chatd") {
 
 TEST_CASE("Message key: scoped to its author, so that another member's key never hides a message") {
   TemporaryDirectory dir;
-  ChatRun run(dir.path() / "chat.db", kWindow);
+  ChatRun run(dir.path() / "chat.db", config_with(kWindow));
   auto alice = join(run, 1, "alice");
   auto bob = join(run, 2, "bob");
   receive(run, 1, alice);
@@ -189,7 +143,7 @@ TEST_CASE("Message key: scoped to its author, so that another member's key never
 
 TEST_CASE("Message key: a key that breaks the rule is refused with the reason") {
   TemporaryDirectory dir;
-  ChatRun run(dir.path() / "chat.db", kWindow);
+  ChatRun run(dir.path() / "chat.db", config_with(kWindow));
   auto alice = join(run, 1, "alice");
   for (const std::string& key : {std::string(), std::string(65, 'k'), std::string("two words")}) {
     run.chat.on_user_message(1, UserMessageRequest{"hi", 7, key});
@@ -202,7 +156,7 @@ TEST_CASE("Message key: a key that breaks the rule is refused with the reason") 
 
 TEST_CASE("Message key: without connection state recovery there is no author to scope it to, and it is not used") {
   TemporaryDirectory dir;
-  ChatRun run(dir.path() / "chat.db", std::chrono::milliseconds(0));
+  ChatRun run(dir.path() / "chat.db", config_with(std::chrono::milliseconds(0)));
   auto alice = join(run, 1, "alice");
   auto bob = join(run, 2, "bob");
   run.chat.on_user_message(1, UserMessageRequest{"one", 5, "k"});

@@ -9,11 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "chat/chat_service.hpp"
-#include "chat/local_recovery.hpp"
-#include "recording_outbox.hpp"
-#include "store/sqlite_history_store.hpp"
-#include "store/sqlite_recovery_store.hpp"
+#include "chat_run.hpp"
 #include "temporary_directory.hpp"
 
 using chatd::chat::ChatConfig;
@@ -27,54 +23,13 @@ using nlohmann::json;
 
 namespace {
 
-// One run of chatd's chat layer on a database that outlives it.
-struct ChatRun {
-  chatd::store::SqliteHistoryStore store;
-  chatd::store::SqliteRecoveryStore members;
-  RecordingOutbox outbox;
-  ChatConfig config;
-  LocalRecovery recovery;
-  ChatService chat;
-
-  ChatRun(const std::filesystem::path& db, std::chrono::milliseconds window)
-      : store(db),
-        members(db),
-        config{.history_on_join = 2, .recovery_window = window},
-        recovery(config, store, members),
-        chat(config, store, recovery, outbox) {}
-  ~ChatRun() { members.flush(); }
-};
-
-struct Client {
-  std::string recovery_token;
-  std::string offset;  // the last string argument of the last event, as socket.io-client keeps it
-};
-
-json payload(const std::string& packet) { return json::parse(packet.substr(packet.find('['))); }
-
-// Reads `client`'s inbox like socket.io-client: returns the events' payloads
-// and remembers the last offset.
-std::vector<json> receive(ChatRun& run, ClientId id, Client& client) {
-  std::vector<json> events;
-  for (const auto& packet : run.outbox.take(id)) {
-    auto data = payload(packet);
-    if (packet[0] == '2' && data.back().is_string()) client.offset = data.back().get<std::string>();
-    events.push_back(std::move(data));
-  }
-  return events;
-}
-
-Client join(ChatRun& run, ClientId id, const std::string& nickname) {
-  Client client;
-  run.chat.connect(id, std::nullopt,
-                   [&](const std::optional<std::string>& token) { client.recovery_token = token.value(); });
-  run.chat.on_nickname(id, NicknameRequest{nickname, 1});
-  receive(run, id, client);
-  return client;
+// The chat service with a replay of 2, recovering within `window`.
+ChatConfig config_with(std::chrono::milliseconds window) {
+  return ChatConfig{.history_on_join = 2, .recovery_window = window};
 }
 
 // Alice joins as connection 1, then Bob as 2; Alice has read his arrival.
-Client alice_and_bob(ChatRun& run) {
+ResumableClient alice_and_bob(ChatRun& run) {
   auto alice = join(run, 1, "alice");
   join(run, 2, "bob");
   receive(run, 1, alice);
@@ -88,7 +43,7 @@ void say(ChatRun& run, ClientId id, const std::string& text) {
 
 // Reconnects `client` as connection `id`; returns whether it resumed, and
 // checks the recovery token handed back.
-bool resume(ChatRun& run, ClientId id, const Client& client) {
+bool resume(ChatRun& run, ClientId id, const ResumableClient& client) {
   std::optional<std::string> welcomed;
   const bool resumed = run.chat.connect(id, ResumeRequest{client.recovery_token, client.offset},
                                         [&](const std::optional<std::string>& token) { welcomed = token; });
@@ -113,7 +68,7 @@ constexpr auto kWindow = std::chrono::milliseconds(120'000);
 
 TEST_CASE("Recovery: a dropped client resumes with exactly the broadcasts it missed") {
   TemporaryDirectory dir;
-  ChatRun run(dir.path() / "chat.db", kWindow);
+  ChatRun run(dir.path() / "chat.db", config_with(kWindow));
   auto alice = join(run, 1, "alice");
   auto bob = join(run, 2, "bob");
   receive(run, 1, alice);
@@ -141,7 +96,7 @@ TEST_CASE("Recovery: a dropped client resumes with exactly the broadcasts it mis
 
 TEST_CASE("Recovery: the client's own messages are not replayed to it") {
   TemporaryDirectory dir;
-  ChatRun run(dir.path() / "chat.db", kWindow);
+  ChatRun run(dir.path() / "chat.db", config_with(kWindow));
   auto alice = alice_and_bob(run);
   say(run, 1, "mine");  // stored and broadcast, but her ack is lost with the connection
   run.chat.disconnect(1);
@@ -152,9 +107,9 @@ TEST_CASE("Recovery: the client's own messages are not replayed to it") {
 
 TEST_CASE("Recovery: across a restart, from the stored messages") {
   TemporaryDirectory dir;
-  Client alice;
+  ResumableClient alice;
   {
-    ChatRun first(dir.path() / "chat.db", kWindow);
+    ChatRun first(dir.path() / "chat.db", config_with(kWindow));
     alice = join(first, 1, "alice");
     join(first, 2, "bob");
     receive(first, 1, alice);
@@ -165,7 +120,7 @@ TEST_CASE("Recovery: across a restart, from the stored messages") {
     first.chat.disconnect(1);
     first.chat.disconnect(2);
   }
-  ChatRun second(dir.path() / "chat.db", kWindow);
+  ChatRun second(dir.path() / "chat.db", config_with(kWindow));
   auto dave = join(second, 5, "dave");
   say(second, 5, "missed 2");
   REQUIRE(resume(second, 6, alice));
@@ -181,7 +136,7 @@ TEST_CASE("Recovery: across a restart, from the stored messages") {
 
 TEST_CASE("Recovery: refused resumes join afresh") {
   TemporaryDirectory dir;
-  ChatRun run(dir.path() / "chat.db", kWindow);
+  ChatRun run(dir.path() / "chat.db", config_with(kWindow));
   auto alice = alice_and_bob(run);
 
   SECTION("an unknown token") {
@@ -211,7 +166,7 @@ TEST_CASE("Recovery: refused resumes join afresh") {
 
 TEST_CASE("Recovery: a departed member expires after the window") {
   TemporaryDirectory dir;
-  ChatRun run(dir.path() / "chat.db", std::chrono::milliseconds(20));
+  ChatRun run(dir.path() / "chat.db", config_with(std::chrono::milliseconds(20)));
   auto alice = alice_and_bob(run);
   run.chat.disconnect(1);
   std::this_thread::sleep_for(std::chrono::milliseconds(60));
@@ -226,7 +181,7 @@ TEST_CASE("Recovery: beyond the cap on kept members, the oldest cannot resume") 
   const ChatConfig config{.recovery_window = kWindow, .max_resumable_members = 1};
   LocalRecovery recovery(config, store, members);
   ChatService chat(config, store, recovery, outbox);
-  Client alice, bob;
+  ResumableClient alice, bob;
   chat.connect(1, std::nullopt, [&](const auto& token) { alice.recovery_token = token.value(); });
   chat.on_nickname(1, NicknameRequest{"alice", 1});
   chat.connect(2, std::nullopt, [&](const auto& token) { bob.recovery_token = token.value(); });
@@ -236,7 +191,7 @@ TEST_CASE("Recovery: beyond the cap on kept members, the oldest cannot resume") 
   const auto last_offset = [&](ClientId id) {
     std::string offset;
     for (const auto& packet : outbox.take(id)) {
-      if (const auto data = payload(packet); packet[0] == '2' && data.back().is_string()) offset = data.back();
+      if (const auto data = packet_payload(packet); packet[0] == '2' && data.back().is_string()) offset = data.back();
     }
     return offset;
   };
