@@ -42,11 +42,16 @@ void Run::start() {
   const Options& o = run_.options;
   run_.nofile_limit = raise_nofile_limit();
   tcp::resolver resolver(run_.io);
-  const auto results = resolver.resolve(o.host == "localhost" ? "127.0.0.1" : o.host, std::to_string(o.port));
-  run_.endpoint = results.begin()->endpoint();
-  const auto address = run_.endpoint.address();
-  run_.host_header =
-      (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" + std::to_string(o.port);
+  for (const std::uint16_t port : o.ports) {
+    const auto results = resolver.resolve(o.host == "localhost" ? "127.0.0.1" : o.host, std::to_string(port));
+    const auto endpoint = results.begin()->endpoint();
+    const auto address = endpoint.address();
+    run_.endpoints.push_back(endpoint);
+    run_.host_headers.push_back((address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" +
+                                std::to_string(port));
+  }
+  run_.endpoint = run_.endpoints.front();
+  run_.host_header = run_.host_headers.front();
   run_.run_start_ns = now_ns();
   run_.cpu_run_start = self_cpu_seconds();
   watchdog_.expires_after(std::chrono::milliseconds(static_cast<std::int64_t>(o.max_seconds * 1000)));
