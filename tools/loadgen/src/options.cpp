@@ -30,6 +30,7 @@ Prints progress on stderr and one JSON line with the results on stdout.
   --stall S                 load: S extra joined clients that never read their socket
   --message-size B          message text length (default 48)
   --warmup S --duration S --drain S   load phases in seconds (default 1, 5, 2)
+  --settle S                load: after the joins, wait until no online list came for 1 s, at most S s
   --hold S                  idle: seconds to hold (default 2)
   --no-join                 idle: connect to the namespace only, no nickname
   --prefill N               storm: history messages stored first (default 100)
@@ -122,6 +123,8 @@ Options parse_options(int argc, char** argv) {
       o.duration = number(arg, value());
     else if (arg == "--drain")
       o.drain = number(arg, value());
+    else if (arg == "--settle")
+      o.settle = number(arg, value());
     else if (arg == "--hold")
       o.hold = number(arg, value());
     else if (arg == "--no-join")

@@ -39,6 +39,7 @@ struct Options {
   double warmup = 1;                // seconds before the measurement window
   double duration = 5;              // seconds of the measurement window
   double drain = 2;                 // seconds to wait for deliveries after the last send
+  double settle = 0;                // Load: after the joins, wait for the lists to stop, at most this long
   double hold = 2;                  // Idle: seconds to hold the clients after connecting
   bool join = true;                 // Idle: also pick a nickname (Load and Storm always do)
   int prefill = 100;                // Storm: messages stored before the storm

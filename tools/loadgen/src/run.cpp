@@ -31,6 +31,7 @@ Run::Run(Options options, net::io_context& io)
     : run_(std::move(options), io, *this),
       watchdog_(io),
       connect_(run_),
+      settle_(run_),
       load_(run_),
       idle_(run_),
       storm_(run_, connect_) {
@@ -68,7 +69,7 @@ void Run::start() {
     case Mode::Load:
       make_clients(o.clients + o.stall);
       for (int i = o.clients; i < o.clients + o.stall; ++i) run_.clients[static_cast<std::size_t>(i)]->stalled = true;
-      connect_.start(o.connect_concurrency, [this] { load_.start(); });
+      connect_.start(o.connect_concurrency, [this] { settle_.start([this] { load_.start(); }); });
       break;
     case Mode::Idle:
       make_clients(o.clients);
@@ -219,7 +220,7 @@ void Run::on_ack(Client& c, std::string_view payload) {
 }
 
 void Run::report() {
-  const std::string line = ResultLine(run_, connect_, load_, idle_, storm_).text();
+  const std::string line = ResultLine(run_, connect_, settle_, load_, idle_, storm_).text();
   std::fwrite(line.data(), 1, line.size(), stdout);
   std::fflush(stdout);
 }
