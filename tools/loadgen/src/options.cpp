@@ -92,8 +92,7 @@ Options parse_options(int argc, char** argv) {
       }
       if (o.ports.empty()) usage(2);
       o.port = o.ports.front();
-    }
-    else if (arg == "--mode") {
+    } else if (arg == "--mode") {
       const std::string_view m = value();
       if (m == "load")
         o.mode = Mode::Load;

@@ -26,9 +26,7 @@ struct RunContext {
     return std::make_unique<Client>(io, events, index, std::move(nickname));
   }
   // Where client `index` connects (index < 0: the first port).
-  std::size_t target_of(int index) const {
-    return index < 0 ? 0 : static_cast<std::size_t>(index) % endpoints.size();
-  }
+  std::size_t target_of(int index) const { return index < 0 ? 0 : static_cast<std::size_t>(index) % endpoints.size(); }
   // A chat message from `client`, counted.
   void send_message(Client& client, std::int64_t stamp);
 
