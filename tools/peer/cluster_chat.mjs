@@ -124,6 +124,21 @@ export async function joinCluster(config, { checkNickname, checkMessage, log = c
       const args = config.window > 0 && position ? [map, position] : [map];
       io.local.to(CHAT_ROOM).emit("nicknames", ...args);
     };
+    // One list per batch the adapter's reader delivers (it hands over up to
+    // 100 entries in one synchronous loop), sent after the batch, as chatd
+    // sends one per batch it applies: a burst of N joins would otherwise send
+    // every member N lists of up to N names (O(N^3) bytes), more than any
+    // node can write at a few thousand members. Every member still ends with
+    // the current list, after the entries that changed it.
+    let listQueued = false;
+    const listLater = () => {
+      if (listQueued) return;
+      listQueued = true;
+      setImmediate(() => {
+        listQueued = false;
+        sendList();
+      });
+    };
     const releaseStray = (conn, nick, resumable) =>
       fcall("chat_leave", [conn, foldCase(nick), resumable ? "1" : "0", ""]).catch((e) =>
         log(`peer: cannot release ${nick}: ${e.message}`));
@@ -198,7 +213,7 @@ export async function joinCluster(config, { checkNickname, checkMessage, log = c
       if (snapshot === null) { pending.push([id, fields]); return deliver(fields, id); }
       const changed = idAfter(id, snapshot) && applySafely(id, fields);
       deliver(fields, id);
-      if (changed) sendList();
+      if (changed) listLater();
     };
 
     // A resume replays exactly the entries after the client's offset that

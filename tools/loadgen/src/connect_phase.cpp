@@ -43,7 +43,8 @@ void ConnectPhase::tick() {
 }
 
 void ConnectPhase::start_client(Client& c) {
-  c.connect(run_.endpoint, run_.host_header, [this, &c](const std::string& why) { failed(c, why); });
+  const std::size_t target = run_.target_of(c.idx);
+  c.connect(run_.endpoints[target], run_.host_headers[target], [this, &c](const std::string& why) { failed(c, why); });
 }
 
 void ConnectPhase::ready(Client& c) {

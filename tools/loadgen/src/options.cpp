@@ -17,7 +17,8 @@ constexpr const char* kUsage = R"(chat_loadgen: Socket.IO v5 WebSocket load for 
 Prints progress on stderr and one JSON line with the results on stdout.
 
   --host ADDR               server address: 127.0.0.1, ::1 or localhost (default 127.0.0.1)
-  --port N                  server port (default 3000)
+  --port N[,N...]           server port (default 3000); a list: client i connects to the (i mod n)-th
+                            (the nodes of a cluster, without a load balancer)
   --mode load               join --clients, senders 0..K-1 send; deliveries/s and latency
          idle               connect --clients and hold them; server memory per client
          storm              pre-fill --prefill messages, then all clients join at once
@@ -29,6 +30,7 @@ Prints progress on stderr and one JSON line with the results on stdout.
   --stall S                 load: S extra joined clients that never read their socket
   --message-size B          message text length (default 48)
   --warmup S --duration S --drain S   load phases in seconds (default 1, 5, 2)
+  --settle S                load: after the joins, wait until no online list came for 1 s, at most S s
   --hold S                  idle: seconds to hold (default 2)
   --no-join                 idle: connect to the namespace only, no nickname
   --prefill N               storm: history messages stored first (default 100)
@@ -77,9 +79,20 @@ Options parse_options(int argc, char** argv) {
       usage(0);
     else if (arg == "--host")
       o.host = value();
-    else if (arg == "--port")
-      o.port = static_cast<std::uint16_t>(integer());
-    else if (arg == "--mode") {
+    else if (arg == "--port") {
+      std::string_view list = value();
+      o.ports.clear();
+      while (!list.empty()) {
+        const auto comma = list.find(',');
+        const std::string item(list.substr(0, comma));
+        list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+        const double port = number(arg, item.c_str());
+        if (port < 1 || port > 65535) usage(2);
+        o.ports.push_back(static_cast<std::uint16_t>(port));
+      }
+      if (o.ports.empty()) usage(2);
+      o.port = o.ports.front();
+    } else if (arg == "--mode") {
       const std::string_view m = value();
       if (m == "load")
         o.mode = Mode::Load;
@@ -109,6 +122,8 @@ Options parse_options(int argc, char** argv) {
       o.duration = number(arg, value());
     else if (arg == "--drain")
       o.drain = number(arg, value());
+    else if (arg == "--settle")
+      o.settle = number(arg, value());
     else if (arg == "--hold")
       o.hold = number(arg, value());
     else if (arg == "--no-join")
@@ -162,6 +177,7 @@ Options parse_options(int argc, char** argv) {
     std::fprintf(stderr, "chat_loadgen: only loopback targets (127.0.0.1, ::1, localhost) are allowed\n");
     std::exit(2);
   }
+  if (o.ports.empty()) o.ports.push_back(o.port);
   if (o.clients < 1) usage(2);
   if (o.senders < 1 || o.senders > o.clients) o.senders = std::max(1, std::min(o.senders, o.clients));
   if (o.window < 1) o.window = 1;

@@ -26,6 +26,9 @@ struct Options {
   Mode mode = Mode::Load;
   std::string host = "127.0.0.1";
   std::uint16_t port = 3000;
+  // Every server port: client i connects to ports[i % ports.size()] (the
+  // nodes of a cluster without a load balancer); the first is `port`.
+  std::vector<std::uint16_t> ports;
   int clients = 100;                // clients that read (receivers; senders are among them)
   int senders = 10;                 // Load: clients 0..senders-1 send
   double rate = 0;                  // Load: messages/s in total; 0 = as fast as flow control allows
@@ -36,6 +39,7 @@ struct Options {
   double warmup = 1;                // seconds before the measurement window
   double duration = 5;              // seconds of the measurement window
   double drain = 2;                 // seconds to wait for deliveries after the last send
+  double settle = 0;                // Load: after the joins, wait for the lists to stop, at most this long
   double hold = 2;                  // Idle: seconds to hold the clients after connecting
   bool join = true;                 // Idle: also pick a nickname (Load and Storm always do)
   int prefill = 100;                // Storm: messages stored before the storm

@@ -54,7 +54,8 @@ std::string ResultLine::text() const {
       << ",\"acks_per_s\":" << fixed(static_cast<double>(tally.acks_window) / window, 1)
       << ",\"deliveries\":" << tally.deliveries_total << ",\"deliveries_in_window\":" << tally.deliveries_window
       << ",\"deliveries_per_s\":" << fixed(static_cast<double>(tally.deliveries_window) / window, 1)
-      << ",\"expected_deliveries\":" << load_.expected_deliveries();
+      << ",\"expected_deliveries\":" << load_.expected_deliveries()
+      << ",\"settle_seconds\":" << fixed(settle_.seconds()) << ",\"settled\":" << (settle_.quiet() ? "true" : "false");
     j << ",\"latency_ms\":{\"count\":" << latency.count() << ",\"p50\":" << ms(latency.quantile(0.5))
       << ",\"p90\":" << ms(latency.quantile(0.9)) << ",\"p99\":" << ms(latency.quantile(0.99))
       << ",\"p999\":" << ms(latency.quantile(0.999)) << ",\"max\":" << ms(latency.max()) << "}";

@@ -8,14 +8,15 @@
 #include "join_storm.hpp"
 #include "load_phases.hpp"
 #include "run_context.hpp"
+#include "settle_wait.hpp"
 
 namespace loadgen {
 
 class ResultLine {
  public:
-  ResultLine(const RunContext& run, const ConnectPhase& connect, const LoadPhases& load, const IdleHold& idle,
-             const JoinStorm& storm)
-      : run_(run), connect_(connect), load_(load), idle_(idle), storm_(storm) {}
+  ResultLine(const RunContext& run, const ConnectPhase& connect, const SettleWait& settle, const LoadPhases& load,
+             const IdleHold& idle, const JoinStorm& storm)
+      : run_(run), connect_(connect), settle_(settle), load_(load), idle_(idle), storm_(storm) {}
 
   // The line as things stand now, newline included.
   std::string text() const;
@@ -23,6 +24,7 @@ class ResultLine {
  private:
   const RunContext& run_;
   const ConnectPhase& connect_;
+  const SettleWait& settle_;
   const LoadPhases& load_;
   const IdleHold& idle_;
   const JoinStorm& storm_;

@@ -31,6 +31,7 @@ Run::Run(Options options, net::io_context& io)
     : run_(std::move(options), io, *this),
       watchdog_(io),
       connect_(run_),
+      settle_(run_),
       load_(run_),
       idle_(run_),
       storm_(run_, connect_) {
@@ -42,11 +43,16 @@ void Run::start() {
   const Options& o = run_.options;
   run_.nofile_limit = raise_nofile_limit();
   tcp::resolver resolver(run_.io);
-  const auto results = resolver.resolve(o.host == "localhost" ? "127.0.0.1" : o.host, std::to_string(o.port));
-  run_.endpoint = results.begin()->endpoint();
-  const auto address = run_.endpoint.address();
-  run_.host_header =
-      (address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" + std::to_string(o.port);
+  for (const std::uint16_t port : o.ports) {
+    const auto results = resolver.resolve(o.host == "localhost" ? "127.0.0.1" : o.host, std::to_string(port));
+    const auto endpoint = results.begin()->endpoint();
+    const auto address = endpoint.address();
+    run_.endpoints.push_back(endpoint);
+    run_.host_headers.push_back((address.is_v6() ? "[" + address.to_string() + "]" : address.to_string()) + ":" +
+                                std::to_string(port));
+  }
+  run_.endpoint = run_.endpoints.front();
+  run_.host_header = run_.host_headers.front();
   run_.run_start_ns = now_ns();
   run_.cpu_run_start = self_cpu_seconds();
   watchdog_.expires_after(std::chrono::milliseconds(static_cast<std::int64_t>(o.max_seconds * 1000)));
@@ -63,7 +69,7 @@ void Run::start() {
     case Mode::Load:
       make_clients(o.clients + o.stall);
       for (int i = o.clients; i < o.clients + o.stall; ++i) run_.clients[static_cast<std::size_t>(i)]->stalled = true;
-      connect_.start(o.connect_concurrency, [this] { load_.start(); });
+      connect_.start(o.connect_concurrency, [this] { settle_.start([this] { load_.start(); }); });
       break;
     case Mode::Idle:
       make_clients(o.clients);
@@ -214,7 +220,7 @@ void Run::on_ack(Client& c, std::string_view payload) {
 }
 
 void Run::report() {
-  const std::string line = ResultLine(run_, connect_, load_, idle_, storm_).text();
+  const std::string line = ResultLine(run_, connect_, settle_, load_, idle_, storm_).text();
   std::fwrite(line.data(), 1, line.size(), stdout);
   std::fflush(stdout);
 }

@@ -17,6 +17,7 @@
 #include "load_phases.hpp"
 #include "options.hpp"
 #include "run_context.hpp"
+#include "settle_wait.hpp"
 
 namespace loadgen {
 
@@ -41,6 +42,7 @@ class Run final : public ClientEvents {
   RunContext run_;
   boost::asio::steady_timer watchdog_;
   ConnectPhase connect_;
+  SettleWait settle_;
   LoadPhases load_;
   IdleHold idle_;
   JoinStorm storm_;

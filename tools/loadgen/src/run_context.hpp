@@ -25,14 +25,19 @@ struct RunContext {
   std::unique_ptr<Client> make_client(int index, std::string nickname) {
     return std::make_unique<Client>(io, events, index, std::move(nickname));
   }
+  // Where client `index` connects (index < 0: the first port).
+  std::size_t target_of(int index) const { return index < 0 ? 0 : static_cast<std::size_t>(index) % endpoints.size(); }
   // A chat message from `client`, counted.
   void send_message(Client& client, std::int64_t stamp);
 
   Options options;  // the load phases set rate and duration per phase
   boost::asio::io_context& io;
   ClientEvents& events;
-  boost::asio::ip::tcp::endpoint endpoint;
+  boost::asio::ip::tcp::endpoint endpoint;  // the first server port's
   std::string host_header;
+  // One per server port (--port a,b,c); client i uses the (i mod n)-th.
+  std::vector<boost::asio::ip::tcp::endpoint> endpoints;
+  std::vector<std::string> host_headers;
   std::vector<std::unique_ptr<Client>> clients;
   Tally tally;
   std::int64_t run_start_ns = 0;
