@@ -450,7 +450,8 @@
   // Frames the client has drawn so far (an idle page draws none).
   window.chatFrames = () => (window.Module && window.Module._chat_frame_count ? window.Module._chat_frame_count() : 0);
   // The main thread's time in each frame drawn from frame number `from` on:
-  // {count, frames: [[number, app work ms, GL submission ms], ...]}.
+  // {count, frames: [[number, app work ms, GL submission ms, causes], ...]}
+  // (causes: 1 new glyphs were drawn, 2 the model changed).
   window.chatFrameTimes = (from = 0) => {
     if (!window.Module || !window.Module._chat_frame_times_json) return { count: 0, frames: [] };
     return JSON.parse(window.Module.ccall('chat_frame_times_json', 'string', ['number'], [from]));

@@ -202,7 +202,9 @@ ImVec2 fit_canvas_to_window() {
 void frame() {
   App& app = *g_app;
   const double start_ms = emscripten_get_now();
+  unsigned causes = 0;
   app.client->tick();
+  if (app.drawn_revision != app.model.revision()) causes |= chat_web::FrameTimes::kModel;
   app.drawn_revision = app.model.revision();
   // A frame is drawn only while the page is shown.
   app.attention.update(app.model, true, app.view.log_scroll().at_bottom());
@@ -218,6 +220,7 @@ void frame() {
   // is locked during a frame); when it changed, the frame shows them, and the
   // new widths may change the layout: let it settle.
   if (app.fonts.update(app.scale)) {
+    causes |= chat_web::FrameTimes::kGlyphs;
     clamp_font_texture_edges();
     app.scheduler.request();
   }
@@ -252,7 +255,7 @@ void frame() {
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   // WebGL queues the commands; the browser draws and presents them after
   // this callback returns, which is not the app's time (nor measurable here).
-  app.frame_times.record(start_ms, built_ms, emscripten_get_now());
+  app.frame_times.record(start_ms, built_ms, emscripten_get_now(), causes);
 
   app.input.update(app.view.has_text_field(), app.view.selection());
   // What the next frame needs: at once (the model changed while drawing, e.g.
