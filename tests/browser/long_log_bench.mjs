@@ -31,8 +31,8 @@ const median = (values) => {
 };
 const ms = (value) => value.toFixed(2);
 
-const lines = ['| browser | runs | frames per run | app work per frame: median / p95 / max (ms) | GL submission: median / p95 (ms) | frames with a message arriving: median / max (ms) | paging frames: median / max (ms) |',
-  '|---|---|---|---|---|---|---|'];
+const lines = ['| browser | runs | scrolling frames | app work per frame: median / p95 / max (ms) | frames that only scrolled: median / p95 | frames that drew new glyphs: count, median / max | GL submission: median / p95 | 100 messages arriving: median / p95 / max | pages of history coming in: median / p95 / max |',
+  '|---|---|---|---|---|---|---|---|---|'];
 for (const browser of browsers) {
   const results = [];
   for (let run = 1; run <= runs; ++run) {
@@ -51,10 +51,10 @@ for (const browser of browsers) {
     results.push(result);
   }
   const of = (pick) => median(results.map(pick));
-  lines.push(`| ${browser} | ${runs} | ${Math.round(of((r) => r.work.frames))} | ` +
-    `**${ms(of((r) => r.work.median))}** / ${ms(of((r) => r.work.p95))} / ${ms(of((r) => r.work.max))} | ` +
-    `${ms(of((r) => r.gl.median))} / ${ms(of((r) => r.gl.p95))} | ` +
-    `${ms(of((r) => r.arriving.median))} / ${ms(of((r) => r.arriving.max))} | ` +
-    `${ms(of((r) => r.paging.median))} / ${ms(of((r) => r.paging.max))} |`);
+  const three = (key) => `${ms(of((r) => r[key].median))} / ${ms(of((r) => r[key].p95))} / ${ms(of((r) => r[key].max))}`;
+  lines.push(`| ${browser} | ${runs} | ${Math.round(of((r) => r.work.frames))} | **${three('work')}** | ` +
+    `${ms(of((r) => r.scrollOnly.median))} / ${ms(of((r) => r.scrollOnly.p95))} | ` +
+    `${Math.round(of((r) => r.newGlyphs.frames))}, ${ms(of((r) => r.newGlyphs.median || 0))} / ${ms(of((r) => r.newGlyphs.max || 0))} | ` +
+    `${ms(of((r) => r.gl.median))} / ${ms(of((r) => r.gl.p95))} | ${three('arriving')} | ${three('paging')} |`);
 }
 console.log(lines.join('\n'));
