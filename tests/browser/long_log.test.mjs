@@ -2,7 +2,9 @@
 // Latin lines that wrap over several rows, CJK, emoji) in the WASM client's
 // log at 1280x800, scrolled through by the mouse wheel.
 //
-//   BROWSER=chromium|firefox CHATD=build/server/chatd CHAT_SITE=build/site node --test tests/browser/long_log.test.mjs
+//   BROWSER=chromium|firefox CHATD=build/server/chatd CHAT_SITE=build/site TEST_TIMEOUT_MS=2100000 \
+//       node --test tests/browser/long_log.test.mjs
+//   node tests/browser/long_log_bench.mjs --runs 3     (the medians of runs, for docs/benchmarks.md)
 //
 // A stock socket.io-client user stores 10,000 messages; the reader joins
 // (chatd replays the last 2,000), then wheels up to the top of the log again

@@ -39,7 +39,7 @@ for (const browser of browsers) {
     console.error(`long log bench: ${browser}, run ${run} of ${runs}`);
     const child = spawnSync(process.execPath, ['--test', path.join(here, 'long_log.test.mjs')], {
       stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, BROWSER: browser, TEST_TIMEOUT_MS: process.env.TEST_TIMEOUT_MS || '1200000' },
+      env: { ...process.env, BROWSER: browser, TEST_TIMEOUT_MS: process.env.TEST_TIMEOUT_MS || '2100000' },
     });
     if (child.status !== 0) {
       console.error(`long log bench: the ${browser} run ${run} failed (exit ${child.status})`);
