@@ -449,6 +449,13 @@
   window.chatLogScroll = () => JSON.parse(query('chat_log_scroll_json', 'string', []) || '{}');
   // Frames the client has drawn so far (an idle page draws none).
   window.chatFrames = () => (window.Module && window.Module._chat_frame_count ? window.Module._chat_frame_count() : 0);
+  // The main thread's time in each frame drawn from frame number `from` on:
+  // {count, frames: [[number, app work ms, GL submission ms, causes], ...]}
+  // (causes: 1 new glyphs were drawn, 2 the model changed).
+  window.chatFrameTimes = (from = 0) => {
+    if (!window.Module || !window.Module._chat_frame_times_json) return { count: 0, frames: [] };
+    return JSON.parse(window.Module.ccall('chat_frame_times_json', 'string', ['number'], [from]));
+  };
 
   // The same client calls as the Join and Send buttons, for tests that cannot
   // drive the canvas. Each returns '' or the local refusal reason.

@@ -172,6 +172,31 @@ TEST_CASE("at the bottom the log keeps its newest lines, and what went can be pa
   CHECK(f.transport.last_sent() == R"(423["history",{"before":1000}])");
 }
 
+TEST_CASE("a reader paging back fills the log up to its 10,000 lines and no further", "[history]") {
+  // The default client: 2,000 lines kept at the bottom, 10,000 at most
+  // (issue 12: a log of 10,000 lines stays fast; memory stays bounded).
+  ClientFixture f;
+  CHECK(f.model.max_lines() == 10000);
+  f.join_as("bob");  // ack id 1
+  f.transport.receive(R"(42["user message","alice","recent",{"id":100001,"ts":1,"history":true}])");
+  std::uint64_t ack = 2;
+  std::int64_t oldest = 100001;
+  while (f.client.request_older_history()) {
+    REQUIRE(ack < 200);
+    f.transport.receive(history_ack_frame(ack++, oldest - 100, 100, true));
+    oldest -= 100;
+  }
+  // 99 pages of 100 after the one line: a 100th would not fit.
+  CHECK(f.model.lines().size() == 9901);
+  CHECK(f.model.lines().front().server_id == oldest);
+  CHECK_FALSE(f.client.history_pager().exhausted());  // older messages exist, there is no room for them
+  CHECK_FALSE(f.client.history_pager().loading());
+  // Back at the bottom, the log keeps its newest 2,000; paging can go on.
+  CHECK(f.client.trim_log_at_bottom() == 7901);
+  CHECK(f.model.lines().size() == 2000);
+  CHECK(f.client.request_older_history());
+}
+
 TEST_CASE("rows put in front keep the rows shown where they were", "[history][scroll]") {
   LogScroll scroll;
   LogScroll::Frame frame{.content_height = 2000.0f, .view_height = 400.0f, .row_height = 20.0f};

@@ -421,8 +421,7 @@ void ChatView::draw_log(const chat_client::ChatModel& model, ImVec2 size) {
   if (!model.lines().empty()) last_seq_ = std::max(last_seq_, model.lines().back().seq);
 
   // The child's content width: less its padding and its (always shown) scrollbar.
-  layout_.update(model, std::max(1.0f, size.x - 2.0f * style.WindowPadding.x - style.ScrollbarSize), font,
-                 fonts_->revision());
+  layout_.update(model, std::max(1.0f, size.x - 2.0f * style.WindowPadding.x - style.ScrollbarSize), font, *fonts_);
   const auto& rows = layout_.rows();
   std::size_t added_rows = 0;
   for (const LogRow& row : rows) {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <iterator>
 
 #include <imgui_impl_opengl3.h>
 
@@ -25,6 +26,8 @@ constexpr std::size_t kInitialSlots = 256;
 // thousand new characters, and a batch this size keeps each frame's hitch
 // to a few milliseconds; the rest comes in the next frames.
 constexpr std::size_t kBatch = 256;
+// Glyph changes kept for layouts (FontAtlas::changed_since): many batches.
+constexpr std::size_t kMaxChanges = 16 * kBatch;
 // What a code point without a glyph draws as: a zero-wide blank. DEL is a
 // control, so no text asks for it by name (GlyphCache::drawable).
 constexpr ImWchar kBlank = 0x7F;
@@ -66,8 +69,14 @@ bool FontAtlas::update(float scale) {
   }
   if (cache_.can_place()) {
     std::vector<std::pair<char32_t, std::size_t>> glyphs;
-    for (const auto& placement : cache_.place(kBatch)) glyphs.emplace_back(placement.code_point, placement.slot);
+    std::vector<char32_t> evicted;
+    for (const auto& placement : cache_.place(kBatch)) {
+      glyphs.emplace_back(placement.code_point, placement.slot);
+      if (placement.evicted) evicted.push_back(*placement.evicted);
+    }
     draw_glyphs(glyphs);
+    // An evicted code point is drawn as nothing, zero wide, from now on.
+    for (const char32_t code_point : evicted) changes_.emplace_back(revision_, code_point);
     changed = true;
   }
   cache_.begin_frame();
@@ -135,6 +144,18 @@ void FontAtlas::build() {
   font_->BuildLookupTable();
   loaded_ = true;
   ++revision_;
+  // A new font: what was measured before it says nothing about it.
+  changes_.clear();
+  changes_known_after_ = revision_;
+}
+
+bool FontAtlas::changed_since(std::uint64_t revision, std::vector<char32_t>& code_points) const {
+  if (revision < changes_known_after_) return false;
+  // The newest changes are at the back; a layout asks every frame it draws.
+  auto it = changes_.end();
+  while (it != changes_.begin() && std::prev(it)->first > revision) --it;
+  for (; it != changes_.end(); ++it) code_points.push_back(it->second);
+  return true;
 }
 
 int FontAtlas::append_glyph() {
@@ -197,6 +218,13 @@ void FontAtlas::draw_glyphs(const std::vector<std::pair<char32_t, std::size_t>>&
   // Evicted code points vanish from the lookup, the new ones enter it.
   font_->BuildLookupTable();
   ++revision_;
+  for (const auto& glyph : glyphs) changes_.emplace_back(revision_, glyph.first);
+  // Bounded: a layout that has not asked for this long measures everything.
+  if (changes_.size() > kMaxChanges) {
+    const auto drop = changes_.size() - kMaxChanges / 2;
+    changes_known_after_ = changes_[drop - 1].first;
+    changes_.erase(changes_.begin(), changes_.begin() + static_cast<std::ptrdiff_t>(drop));
+  }
 }
 
 }  // namespace chat_web

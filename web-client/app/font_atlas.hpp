@@ -57,6 +57,12 @@ class FontAtlas {
   // Changes whenever a glyph was added or evicted, i.e. whenever text
   // widths may have changed (layouts cached across frames check it).
   std::uint64_t revision() const { return revision_; }
+  // The code points whose glyph was added or evicted after `revision`
+  // (appended to `code_points`, maybe more than once), so that a layout
+  // re-measures only the text that contains them. False when that is not
+  // known (the atlas was built again since, or `revision` is older than the
+  // changes kept): then any width may have changed.
+  bool changed_since(std::uint64_t revision, std::vector<char32_t>& code_points) const;
 
   float scale() const { return scale_; }
   bool loaded() const { return loaded_; }
@@ -88,6 +94,11 @@ class FontAtlas {
   int texture_width_ = 0;
   int grid_rect_ = -1;            // the grid's custom rectangle in the ImGui atlas
   std::vector<int> glyph_index_;  // slot -> its glyph in font_->Glyphs, -1 before its first use
+
+  // Code points whose glyphs changed, with the revision that changed them,
+  // oldest first; complete for the revisions after changes_known_after_.
+  std::vector<std::pair<std::uint64_t, char32_t>> changes_;
+  std::uint64_t changes_known_after_ = 0;
 
   std::vector<char32_t> batch_;  // scratch for draw_glyphs
   std::vector<unsigned char> pixels_;

@@ -10,6 +10,7 @@
 #include <GLES3/gl3.h>
 #include <GLFW/glfw3.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -32,6 +33,7 @@
 #include "codec/utf8.hpp"
 #include "font_atlas.hpp"
 #include "frame_scheduler.hpp"
+#include "frame_times.hpp"
 #include "live_region.hpp"
 #include "web_socket_transport.hpp"
 
@@ -100,6 +102,7 @@ void frame();
 struct App {
   GLFWwindow* window = nullptr;
   chat_web::FrameScheduler scheduler{&frame};
+  chat_web::FrameTimes frame_times;
   std::uint64_t drawn_revision = 0;  // the model's revision the last frame showed
   chat_web::WebSocketTransport transport;
   chat_client::ChatModel model;
@@ -198,7 +201,10 @@ ImVec2 fit_canvas_to_window() {
 
 void frame() {
   App& app = *g_app;
+  const double start_ms = emscripten_get_now();
+  unsigned causes = 0;
   app.client->tick();
+  if (app.drawn_revision != app.model.revision()) causes |= chat_web::FrameTimes::kModel;
   app.drawn_revision = app.model.revision();
   // A frame is drawn only while the page is shown.
   app.attention.update(app.model, true, app.view.log_scroll().at_bottom());
@@ -214,6 +220,7 @@ void frame() {
   // is locked during a frame); when it changed, the frame shows them, and the
   // new widths may change the layout: let it settle.
   if (app.fonts.update(app.scale)) {
+    causes |= chat_web::FrameTimes::kGlyphs;
     clamp_font_texture_edges();
     app.scheduler.request();
   }
@@ -241,10 +248,14 @@ void frame() {
   app.view.draw(*app.client, app.fonts, app.input.queue(), app.scale, now_ms());
 
   ImGui::Render();
+  const double built_ms = emscripten_get_now();
   glViewport(0, 0, static_cast<int>(display.x), static_cast<int>(display.y));
   glClearColor(0.10f, 0.11f, 0.13f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  // WebGL queues the commands; the browser draws and presents them after
+  // this callback returns, which is not the app's time (nor measurable here).
+  app.frame_times.record(start_ms, built_ms, emscripten_get_now(), causes);
 
   app.input.update(app.view.has_text_field(), app.view.selection());
   // What the next frame needs: at once (the model changed while drawing, e.g.
@@ -273,7 +284,8 @@ EMSCRIPTEN_KEEPALIVE const char* chat_state_json() {
 
 // window.chatLogScroll(): where the log is scrolled, the unread count, the
 // "new messages" divider, the line at the top (its id, and the pixels of it
-// scrolled off), whether older history is loading or exhausted, where the
+// scrolled off), whether older history is loading or exhausted, how many
+// lines the log holds, where the
 // log and the "new messages" button are, and the log's rows drawn in the last
 // frame with each glyph's code point and its left and right edge by the
 // font's advances (canvas pixels); and how full the glyph atlas is (slots
@@ -295,15 +307,15 @@ EMSCRIPTEN_KEEPALIVE const char* chat_log_scroll_json() {
     if (lines[i].seq == g_app->attention.divider_seq()) divider = static_cast<long>(i);
   }
   const chat_client::HistoryPager& pager = g_app->client->history_pager();
-  char head[400];
+  char head[512];
   std::snprintf(head, sizeof head,
                 "{\"offset\":%.1f,\"max\":%.1f,\"atBottom\":%s,\"unread\":%zu,\"divider\":%ld,\"dividerY\":%.1f,"
-                "\"topId\":%lld,\"topHidden\":%.1f,\"historyLoading\":%s,\"historyExhausted\":%s,",
+                "\"topId\":%lld,\"topHidden\":%.1f,\"historyLoading\":%s,\"historyExhausted\":%s,\"lines\":%zu,",
                 static_cast<double>(scroll.offset()), static_cast<double>(scroll.max_offset()),
                 scroll.at_bottom() ? "true" : "false", scroll.unread(), divider,
                 static_cast<double>(g_app->view.divider_y()), static_cast<long long>(g_app->view.top_line_id()),
                 static_cast<double>(g_app->view.top_line_hidden()), pager.loading() ? "true" : "false",
-                pager.exhausted() ? "true" : "false");
+                pager.exhausted() ? "true" : "false", lines.size());
   std::string json = std::string(head) + "\"log\":" + rect(g_app->view.log_rect()) +
                      ",\"button\":" + rect(g_app->view.unread_button_rect()) + ",\"rows\":[";
   const ImFont* font = ImGui::GetIO().Fonts->Fonts.empty() ? nullptr : ImGui::GetIO().Fonts->Fonts[0];
@@ -349,6 +361,14 @@ EMSCRIPTEN_KEEPALIVE void chat_wake() {
 // window.chatFrames(): frames drawn so far (read-only, for the idle test).
 EMSCRIPTEN_KEEPALIVE double chat_frame_count() {
   return g_app == nullptr ? 0.0 : static_cast<double>(g_app->scheduler.frames_drawn());
+}
+
+// window.chatFrameTimes(from): the main thread's time in each frame from
+// frame number `from` on (FrameTimes). Valid until the next call.
+EMSCRIPTEN_KEEPALIVE const char* chat_frame_times_json(double from) {
+  if (g_app == nullptr) return "{\"count\":0,\"frames\":[]}";
+  g_app->state_json = g_app->frame_times.json_since(static_cast<std::uint64_t>(std::max(0.0, from)));
+  return g_app->state_json.c_str();
 }
 
 // The page's keyboard, in DOM order (www/app.js): keys by GLFW key code, and

@@ -28,7 +28,7 @@ class ChatModel {
  public:
   // Older lines are dropped beyond this, so a long session stays bounded,
   // however far back the reader pages.
-  static constexpr std::size_t kDefaultMaxLines = 5000;
+  static constexpr std::size_t kDefaultMaxLines = 10000;
 
   explicit ChatModel(std::size_t max_lines = kDefaultMaxLines);
   std::size_t max_lines() const { return max_lines_; }
