@@ -336,14 +336,21 @@ export async function joinCluster(config, { checkNickname, checkMessage, log = c
       const refuse = (event, ack, reason) =>
         (ack ? ack({ error: reason }) : io.local.to(socket.id).emit("chat error", { event, reason }));
 
-      socket.on("user message", async (text, ack) => {
-        const reply = typeof ack === "function" ? ack : null;
+      // (text[, {key}][, ack]): the idempotency key is chatd's (README); chat.lua
+      // keeps it per member (pid), so a repeat through any node is stored once.
+      socket.on("user message", async (text, ...rest) => {
+        const reply = typeof rest.at(-1) === "function" ? rest.pop() : null;
+        const key = rest[0] !== null && typeof rest[0] === "object" ? rest[0].key : undefined;
         await resumed;
         if (c.state !== "member") return refuse("user message", reply, "Choose a nickname before sending messages");
         const bad = checkMessage(text);
         if (bad) return refuse("user message", reply, bad);
+        if (key !== undefined && (typeof key !== "string" || !/^[!-~]{1,64}$/.test(key))) {
+          return refuse("user message", reply, "Message key must be 1 to 64 visible ASCII characters");
+        }
         try {
-          const [status, , id, ts] = await fcall("chat_message", [conn, foldCase(c.nick), text]);
+          const [status, , id, ts] = await fcall("chat_message", [conn, foldCase(c.nick), text,
+            socket.pid && key ? key : ""]);
           if (status !== "ok") throw new Error(status);
           // Acked once Redis holds it; the entry reaches everyone, this
           // node's clients too, through the stream.
