@@ -11,29 +11,33 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { requireRedisServer, startRedis } from '../support/redis_process.mjs';
-import { connect, history, integrity, join, record, sleep, startNode, until } from './cluster_harness.mjs';
+import { connect, history, integrity, join, record, sleep, startNode, startPeer, until } from './cluster_harness.mjs';
 
 requireRedisServer();  // fails, saying what to install, rather than skip
 
-const NAMES = ['ann', 'ben', 'cat', 'dan', 'eve', 'fay'];
-const SEND_EVERY_MS = 100;  // per client: 60 messages a second in all
+const NAMES = ['ann', 'ben', 'cat', 'dan', 'eve', 'fay', 'gus', 'hal'];
+const SEND_EVERY_MS = 100;  // per client: 80 messages a second in all
 // An answer (ack or refusal) must come within this; a frozen Redis must not
 // leave a send hanging (chatd's command timeout is 2 s).
 const ANSWER_LIMIT_MS = 8000;
 
-// Six clients (two per node, both transports) send steadily; `outage(redis)`
+// Three chatd nodes and a Node.js peer node (tools/peer, cluster variant);
+// eight clients (two per node, both transports) send steadily; `outage(redis)`
 // breaks Redis and mends it, resolving with the time it was mended. Returns
 // what was seen for the test's own checks after the common ones.
 async function underLoad(outage) {
   const redis = await startRedis();
   const nodes = [];
   const clients = [];
+  let peer = null;
   try {
     for (let k = 0; k < 3; k++) nodes.push(await startNode(redis));
+    peer = await startPeer(redis);
+    const urls = [...nodes.map((node) => node.url), peer.url];
     const seen = [];
     const disconnects = [];
     for (let i = 0; i < NAMES.length; i++) {
-      const socket = await connect(nodes[i % 3].url, {
+      const socket = await connect(urls[i % 4], {
         transports: i % 2 ? ['websocket'] : ['polling', 'websocket'],
         reconnection: true, reconnectionDelay: 200, randomizationFactor: 0,
       });
@@ -114,6 +118,7 @@ async function underLoad(outage) {
   } finally {
     for (const client of clients) client.close();
     for (const node of nodes) await node.stop();
+    if (peer) await peer.stop();
     await redis.stop({ keepData: false });
   }
 }

@@ -77,17 +77,41 @@ export async function joinCluster(config, { checkNickname, checkMessage, log = c
   const library = readFileSync(LIBRARY, "utf8");
   await redis.sendCommand(["FUNCTION", "LOAD", "REPLACE", library]);
 
+  // A Redis that stops answering (SIGSTOP, a cut network) keeps the client
+  // "ready": node-redis would go on writing every command to the socket, and
+  // Redis would run them all when it answers again, long after they were
+  // refused. So after a reply that did not come, commands are refused at once
+  // until a PING is answered again (as chatd refuses while its connection is
+  // down); only those already sent may still run late.
+  let silent = false;
+  const probe = async () => {
+    while (silent) {
+      try {
+        await withTimeout(redis.sendCommand(["PING"]));
+        silent = false;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  };
   const withTimeout = (promise) => Promise.race([promise, new Promise((_, reject) =>
     setTimeout(() => reject(new Error("no reply")), COMMAND_TIMEOUT_MS).unref())]);
+  const answered = (promise) => withTimeout(promise).catch((e) => {
+    if (e.message === "no reply" && !silent) {
+      silent = true;
+      probe();
+    }
+    throw e;
+  });
   // FCALL name 0 P MAXLEN args; loads the library again when Redis lost it.
   const fcall = async (fn, args) => {
-    if (!redis.isReady) throw new Error("redis down");
+    if (!redis.isReady || silent) throw new Error("redis down");
     try {
-      return await withTimeout(redis.sendCommand(["FCALL", fn, "0", P, maxLen, ...args.map(String)]));
+      return await answered(redis.sendCommand(["FCALL", fn, "0", P, maxLen, ...args.map(String)]));
     } catch (e) {
       if (!/Function not found/i.test(e.message)) throw e;
       await redis.sendCommand(["FUNCTION", "LOAD", "REPLACE", library]);
-      return withTimeout(redis.sendCommand(["FCALL", fn, "0", P, maxLen, ...args.map(String)]));
+      return answered(redis.sendCommand(["FCALL", fn, "0", P, maxLen, ...args.map(String)]));
     }
   };
 
