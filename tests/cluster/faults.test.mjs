@@ -23,13 +23,15 @@ const ANSWER_LIMIT_MS = 8000;
 
 // Three chatd nodes and a Node.js peer node (tools/peer, cluster variant);
 // eight clients (two per node, both transports) send steadily; `outage(redis)`
-// breaks Redis and mends it, resolving with the time it was mended. Returns
+// breaks Redis and mends it, resolving with the time it was mended, and calls
+// `leave()` meanwhile: a ninth member then leaves. Returns
 // what was seen for the test's own checks after the common ones.
 async function underLoad(outage) {
   const redis = await startRedis();
   const nodes = [];
   const clients = [];
   let peer = null;
+  let zoe = null;
   try {
     for (let k = 0; k < 3; k++) nodes.push(await startNode(redis));
     peer = await startPeer(redis);
@@ -46,8 +48,12 @@ async function underLoad(outage) {
       socket.on('disconnect', (reason) => disconnects.push(`${NAMES[i]}: ${reason}`));
       await join(socket, NAMES[i]);
     }
+    // One more member, who leaves while Redis is away: her departure waits
+    // for Redis and is announced once it is back.
+    zoe = await connect(nodes[0].url, { transports: ['websocket'] });
+    await join(zoe, 'zoe');
     const everyone = [...NAMES].sort();
-    await until(() => seen.every((s) => JSON.stringify(s.nicknames) === JSON.stringify(everyone)),
+    await until(() => seen.every((s) => JSON.stringify(s.nicknames) === JSON.stringify([...everyone, 'zoe'])),
       'one online list everywhere', 15000);
 
     const acked = [];
@@ -74,7 +80,7 @@ async function underLoad(outage) {
     });
     await until(() => lastAck.every((t) => t > 0), 'an ack for every client before the fault', 15000);
     await sleep(1500);  // the load's length, not a wait for anything
-    const mended = await outage(redis, refusals);
+    const mended = await outage(redis, refusals, () => zoe.disconnect());
     await until(() => lastAck.every((t) => t > mended), 'an ack for every client after Redis came back', 30000);
     const recoveredIn = Math.max(...lastAck) - mended;
     await sleep(1500);  // under load a while longer
@@ -87,6 +93,10 @@ async function underLoad(outage) {
     assert.deepEqual([...new Set(refusals.map((r) => r.reason))], ['cluster unavailable'], 'the refusals\' reason');
     assert.deepEqual(disconnects, [], 'the clients stayed connected');
     assert.ok(clients.every((s) => s.connected));
+    await until(() => seen.every((s) => JSON.stringify(s.nicknames) === JSON.stringify(everyone)),
+      'the online list without the one who left during the outage', 15000);
+    seen.forEach((s, i) => assert.deepEqual(s.announcements.filter((a) => a.startsWith('zoe')), ['zoe connected', 'zoe disconnected'],
+      `her departure announced once to ${NAMES[i]}`));
 
     // Every node ends with the same history, holding every acked message.
     await until(() => {
@@ -117,6 +127,7 @@ async function underLoad(outage) {
       'Redis came back');
   } finally {
     for (const client of clients) client.close();
+    zoe?.close();
     for (const node of nodes) await node.stop();
     if (peer) await peer.stop();
     await redis.stop({ keepData: false });
@@ -128,10 +139,11 @@ const refusedSince = (refusals, since) => () => refusals.some((r) => r.at > sinc
 test('Redis SIGKILLed under load and started again on its AOF: no acked message lost, none stored twice, ' +
   'identical histories; sends refused with "cluster unavailable" meanwhile, then accepted again by themselves',
 { timeout: 120000 }, async () => {
-  await underLoad(async (redis, refusals) => {
+  await underLoad(async (redis, refusals, leave) => {
     const killed = Date.now();
     await redis.kill();
     await until(refusedSince(refusals, killed), 'a refusal while Redis is down', 15000);
+    leave();
     await sleep(1000);  // down a while longer, under load
     await redis.start();
     return Date.now();
@@ -141,10 +153,11 @@ test('Redis SIGKILLed under load and started again on its AOF: no acked message 
 test('Redis SIGSTOPped for 10 s under load, then SIGCONTinued: sends are refused within a bounded time, ' +
   'clients stay connected, everything resumes; no acked message lost, none stored twice', { timeout: 120000 },
 async () => {
-  await underLoad(async (redis, refusals) => {
+  await underLoad(async (redis, refusals, leave) => {
     const frozen = Date.now();
     redis.freeze();
     await until(refusedSince(refusals, frozen), 'a refusal while Redis is frozen', 15000);
+    leave();
     await sleep(Math.max(0, frozen + 10000 - Date.now()));
     redis.thaw();
     return Date.now();
