@@ -690,8 +690,14 @@ void ClusterChatService::on_user_message(chat::ClientId client, const events::Us
       reason = "Choose a nickname before sending messages";
     } else if (auto valid = rules::validate_message(request.text); !valid) {
       reason = valid.error().reason;
+    } else if (auto key = request.key ? rules::validate_message_key(*request.key) : decltype(valid){}; !key) {
+      reason = key.error().reason;
     } else {
-      message = call("chat_message", {c->conn, fold_case(c->nickname), request.text});
+      // The key is scoped to the member's pid in Redis (chat.lua): without
+      // recovery there is no member beyond the connection, and no key, as in
+      // single-node mode.
+      message = call("chat_message", {c->conn, fold_case(c->nickname), request.text,
+                                      c->pid.empty() ? std::string() : request.key.value_or(std::string())});
     }
   }
   if (!reason && !commands_->available()) reason = kUnavailable;
@@ -708,7 +714,11 @@ void ClusterChatService::on_user_message(chat::ClientId client, const events::Us
                         return refuse(client, events::kUserMessage, ack_id, kUnavailable);
                       }
                       // Acked once Redis has it (AOF, appendfsync always); the entry reaches
-                      // everyone, this node's clients too, through the stream.
+                      // everyone, this node's clients too, through the stream. A repeated
+                      // key stored nothing: the ack names the first copy.
+                      if (reply->text_at(4) == "repeated") {
+                        log::debug("message key repeated", {{"client", client}, {"id", reply->elements[2].integer}});
+                      }
                       if (ack_id) {
                         const events::MessageMeta meta{reply->elements[2].integer, reply->elements[3].integer, false};
                         outbox_.send(client, events::encode_ack_text(*ack_id, events::UserMessageAck{meta, {}}));

@@ -37,7 +37,7 @@ void RedisCommandThread::submit(RedisConnection::Command argv, Done done, WhenDo
   }
   {
     std::lock_guard lock(mutex_);
-    queue_.push_back(Job{std::move(argv), std::move(done), when_down});
+    queue_.push_back(Job{std::move(argv), std::move(done), when_down, false});
   }
   wake_.notify_one();
 }
@@ -56,6 +56,22 @@ void RedisCommandThread::fail_waiting_jobs(const ::codec::Failure& failure) {
   for (auto& job : failed) {
     if (job.done) job.done(failure);
   }
+}
+
+void RedisCommandThread::fail_unwaiting_jobs(bool keep_retries) {
+  std::deque<Job> kept, failed;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& job : queue_) {
+      const bool keep = job.when_down == WhenDown::Wait || (keep_retries && job.retry);
+      (keep ? kept : failed).push_back(std::move(job));
+    }
+    queue_.swap(kept);
+  }
+  for (auto& job : failed) {
+    if (job.done) job.done(::codec::Failure{"cluster unavailable"});
+  }
+  drained_.notify_all();
 }
 
 bool RedisCommandThread::connect() {
@@ -79,18 +95,13 @@ void RedisCommandThread::run(std::stop_token stop) {
   auto next_tick = std::chrono::steady_clock::now();
   std::vector<Job> batch;
   while (!stop.stop_requested()) {
+    // The connection was lost: what must not wait fails before the attempt
+    // to connect again, which can itself take the whole timeout (a frozen
+    // Redis accepts connections and never answers). Commands put back to run
+    // again after their functions were reloaded stay.
+    if (!connection_.connected()) fail_unwaiting_jobs(/*keep_retries=*/true);
     if (!connect()) {
-      // Commands that must not wait fail now, with the reason.
-      std::deque<Job> kept, failed;
-      {
-        std::lock_guard lock(mutex_);
-        for (auto& job : queue_) (job.when_down == WhenDown::Wait ? kept : failed).push_back(std::move(job));
-        queue_.swap(kept);
-      }
-      for (auto& job : failed) {
-        if (job.done) job.done(::codec::Failure{"cluster unavailable"});
-      }
-      drained_.notify_all();
+      fail_unwaiting_jobs(/*keep_retries=*/false);
       std::unique_lock lock(mutex_);
       wake_.wait_for(lock, stop, kRetryDelay, [] { return false; });
       continue;
@@ -126,6 +137,7 @@ void RedisCommandThread::run(std::stop_token stop) {
       const bool lost_functions =
           reply && reply->is_error() && reply->text.find("Function not found") != std::string::npos;
       if (lost_functions || (!reply && job.when_down == WhenDown::Wait)) {
+        job.retry = lost_functions;
         retry.push_back(std::move(job));
         continue;
       }

@@ -49,10 +49,14 @@ class RedisCommandThread {
     RedisConnection::Command argv;
     Done done;
     WhenDown when_down;
+    bool retry;  // put back after Redis lost its functions: runs again once they are loaded
   };
   void run(std::stop_token stop);
   bool connect();
   void fail_waiting_jobs(const ::codec::Failure& failure);
+  // Fails the queued commands that must not wait for Redis (all but
+  // WhenDown::Wait ones, and with keep_retries those put back to run again).
+  void fail_unwaiting_jobs(bool keep_retries);
 
   RedisConnection connection_;
   const Prepare prepare_;

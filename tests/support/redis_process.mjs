@@ -5,6 +5,7 @@
 //
 //   const redis = await startRedis();       // redis.url: redis://127.0.0.1:PORT
 //   await redis.stop(); await redis.start(); // a restart: the AOF brings the data back
+//   await redis.kill(); await redis.start(); // a crash: only what the AOF had fsynced comes back
 //   redis.freeze(); redis.thaw();
 //   await redis.command('XLEN', 'socket.io');
 //   await redis.stop({ keepData: false });
@@ -126,6 +127,16 @@ export class RedisProcess {
 
   freeze() { this.child.kill('SIGSTOP'); }
   thaw() { this.child.kill('SIGCONT'); }
+
+  // SIGKILL: no shutdown, no last fsync; the data stays for start().
+  async kill() {
+    const child = this.child;
+    this.child = null;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
 
   // SIGTERM (Redis fsyncs its AOF and exits); the data stays for start()
   // unless keepData is false.

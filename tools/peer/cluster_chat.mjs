@@ -77,17 +77,41 @@ export async function joinCluster(config, { checkNickname, checkMessage, log = c
   const library = readFileSync(LIBRARY, "utf8");
   await redis.sendCommand(["FUNCTION", "LOAD", "REPLACE", library]);
 
+  // A Redis that stops answering (SIGSTOP, a cut network) keeps the client
+  // "ready": node-redis would go on writing every command to the socket, and
+  // Redis would run them all when it answers again, long after they were
+  // refused. So after a reply that did not come, commands are refused at once
+  // until a PING is answered again (as chatd refuses while its connection is
+  // down); only those already sent may still run late.
+  let silent = false;
+  const probe = async () => {
+    while (silent) {
+      try {
+        await withTimeout(redis.sendCommand(["PING"]));
+        silent = false;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  };
   const withTimeout = (promise) => Promise.race([promise, new Promise((_, reject) =>
     setTimeout(() => reject(new Error("no reply")), COMMAND_TIMEOUT_MS).unref())]);
+  const answered = (promise) => withTimeout(promise).catch((e) => {
+    if (e.message === "no reply" && !silent) {
+      silent = true;
+      probe();
+    }
+    throw e;
+  });
   // FCALL name 0 P MAXLEN args; loads the library again when Redis lost it.
   const fcall = async (fn, args) => {
-    if (!redis.isReady) throw new Error("redis down");
+    if (!redis.isReady || silent) throw new Error("redis down");
     try {
-      return await withTimeout(redis.sendCommand(["FCALL", fn, "0", P, maxLen, ...args.map(String)]));
+      return await answered(redis.sendCommand(["FCALL", fn, "0", P, maxLen, ...args.map(String)]));
     } catch (e) {
       if (!/Function not found/i.test(e.message)) throw e;
       await redis.sendCommand(["FUNCTION", "LOAD", "REPLACE", library]);
-      return withTimeout(redis.sendCommand(["FCALL", fn, "0", P, maxLen, ...args.map(String)]));
+      return answered(redis.sendCommand(["FCALL", fn, "0", P, maxLen, ...args.map(String)]));
     }
   };
 
@@ -351,14 +375,21 @@ export async function joinCluster(config, { checkNickname, checkMessage, log = c
       const refuse = (event, ack, reason) =>
         (ack ? ack({ error: reason }) : io.local.to(socket.id).emit("chat error", { event, reason }));
 
-      socket.on("user message", async (text, ack) => {
-        const reply = typeof ack === "function" ? ack : null;
+      // (text[, {key}][, ack]): the idempotency key is chatd's (README); chat.lua
+      // keeps it per member (pid), so a repeat through any node is stored once.
+      socket.on("user message", async (text, ...rest) => {
+        const reply = typeof rest.at(-1) === "function" ? rest.pop() : null;
+        const key = rest[0] !== null && typeof rest[0] === "object" ? rest[0].key : undefined;
         await resumed;
         if (c.state !== "member") return refuse("user message", reply, "Choose a nickname before sending messages");
         const bad = checkMessage(text);
         if (bad) return refuse("user message", reply, bad);
+        if (key !== undefined && (typeof key !== "string" || !/^[!-~]{1,64}$/.test(key))) {
+          return refuse("user message", reply, "Message key must be 1 to 64 visible ASCII characters");
+        }
         try {
-          const [status, , id, ts] = await fcall("chat_message", [conn, foldCase(c.nick), text]);
+          const [status, , id, ts] = await fcall("chat_message", [conn, foldCase(c.nick), text,
+            socket.pid && key ? key : ""]);
           if (status !== "ok") throw new Error(status);
           // Acked once Redis holds it; the entry reaches everyone, this
           // node's clients too, through the stream.

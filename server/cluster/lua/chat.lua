@@ -31,6 +31,11 @@ local MAX_EXPIRED_PER_TICK = 100
 -- adapter's uid (16 hex digits), so every node, Node.js ones included,
 -- delivers these entries to its own clients.
 local ENTRY_UID = 'chat'
+-- How long a message's idempotency key is kept beyond its member's recovery
+-- window: a client resends an unacked message after it resumed, which is
+-- within the window after its connection was found lost, which is at most a
+-- ping interval and timeout (45 s by default) after the send.
+local KEY_KEPT_AFTER_WINDOW_MS = 120000
 
 local function fmt(n)
   return string.format('%.0f', n)
@@ -55,6 +60,11 @@ end
 
 local function node_members_key(k, node)
   return k.p .. 'chat:node:' .. node
+end
+
+-- The message a member sent with an idempotency key: "<entry id> <message id> <ts>".
+local function sent_key(k, pid, key)
+  return k.p .. 'chat:sent:' .. pid .. ':' .. key
 end
 
 local function session_key(k, pid)
@@ -259,20 +269,38 @@ redis.register_function('chat_leave', function(_, a)
   return { 'ok', announce(k, maxlen, 'leave', m, ' disconnected') }
 end)
 
--- chat_message P maxlen conn folded text
+-- chat_message P maxlen conn folded text [key]
 -- Stores a chat message from the member on `conn`: the next message id, the
 -- time, and the entry every node stores and delivers (to the room "chat",
--- except the sender's socket). Reply: {"ok", entry id, message id, ts} or
--- {"not joined"} (the connection does not hold the nickname).
+-- except the sender's socket). `key`, the client's idempotency key (optional;
+-- empty or absent: none), is scoped to the member, i.e. its pid, which a
+-- resumed member keeps on whatever node: a key the member already used
+-- within its window + KEY_KEPT_AFTER_WINDOW_MS stores nothing, and the reply
+-- is the first copy's, marked "repeated". A member without a pid (no
+-- recovery) has no keys, as in single-node mode.
+-- Reply: {"ok", entry id, message id, ts[, "repeated"]} or {"not joined"}
+-- (the connection does not hold the nickname).
 redis.register_function('chat_message', function(_, a)
-  local k, maxlen, conn, folded, text = keys_of(a[1]), a[2], a[3], a[4], a[5]
+  local k, maxlen, conn, folded, text, key = keys_of(a[1]), a[2], a[3], a[4], a[5], a[6]
   local m = read_member(k, folded)
   if not m or m.conn ~= conn or m.away ~= 0 then return { 'not joined' } end
+  local sent
+  if key and key ~= '' and m.pid ~= '' then
+    sent = sent_key(k, m.pid, key)
+    local first = redis.call('GET', sent)
+    if first then
+      local entry, id, ts = string.match(first, '^(%S+) (%d+) (%d+)$')
+      if entry then return { 'ok', entry, tonumber(id), tonumber(ts), 'repeated' } end
+    end
+  end
   local id = redis.call('INCR', k.message_id)
   local ts = now_ms()
   local data = broadcast_data('"user message",' .. cjson.encode(m.nick) .. ',' .. cjson.encode(text) .. ',{"id":' ..
       fmt(id) .. ',"ts":' .. fmt(ts) .. '}', m.sid)
   local entry = xadd(k, maxlen, data, '{"op":"message"}')
+  if sent then
+    redis.call('SET', sent, entry .. ' ' .. fmt(id) .. ' ' .. fmt(ts), 'PX', fmt((m.window or 0) + KEY_KEPT_AFTER_WINDOW_MS))
+  end
   return { 'ok', entry, id, ts }
 end)
 
