@@ -12,6 +12,7 @@
 #include <imgui.h>
 
 #include "chat_client/chat_model.hpp"
+#include "chat_client/web_links.hpp"
 
 namespace chat_web {
 
@@ -27,8 +28,9 @@ struct LogEntry {
   std::string sender;  // "bob: " (messages only)
   std::string body;    // what wraps: the text, plus a failure note
   float time_width = 0.0f;
-  float prefix_width = 0.0f;  // time + sender
-  float indent = 0.0f;        // where continuation rows start
+  float prefix_width = 0.0f;                 // time + sender
+  float indent = 0.0f;                       // where continuation rows start
+  std::vector<chat_client::LinkSpan> links;  // web links in `body` (messages only), drawn as links
 };
 
 class ChatLogLayout {
