@@ -485,8 +485,13 @@
     const start = canvasPoint(touch);
     const current = { id: touch.identifier, start, fired: false, timer: 0 };
     current.timer = setTimeout(() => {
-      current.fired = true;
-      requestMenu(current.start);
+      // A page busy drawing may not have seen the finger lift yet: input
+      // already waiting (its touchend) runs before this second timer.
+      current.timer = setTimeout(() => {
+        if (press !== current) return;
+        current.fired = true;
+        requestMenu(current.start);
+      }, 0);
     }, LONG_PRESS_MS);
     press = current;
   }, { passive: true });
