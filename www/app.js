@@ -377,6 +377,7 @@
       targets = JSON.parse(json).map((t) => ({
         ...t, rect: t.rect.map((v) => v / ratio),
       }));
+      if (!targets.some((t) => t.kind === 'menu')) menuDismissed = false;
       updateCursor();
     },
   };
@@ -393,13 +394,17 @@
     const box = canvas.getBoundingClientRect();
     return { x: event.clientX - box.left, y: event.clientY - box.top };
   }
+  let menuDismissed = false;  // the menu on screen is closing (dismissMenu)
+  const menuOpen = () => !menuDismissed && targets.some((t) => t.kind === 'menu');
+  // While a menu is open only its items count: a click elsewhere just closes it.
   function targetAt(point) {
-    // The menu is drawn last, over the log: its items first.
-    for (let i = targets.length - 1; i >= 0; --i) {
-      const [x0, y0, x1, y1] = targets[i].rect;
-      if (point.x >= x0 && point.x < x1 && point.y >= y0 && point.y < y1) return targets[i];
-    }
-    return null;
+    const kind = menuOpen() ? 'menu' : 'link';
+    return targets.find((t) => t.kind === kind && point.x >= t.rect[0] && point.x < t.rect[2] &&
+      point.y >= t.rect[1] && point.y < t.rect[3]) || null;
+  }
+  function dismissMenu() {
+    menuDismissed = true;
+    call('chat_input_close_menu');
   }
   function updateCursor() {
     const target = pointer && targetAt(pointer);
@@ -462,7 +467,7 @@
   // A key or typed text closes an open menu, as on a desktop (Escape only
   // does that); the key itself then goes on to the message field.
   function closeMenu() {
-    if (targets.some((t) => t.kind === 'menu')) call('chat_input_close_menu');
+    if (menuOpen()) dismissMenu();
   }
   function requestMenu(point) {
     const ratio = window.devicePixelRatio || 1;
@@ -483,7 +488,7 @@
     if (event.touches.length !== 1) return;  // two fingers: no long press
     const touch = event.changedTouches[0];
     const start = canvasPoint(touch);
-    const current = { id: touch.identifier, start, fired: false, timer: 0 };
+    const current = { id: touch.identifier, start, stamp: event.timeStamp, fired: false, timer: 0 };
     current.timer = setTimeout(() => {
       // A page busy drawing may not have seen the finger lift yet: input
       // already waiting (its touchend) runs before this second timer.
@@ -504,7 +509,13 @@
     }
   }, { passive: true });
   canvas.addEventListener('touchend', (event) => {
-    if (press && press.fired) event.preventDefault();  // no click after a long press
+    if (press && press.fired) {
+      // By the events' own times the finger was down less than a long
+      // press: a page too busy to see it lift in time took a tap for one.
+      // The menu goes, and the tap's click does what a tap does.
+      if (event.timeStamp - press.stamp < LONG_PRESS_MS) dismissMenu();
+      else event.preventDefault();  // no click after a long press
+    }
     endPress();
   });
   canvas.addEventListener('touchcancel', endPress, { passive: true });
@@ -604,7 +615,8 @@
   // Where the message log is scrolled (canvas pixels) and its unread count.
   window.chatLogScroll = () => JSON.parse(query('chat_log_scroll_json', 'string', []) || '{}');
   // What a click on the canvas acts on now: links and menu items (CSS pixels).
-  window.chatTargets = () => targets.map((t) => ({ ...t, rect: [...t.rect] }));
+  window.chatTargets = () => targets.filter((t) => t.kind === (menuOpen() ? 'menu' : 'link'))
+    .map((t) => ({ ...t, rect: [...t.rect] }));
   // Frames the client has drawn so far (an idle page draws none).
   window.chatFrames = () => (window.Module && window.Module._chat_frame_count ? window.Module._chat_frame_count() : 0);
 

@@ -181,7 +181,7 @@ async function openMenu(page, point, how, viewport, shotName) {
   await page.screenshot({ path: path.join(outputDir, `${shotName}.png`) });
   const changed = after.countDiffering(before, 24);
   assert.ok(changed > region.width * 2, `the menu shows where the ${how} was: ${changed} pixels changed`);
-  return items;
+  return Object.assign(items, { region, before });
 }
 
 // A person's click (or tap) on a menu item; the menu then closes.
@@ -192,7 +192,11 @@ async function choose(page, items, label, { touch = false } = {}) {
   const point = { x: Math.round((x0 + x1) / 2), y: Math.round((y0 + y1) / 2) };
   if (touch) await page.tap(point.x, point.y);
   else await page.mouseClick(point.x, point.y);
-  await until(async () => (await menuItems(page)).length === 0, 'the menu to close');
+  await until(async () => (await menuItems(page)).length === 0, 'the menu to close').catch(async (error) => {
+    const events = await page.evaluate(() => window.testEvents.slice(-12));
+    const now = (await menuItems(page)).map((t) => [t.label, t.rect.map(Math.round)]);
+    throw new Error(`${error.message}: tapped ${JSON.stringify(point)}; menu now ${JSON.stringify(now)}; events ${events}`);
+  });
 }
 
 async function clipboardHolds(page, text, what) {
@@ -288,6 +292,9 @@ browserTest('desktop: right-click copies a message, links open in a new tab, pas
   items = await openMenu(page, plainPoint, 'right-click', viewport, 'copy-menu-escape');
   await page.press('Escape');
   await until(async () => (await menuItems(page)).length === 0, 'Escape to close the menu');
+  await nextFrames(page, 4);
+  assert.ok((await page.pixels(items.region)).countDiffering(items.before, 24) < items.region.width,
+    'the menu is gone from the screen');
   assert.equal(await page.readClipboard(), 'kept', 'Escape copied nothing');
 
   // A click picks a message (highlighted), Ctrl+C copies it; a key lets go.

@@ -15,7 +15,6 @@ void ContextMenu::open(ImVec2 point, std::vector<Item> items) {
   if (items.empty()) return;
   items_ = std::move(items);
   opening_ = point;
-  closing_ = false;
 }
 
 void ContextMenu::draw(float scale, GestureTargets& targets) {

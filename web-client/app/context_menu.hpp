@@ -26,12 +26,19 @@ class ContextMenu {
 
   // The page asked for a menu at `point` (canvas pixels): the next frame
   // decides what is there (ChatView) and opens it.
-  void request(ImVec2 point) { requested_ = point; }
+  void request(ImVec2 point) {
+    requested_ = point;
+    closing_ = false;
+  }
   std::optional<ImVec2> take_request() { return std::exchange(requested_, std::nullopt); }
   // Opens the menu with `items` at `point`, during a frame; no items, no menu.
   void open(ImVec2 point, std::vector<Item> items);
-  // Any key closes it (the next frame), as a desktop menu.
-  void close() { closing_ = true; }
+  // Any key closes it (the next frame), as a desktop menu; so does a long
+  // press that turned out to be a tap (www/app.js), also before it opened.
+  void close() {
+    requested_.reset();
+    closing_ = true;
+  }
   // Whether a menu was open at the end of the last frame.
   bool is_open() const { return open_; }
   // Each frame, inside the chat window: draws the open menu and lists its

@@ -2,7 +2,6 @@
 
 #include <emscripten/emscripten.h>
 
-#include <algorithm>
 #include <cstdio>
 
 #include "codec/json_text.hpp"
@@ -47,11 +46,8 @@ std::string GestureTargets::link_at(ImVec2 point) const {
 }
 
 void GestureTargets::publish() {
-  const bool menu =
-      std::any_of(targets_.begin(), targets_.end(), [](const Target& t) { return t.kind == Kind::MenuItem; });
   std::string json = "[";
   for (const Target& target : targets_) {
-    if (menu && target.kind != Kind::MenuItem) continue;
     if (json.size() > 1) json += ',';
     char rect[128];
     std::snprintf(rect, sizeof rect, "{\"rect\":[%.1f,%.1f,%.1f,%.1f],\"kind\":\"%s\",\"action\":\"%s\",\"text\":",

@@ -30,8 +30,7 @@ class GestureTargets {
   void add(ImVec2 min, ImVec2 max, Kind kind, Action action, std::string_view text, std::string_view label);
   // The URL of the link drawn at `point` in this frame (empty: none).
   std::string link_at(ImVec2 point) const;
-  // After the frame: the list to the page, if it changed. While a menu is
-  // open only its items count: a click outside it just closes it.
+  // After the frame: the list to the page, if it changed.
   void publish();
 
  private:

@@ -49,7 +49,8 @@ void LinkText::draw(ImDrawList* list, ImVec2 pos, ImU32 color, const LogEntry& e
                 std::string_view(entry.body).substr(link.begin, link.end - link.begin), "link");
     at = to;
   }
-  piece(at, row.end, color);
+  // The rest (a row without links: all of it) needs no width: one AddText.
+  if (at < row.end) list->AddText(ImVec2(x, pos.y), color, body + at, body + row.end);
 }
 
 }  // namespace chat_web
