@@ -447,13 +447,15 @@
     if (!navigator.clipboard || !navigator.clipboard.readText) return;
     navigator.clipboard.readText().then(sendText, (error) => console.warn(`paste: ${error.message || error}`));
   }
-  canvas.addEventListener('click', (event) => {
-    if (event.button !== 0) return;
-    const target = targetAt(canvasPoint(event));
-    if (!target) return;
+  function act(target) {
     if (target.action === 'open') openLink(target.text);
     else if (target.action === 'copy') copyText(target.text);
     else if (target.action === 'paste') pasteText();
+  }
+  canvas.addEventListener('click', (event) => {
+    if (event.button !== 0) return;
+    const target = targetAt(canvasPoint(event));
+    if (target) act(target);
   });
   canvas.addEventListener('mousemove', (event) => {
     pointer = canvasPoint(event);
@@ -489,6 +491,10 @@
     const touch = event.changedTouches[0];
     const start = canvasPoint(touch);
     const current = { id: touch.identifier, start, stamp: event.timeStamp, fired: false, timer: 0 };
+    press = current;
+    // On an open menu a press is a choice (touchend), never a new menu.
+    current.onMenu = menuOpen();
+    if (current.onMenu) return;
     current.timer = setTimeout(() => {
       // A page busy drawing may not have seen the finger lift yet: input
       // already waiting (its touchend) runs before this second timer.
@@ -498,7 +504,6 @@
         requestMenu(current.start);
       }, 0);
     }, LONG_PRESS_MS);
-    press = current;
   }, { passive: true });
   canvas.addEventListener('touchmove', (event) => {
     if (!press || press.fired) return;
@@ -509,23 +514,36 @@
     }
   }, { passive: true });
   canvas.addEventListener('touchend', (event) => {
-    if (press && press.fired) {
+    const current = press;
+    endPress();
+    if (!current) return;  // it moved (a scroll), or another finger
+    if (current.fired) {
+      if (event.timeStamp - current.stamp >= LONG_PRESS_MS) {
+        event.preventDefault();  // no click after a long press
+        return;
+      }
       // By the events' own times the finger was down less than a long
       // press: a page too busy to see it lift in time took a tap for one.
-      // The menu goes, and the tap's click does what a tap does.
-      if (event.timeStamp - press.stamp < LONG_PRESS_MS) dismissMenu();
-      else event.preventDefault();  // no click after a long press
+      dismissMenu();
     }
-    endPress();
+    // A tap on a link or a menu item acts here, in the touchend (a user
+    // activation, as a click is): a browser makes no click of a tap it took
+    // for a long one (Firefox, on a busy machine), and this way is certain.
+    // Prevented, it makes no click either, so it acts once.
+    const touch = [...event.changedTouches].find((t) => t.identifier === current.id);
+    const target = touch && targetAt(canvasPoint(touch));
+    if (!target) return;
+    event.preventDefault();
+    act(target);
+    if (target.kind === 'menu') dismissMenu();  // ImGui gets no click to close it with
   });
   canvas.addEventListener('touchcancel', endPress, { passive: true });
   canvas.addEventListener('contextmenu', (event) => {
     event.preventDefault();  // the page's menu, not the browser's
-    if (press) {
-      if (press.fired) return;
-      clearTimeout(press.timer);
-      press.fired = true;
-    }
+    // While a finger is down the long press is this page's own (its timer,
+    // checked against the touch events' times): a browser's long-press
+    // gesture times out while a busy page has not yet been sent the lift.
+    if (press) return;
     requestMenu(canvasPoint(event));
   });
 
