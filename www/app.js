@@ -384,10 +384,11 @@
 
   // ---- links, copy and paste on the canvas -------------------------------------
   // A click on a link opens it, a menu item copies, opens or pastes: here, in
-  // the click event itself, because the browser allows a new tab and the
-  // clipboard only there (a popup blocker, user activation); the client lists
-  // what its frame on screen drew where (setTargets) and only closes the
-  // menu. A right click or a long press asks the client for the menu.
+  // the click event itself (a tap's: its touchend), because the browser
+  // allows a new tab and the clipboard only there (a popup blocker, user
+  // activation); the client lists what its frame on screen drew where
+  // (setTargets) and only closes the menu. A right click or a long press
+  // asks the client for the menu.
   let targets = [];  // { rect: [x0, y0, x1, y1] in CSS pixels of the canvas, kind, action, text, label }
   let pointer = null;  // the mouse over the canvas, for the hand cursor
   function canvasPoint(event) {
@@ -476,11 +477,10 @@
     call('chat_input_context_menu', point.x * ratio, point.y * ratio);
   }
   // A long press: a finger held still for LONG_PRESS_MS. Its lift then makes
-  // no click (the menu would take it as a choice), and a browser that fires
-  // its own contextmenu for the same press (Chromium) opens no second one.
+  // no click (the menu would take it as a choice).
   const LONG_PRESS_MS = 500;
   const LONG_PRESS_SLOP = 10;  // CSS pixels a still finger may wander
-  let press = null;  // { id, start, timer, fired }
+  let press = null;  // the finger down: { id, start, stamp, timer, fired, onMenu }
   function endPress() {
     if (press) clearTimeout(press.timer);
     press = null;
