@@ -28,9 +28,10 @@ struct LogEntry {
   std::string sender;  // "bob: " (messages only)
   std::string body;    // what wraps: the text, plus a failure note
   float time_width = 0.0f;
-  float prefix_width = 0.0f;                 // time + sender
-  float indent = 0.0f;                       // where continuation rows start
-  std::vector<chat_client::LinkSpan> links;  // web links in `body` (messages only), drawn as links
+  float prefix_width = 0.0f;  // time + sender
+  float indent = 0.0f;        // where continuation rows start
+  // The web links in `body` (messages only), drawn as links.
+  std::vector<chat_client::LinkSpan> links;
 };
 
 class ChatLogLayout {
