@@ -519,7 +519,10 @@
     if (!current) return;  // it moved (a scroll), or another finger
     if (current.fired) {
       if (event.timeStamp - current.stamp >= LONG_PRESS_MS) {
-        event.preventDefault();  // no click after a long press
+        // No click after a long press that opened a menu (it would take the
+        // click as a choice); where none opens (a button), the click is the
+        // press's, as it would be without long presses.
+        if (menuOpen()) event.preventDefault();
         return;
       }
       // By the events' own times the finger was down less than a long
@@ -539,11 +542,13 @@
   });
   canvas.addEventListener('touchcancel', endPress, { passive: true });
   canvas.addEventListener('contextmenu', (event) => {
-    event.preventDefault();  // the page's menu, not the browser's
     // While a finger is down the long press is this page's own (its timer,
     // checked against the touch events' times): a browser's long-press
     // gesture times out while a busy page has not yet been sent the lift.
+    // Left alone, the browser's long press ends as its tap would (Chromium
+    // clicks when it showed no menu of its own; a canvas has none).
     if (press) return;
+    event.preventDefault();  // the page's menu, not the browser's
     requestMenu(canvasPoint(event));
   });
 

@@ -629,7 +629,9 @@ std::vector<ContextMenu::Item> ChatView::menu_items_at(const chat_client::ChatMo
     items.push_back({"Paste", Action::Paste, ""});
     return items;
   }
-  if (!inside(point, log_min_, log_max_)) return items;
+  // The "new messages" button over the log is a button: a long press on it
+  // is still its tap (www/app.js lets the click through when no menu opens).
+  if (!inside(point, log_min_, log_max_) || inside(point, button_min_, button_max_)) return items;
   const ChatLine* line = line_at(model, point);
   if (line == nullptr) return items;
   items.push_back({"Copy message", Action::Copy, line->text});
