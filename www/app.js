@@ -545,10 +545,8 @@
     // While a finger is down the long press is this page's own (its timer,
     // checked against the touch events' times): a browser's long-press
     // gesture times out while a busy page has not yet been sent the lift.
-    // Left alone, the browser's long press ends as its tap would (Chromium
-    // clicks when it showed no menu of its own; a canvas has none).
-    if (press) return;
     event.preventDefault();  // the page's menu, not the browser's
+    if (press) return;
     requestMenu(canvasPoint(event));
   });
 
