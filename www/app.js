@@ -472,6 +472,14 @@
   function closeMenu() {
     if (menuOpen()) dismissMenu();
   }
+  // Only where the client has a menu (a message, the message field) is a
+  // finger held still a long press; elsewhere (the "new messages" button) a
+  // slow page's tap must never be taken for one.
+  function hasMenuAt(point) {
+    const ratio = window.devicePixelRatio || 1;
+    const fn = window.Module && window.Module._chat_input_has_menu_at;
+    return !!fn && fn(point.x * ratio, point.y * ratio) !== 0;
+  }
   function requestMenu(point) {
     const ratio = window.devicePixelRatio || 1;
     call('chat_input_context_menu', point.x * ratio, point.y * ratio);
@@ -494,7 +502,7 @@
     press = current;
     // On an open menu a press is a choice (touchend), never a new menu.
     current.onMenu = menuOpen();
-    if (current.onMenu) return;
+    if (current.onMenu || !hasMenuAt(start)) return;
     current.timer = setTimeout(() => {
       // A page busy drawing may not have seen the finger lift yet: input
       // already waiting (its touchend) runs before this second timer.
@@ -506,11 +514,17 @@
     }, LONG_PRESS_MS);
   }, { passive: true });
   canvas.addEventListener('touchmove', (event) => {
-    if (!press || press.fired) return;
+    if (!press) return;
     for (const touch of event.changedTouches) {
       if (touch.identifier !== press.id) continue;
       const point = canvasPoint(touch);
-      if (Math.hypot(point.x - press.start.x, point.y - press.start.y) > LONG_PRESS_SLOP) endPress();
+      if (Math.hypot(point.x - press.start.x, point.y - press.start.y) <= LONG_PRESS_SLOP) continue;
+      // A finger that moves is scrolling, not pressing: its long press, if
+      // the time already made one (a busy page gets a drag's moves late,
+      // coalesced, after the timer), closes its menu, which would otherwise
+      // take the next tap, on the "new messages" button say, to close it.
+      if (press.fired) dismissMenu();
+      endPress();
     }
   }, { passive: true });
   canvas.addEventListener('touchend', (event) => {

@@ -46,6 +46,13 @@ class ChatView {
   // Before the frame: a right click or a long press at (x, y), canvas
   // pixels (www/app.js tells them apart from scrolling): the menu of what is there.
   void on_context_menu(float x, float y) { menu_.request(ImVec2(x, y)); }
+  // Whether a right click or a long press at (x, y) would open a menu, by
+  // the last frame's layout: www/app.js times a long press only there, so
+  // that a tap elsewhere (the "new messages" button) stays a plain tap even
+  // on a page too busy to see the finger lift before the long press's time.
+  bool has_menu_at(const chat_client::ChatModel& model, float x, float y) const {
+    return !menu_items_at(model, ImVec2(x, y)).empty();
+  }
   void close_menu() { menu_.close(); }
   // Before draw(): the line the "new messages" divider goes above
   // (ChatLine::seq; 0: none). Where it was drawn in the last frame: its

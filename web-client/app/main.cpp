@@ -371,6 +371,13 @@ EMSCRIPTEN_KEEPALIVE void chat_input_context_menu(double x, double y) {
   g_app->scheduler.request();
 }
 
+// Whether a long press at (x, y), canvas pixels, would open a menu (www/app.js
+// starts timing one only there).
+EMSCRIPTEN_KEEPALIVE int chat_input_has_menu_at(double x, double y) {
+  if (g_app == nullptr || !g_app->client) return 0;
+  return g_app->view.has_menu_at(g_app->client->model(), static_cast<float>(x), static_cast<float>(y)) ? 1 : 0;
+}
+
 // A key or text while the menu is open (www/app.js): it closes, at once,
 // even while the queue holds the key back for a field (text waits for the
 // field, which the open menu keeps inactive).
