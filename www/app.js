@@ -276,6 +276,15 @@
   }
   function onKey(event, down) {
     if (event.isComposing || event.keyCode === 229) return;  // the IME owns this key
+    // Ctrl+C and Ctrl+X copy what the client reports as selected. The page's
+    // copy event (onCopy) does it where the browser fires one; Firefox
+    // fires none while the hidden input itself has nothing selected (the
+    // selection is the client's), so the key does it too.
+    if (down && !event.repeat && selection && (apple ? event.metaKey : event.ctrlKey) && !event.altKey &&
+        !event.shiftKey && (event.key === 'c' || event.key === 'C' || event.key === 'x' || event.key === 'X')) {
+      copyText(selection);
+    }
+    if (down && !(event.code in MODIFIERS)) closeMenu();
     const stray = down ? strayCharacter(event) : '';
     if (stray) {
       event.preventDefault();
@@ -318,6 +327,7 @@
     flush();
   });
   input.addEventListener('input', (event) => {
+    closeMenu();
     if (!composing && !event.isComposing) flush();
   });
   // Pasted text goes into the stream as it is (the client makes it one line),
@@ -330,10 +340,13 @@
 
   // Copy and cut: the selection the client reports, put on the clipboard in
   // the event itself (synchronous, no permission, works over plain http).
+  // A menu's "Copy" puts its own text there the same way (copyText).
   let selection = '';
+  let copying = null;  // the text of a "Copy" item, during its execCommand('copy')
   function onCopy(event) {
-    if (!selection || !event.clipboardData) return;
-    event.clipboardData.setData('text/plain', selection);
+    const text = copying !== null ? copying : selection;
+    if (!text || !event.clipboardData) return;
+    event.clipboardData.setData('text/plain', text);
     event.preventDefault();
   }
   document.addEventListener('copy', onCopy);
@@ -357,10 +370,199 @@
       input.style.top = Math.max(0, y / ratio) + 'px';
     },
     setSelection(text) { selection = text; },
-    copy(text) {
-      if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).catch(() => {});
+    // What this frame drew that a click acts on (gesture_targets.cpp):
+    // links and the open menu's items, in canvas pixels.
+    setTargets(json) {
+      const ratio = window.devicePixelRatio || 1;
+      targets = JSON.parse(json).map((t) => ({
+        ...t, rect: t.rect.map((v) => v / ratio),
+      }));
+      if (!targets.some((t) => t.kind === 'menu')) menuDismissed = false;
+      updateCursor();
     },
   };
+
+  // ---- links, copy and paste on the canvas -------------------------------------
+  // A click on a link opens it, a menu item copies, opens or pastes: here, in
+  // the click event itself (a tap's: its touchend), because the browser
+  // allows a new tab and the clipboard only there (a popup blocker, user
+  // activation); the client lists what its frame on screen drew where
+  // (setTargets) and only closes the menu. A right click or a long press
+  // asks the client for the menu.
+  let targets = [];  // { rect: [x0, y0, x1, y1] in CSS pixels of the canvas, kind, action, text, label }
+  let pointer = null;  // the mouse over the canvas, for the hand cursor
+  function canvasPoint(event) {
+    const box = canvas.getBoundingClientRect();
+    return { x: event.clientX - box.left, y: event.clientY - box.top };
+  }
+  let menuDismissed = false;  // the menu on screen is closing (dismissMenu)
+  const menuOpen = () => !menuDismissed && targets.some((t) => t.kind === 'menu');
+  // While a menu is open only its items count: a click elsewhere just closes it.
+  function targetAt(point) {
+    const kind = menuOpen() ? 'menu' : 'link';
+    return targets.find((t) => t.kind === kind && point.x >= t.rect[0] && point.x < t.rect[2] &&
+      point.y >= t.rect[1] && point.y < t.rect[3]) || null;
+  }
+  function dismissMenu() {
+    menuDismissed = true;
+    call('chat_input_close_menu');
+  }
+  function updateCursor() {
+    const target = pointer && targetAt(pointer);
+    canvas.style.cursor = target && target.kind === 'link' ? 'pointer' : '';
+  }
+  // Only the web's own schemes are opened, in a new tab that cannot reach
+  // back to this page (noopener) and is not told where it came from.
+  function openLink(url) {
+    let parsed = null;
+    try {
+      parsed = new URL(url);
+    } catch (error) {
+      return;
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return;
+    window.open(parsed.href, '_blank', 'noopener,noreferrer');
+  }
+  // The async Clipboard API where the page may use it (a secure context);
+  // else, or when it refuses, the copy event of execCommand('copy'), which
+  // works in a click's own event without a permission, over plain http too.
+  function legacyCopy(text) {
+    copying = text;
+    try {
+      document.execCommand('copy');
+    } finally {
+      copying = null;
+    }
+  }
+  function copyText(text) {
+    if (navigator.clipboard && navigator.clipboard.writeText && window.isSecureContext) {
+      navigator.clipboard.writeText(text).catch(() => legacyCopy(text));
+    } else {
+      legacyCopy(text);
+    }
+  }
+  // Into the stream as a Ctrl+V's text goes (the client makes it one line).
+  // readText needs a secure context; the browser may ask the person first.
+  function pasteText() {
+    input.focus({ preventScroll: true });
+    if (!navigator.clipboard || !navigator.clipboard.readText) return;
+    navigator.clipboard.readText().then(sendText, (error) => console.warn(`paste: ${error.message || error}`));
+  }
+  function act(target) {
+    if (target.action === 'open') openLink(target.text);
+    else if (target.action === 'copy') copyText(target.text);
+    else if (target.action === 'paste') pasteText();
+  }
+  canvas.addEventListener('click', (event) => {
+    if (event.button !== 0) return;
+    const target = targetAt(canvasPoint(event));
+    if (target) act(target);
+  });
+  canvas.addEventListener('mousemove', (event) => {
+    pointer = canvasPoint(event);
+    updateCursor();
+  }, { passive: true });
+  canvas.addEventListener('mouseleave', () => {
+    pointer = null;
+    updateCursor();
+  }, { passive: true });
+
+  // A key or typed text closes an open menu, as on a desktop (Escape only
+  // does that); the key itself then goes on to the message field.
+  function closeMenu() {
+    if (menuOpen()) dismissMenu();
+  }
+  // Only where the client has a menu (a message, the message field) is a
+  // finger held still a long press; elsewhere (the "new messages" button) a
+  // slow page's tap must never be taken for one.
+  function hasMenuAt(point) {
+    const ratio = window.devicePixelRatio || 1;
+    const fn = window.Module && window.Module._chat_input_has_menu_at;
+    return !!fn && fn(point.x * ratio, point.y * ratio) !== 0;
+  }
+  function requestMenu(point) {
+    const ratio = window.devicePixelRatio || 1;
+    call('chat_input_context_menu', point.x * ratio, point.y * ratio);
+  }
+  // A long press: a finger held still for LONG_PRESS_MS. Its lift then makes
+  // no click (the menu would take it as a choice).
+  const LONG_PRESS_MS = 500;
+  const LONG_PRESS_SLOP = 10;  // CSS pixels a still finger may wander
+  let press = null;  // the finger down: { id, start, stamp, timer, fired, onMenu }
+  function endPress() {
+    if (press) clearTimeout(press.timer);
+    press = null;
+  }
+  canvas.addEventListener('touchstart', (event) => {
+    endPress();
+    if (event.touches.length !== 1) return;  // two fingers: no long press
+    const touch = event.changedTouches[0];
+    const start = canvasPoint(touch);
+    const current = { id: touch.identifier, start, stamp: event.timeStamp, fired: false, timer: 0 };
+    press = current;
+    // On an open menu a press is a choice (touchend), never a new menu.
+    current.onMenu = menuOpen();
+    if (current.onMenu || !hasMenuAt(start)) return;
+    current.timer = setTimeout(() => {
+      // A page busy drawing may not have seen the finger lift yet: input
+      // already waiting (its touchend) runs before this second timer.
+      current.timer = setTimeout(() => {
+        if (press !== current) return;
+        current.fired = true;
+        requestMenu(current.start);
+      }, 0);
+    }, LONG_PRESS_MS);
+  }, { passive: true });
+  canvas.addEventListener('touchmove', (event) => {
+    if (!press) return;
+    for (const touch of event.changedTouches) {
+      if (touch.identifier !== press.id) continue;
+      const point = canvasPoint(touch);
+      if (Math.hypot(point.x - press.start.x, point.y - press.start.y) <= LONG_PRESS_SLOP) continue;
+      // A finger that moves is scrolling, not pressing: its long press, if
+      // the time already made one (a busy page gets a drag's moves late,
+      // coalesced, after the timer), closes its menu, which would otherwise
+      // take the next tap, on the "new messages" button say, to close it.
+      if (press.fired) dismissMenu();
+      endPress();
+    }
+  }, { passive: true });
+  canvas.addEventListener('touchend', (event) => {
+    const current = press;
+    endPress();
+    if (!current) return;  // it moved (a scroll), or another finger
+    if (current.fired) {
+      if (event.timeStamp - current.stamp >= LONG_PRESS_MS) {
+        // No click after a long press that opened a menu (it would take the
+        // click as a choice); where none opens (a button), the click is the
+        // press's, as it would be without long presses.
+        if (menuOpen()) event.preventDefault();
+        return;
+      }
+      // By the events' own times the finger was down less than a long
+      // press: a page too busy to see it lift in time took a tap for one.
+      dismissMenu();
+    }
+    // A tap on a link or a menu item acts here, in the touchend (a user
+    // activation, as a click is): a browser makes no click of a tap it took
+    // for a long one (Firefox, on a busy machine), and this way is certain.
+    // Prevented, it makes no click either, so it acts once.
+    const touch = [...event.changedTouches].find((t) => t.identifier === current.id);
+    const target = touch && targetAt(canvasPoint(touch));
+    if (!target) return;
+    event.preventDefault();
+    act(target);
+    if (target.kind === 'menu') dismissMenu();  // ImGui gets no click to close it with
+  });
+  canvas.addEventListener('touchcancel', endPress, { passive: true });
+  canvas.addEventListener('contextmenu', (event) => {
+    // While a finger is down the long press is this page's own (its timer,
+    // checked against the touch events' times): a browser's long-press
+    // gesture times out while a busy page has not yet been sent the lift.
+    event.preventDefault();  // the page's menu, not the browser's
+    if (press) return;
+    requestMenu(canvasPoint(event));
+  });
 
   // ---- what a screen reader hears -------------------------------------------
   // The client says each new message and announcement here (live_region.cpp):
@@ -447,6 +649,9 @@
   window.chatState = () => query('chat_state_json', 'string', []) || '{"state":"Loading"}';
   // Where the message log is scrolled (canvas pixels) and its unread count.
   window.chatLogScroll = () => JSON.parse(query('chat_log_scroll_json', 'string', []) || '{}');
+  // What a click on the canvas acts on now: links and menu items (CSS pixels).
+  window.chatTargets = () => targets.filter((t) => t.kind === (menuOpen() ? 'menu' : 'link'))
+    .map((t) => ({ ...t, rect: [...t.rect] }));
   // Frames the client has drawn so far (an idle page draws none).
   window.chatFrames = () => (window.Module && window.Module._chat_frame_count ? window.Module._chat_frame_count() : 0);
   // The main thread's time in each frame drawn from frame number `from` on:

@@ -130,6 +130,24 @@ export class ChromiumPage extends DriverPage {
     return this.evaluate(() => navigator.clipboard.readText());
   }
 
+  // Pages (tabs) this page's browser context opens from now on, e.g. a link
+  // opened in a new tab with noopener (which no popup event of this page
+  // reports): { urls() (each page's URL once it left about:blank), close() }.
+  watchNewPages() {
+    const pages = [];
+    const context = this.raw.context();
+    const listener = (page) => pages.push(page);
+    context.on('page', listener);
+    return {
+      urls: () => pages.map((page) => page.url()).filter((url) => url !== 'about:blank'),
+      count: () => pages.length,
+      close: async () => {
+        context.off('page', listener);
+        for (const page of pages) await page.close().catch(() => {});
+      },
+    };
+  }
+
   // A PNG (Buffer) of the viewport or of `clip`; written to `path` if given.
   async screenshot({ path, clip, fullPage = false } = {}) {
     return this.raw.screenshot({ path, clip, fullPage });

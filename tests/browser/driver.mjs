@@ -30,6 +30,7 @@
 // click/rightClick, mouseMove, wheel (pixel deltas), writeClipboard and
 // readClipboard (the async Clipboard API; pasting is then a real Ctrl+V),
 // screenshot and pixels, evaluate, addInitScript, console and page errors,
+// watchNewPages (the tabs a page opens, e.g. a link with noopener),
 // closeBrowserMenus (after a right click the page did not cancel: Firefox's
 // own menu would hold the pointer).
 //

@@ -180,6 +180,27 @@ export class FirefoxPage extends DriverPage {
     return this.evaluate(() => navigator.clipboard.readText());
   }
 
+  // Pages (tabs) this page's browser context opens from now on, e.g. a link
+  // opened in a new tab with noopener: { urls() (each page's URL once it
+  // left about:blank), count(), close() }, from BiDi's new browsing contexts.
+  watchNewPages() {
+    const targets = [];
+    const context = this.raw.browserContext();
+    const listener = (target) => targets.push(target);
+    context.on('targetcreated', listener);
+    return {
+      urls: () => targets.map((target) => target.url()).filter((url) => url !== 'about:blank'),
+      count: () => targets.length,
+      close: async () => {
+        context.off('targetcreated', listener);
+        for (const target of targets) {
+          const page = await target.page().catch(() => null);
+          if (page) await page.close().catch(() => {});
+        }
+      },
+    };
+  }
+
   // A PNG (Buffer) of the viewport or of `clip`; written to `path` if given.
   async screenshot({ path, clip, fullPage = false } = {}) {
     return Buffer.from(await this.raw.screenshot({ path, clip, fullPage }));

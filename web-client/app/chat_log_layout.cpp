@@ -173,6 +173,9 @@ LogEntry ChatLogLayout::make_entry(const ChatLine& line) const {
     case LineKind::Message:
       entry.sender = line.from + ": ";
       entry.body = line.text;
+      // Found in the sender's text only (the body starts with it), never in
+      // the failure note below.
+      entry.links = chat_client::find_web_links(line.text);
       if (line.status == DeliveryStatus::Failed) {
         entry.body += "  (not delivered: " + line.failure + ")";
       }

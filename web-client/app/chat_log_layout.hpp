@@ -23,6 +23,7 @@
 #include <imgui.h>
 
 #include "chat_client/chat_model.hpp"
+#include "chat_client/web_links.hpp"
 #include "font_atlas.hpp"
 
 namespace chat_web {
@@ -52,6 +53,8 @@ struct LogEntry {
   std::vector<char32_t> code_points;
   // The rows: byte ranges in `body`, the first one with the prefix.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> rows;
+  // The web links in `body` (messages only), drawn as links.
+  std::vector<chat_client::LinkSpan> links;
 };
 
 class ChatLogLayout {

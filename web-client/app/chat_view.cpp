@@ -12,6 +12,8 @@
 
 #include "chat_client/countdown.hpp"
 #include "chat_client/single_line_text.hpp"
+#include "chat_client/web_links.hpp"
+#include "link_text.hpp"
 
 namespace chat_web {
 
@@ -49,6 +51,15 @@ const ImVec4 kHistoryTextColor{0.74f, 0.76f, 0.80f, 1.0f};
 const ImVec4 kPendingTextColor{0.62f, 0.64f, 0.68f, 1.0f};
 const ImVec4 kOwnNameColor{0.45f, 0.78f, 1.00f, 1.0f};
 const ImVec4 kDividerColor{0.94f, 0.36f, 0.33f, 1.0f};
+const ImVec4 kPickedColor{0.22f, 0.30f, 0.42f, 1.0f};  // behind the message a click picked
+
+// The model's line with `seq` (lines are in seq order), if it is still there.
+const ChatLine* line_at_seq(const chat_client::ChatModel& model, std::uint64_t seq) {
+  const auto& lines = model.lines();
+  const auto line =
+      std::lower_bound(lines.begin(), lines.end(), seq, [](const ChatLine& l, std::uint64_t s) { return l.seq < s; });
+  return line == lines.end() || line->seq != seq ? nullptr : &*line;
+}
 
 // A stable, readable colour per nickname, so speakers are easy to follow.
 ImVec4 name_color(const std::string& name) {
@@ -110,6 +121,7 @@ bool ChatView::scroll_key_for_log(const chat_client::ChatClient& client, int key
 
 KeyRoute ChatView::route_key(const chat_client::ChatClient& client, const KeyEvent& key) const {
   if (is_modifier(key.key)) return KeyRoute::Deliver;  // ImGui must always know them
+  if (menu_.is_open()) return KeyRoute::Deliver;       // take_key: it closes the menu
   if (key.down && scroll_key_for_log(client, key.key)) return KeyRoute::Deliver;
   if (!takes_text(client)) return KeyRoute::Drop;
   // Wait until the field that is due is active, rather than lose the key.
@@ -118,6 +130,12 @@ KeyRoute ChatView::route_key(const chat_client::ChatClient& client, const KeyEve
 }
 
 bool ChatView::take_key(const chat_client::ChatClient& client, const KeyEvent& key) {
+  if (menu_.is_open() && !is_modifier(key.key)) {
+    // A key closes the menu, as a desktop menu; only its release reaches
+    // ImGui, which may have seen the key go down before the menu opened.
+    if (key.down) menu_.close();
+    return !key.down;
+  }
   // A scroll key's release goes where its press went.
   const auto held = std::find(log_keys_.begin(), log_keys_.end(), key.key);
   if (!key.down && held != log_keys_.end()) {
@@ -132,7 +150,10 @@ bool ChatView::take_key(const chat_client::ChatClient& client, const KeyEvent& k
     if (key.key == GLFW_KEY_END) log_scroll_.to_bottom();
     return false;
   }
-  if (key.down && !is_modifier(key.key)) log_focused_ = false;  // editing: the field has the reader again
+  if (key.down && !is_modifier(key.key)) {
+    log_focused_ = false;  // editing: the field has the reader again
+    picked_seq_ = 0;
+  }
   if (is_enter(key.key)) {
     // Enter is the view's: the field's callback sends, and the field stays
     // active (ImGui's own Enter would deactivate it for two frames).
@@ -150,6 +171,7 @@ int ChatView::on_field_callback(ImGuiInputTextCallbackData* data) {
     std::string text = chat_client::single_line_text(self.insert_);
     self.insert_.clear();
     self.log_focused_ = false;
+    self.picked_seq_ = 0;
     if (data->HasSelection()) {
       const int from = std::min(data->SelectionStart, data->SelectionEnd);
       data->DeleteChars(from, std::max(data->SelectionStart, data->SelectionEnd) - from);
@@ -189,11 +211,16 @@ bool ChatView::input_field(Field field, const char* label, const char* hint, cha
   if (!enabled && ImGui::GetActiveID() == id) ImGui::ClearActiveID();
   if (enabled && ImGui::GetActiveID() == id) insert_ = input_->take_text();
   // The field owns the keyboard unless something else on screen is being used.
-  if (enabled && !ImGui::IsAnyItemActive()) ImGui::SetKeyboardFocusHere();
+  // (Not while a menu is open: taking the focus back would close it.)
+  if (enabled && !ImGui::IsAnyItemActive() && !menu_.is_open()) ImGui::SetKeyboardFocusHere();
   drawing_ = field;
   ImGui::InputTextWithHint(label, hint, buffer, static_cast<int>(size), ImGuiInputTextFlags_CallbackAlways,
                            &ChatView::on_field_callback, this);
   drawing_ = Field::None;
+  if (field == Field::Message) {
+    field_min_ = ImGui::GetItemRectMin();
+    field_max_ = ImGui::GetItemRectMax();
+  }
   if (!insert_.empty()) {
     input_->untake_text(std::move(insert_));  // the field went away first: keep it for later
     insert_.clear();
@@ -209,6 +236,7 @@ void ChatView::draw(chat_client::ChatClient& client, FontAtlas& fonts, chat_clie
   fonts_ = &fonts;
   input_ = &input;
   selection_.clear();
+  targets_.clear();
   next_change_ms_.reset();
   const auto& model = client.model();
   request_new_glyphs(model, fonts);
@@ -223,6 +251,8 @@ void ChatView::draw(chat_client::ChatClient& client, FontAtlas& fonts, chat_clie
   }
   prompt_shown_ = prompting;
   has_text_field_ = prompting || model.has_joined_once();
+  menu_.take_request();  // asked for where no chat is drawn: no menu
+  targets_.publish();
 }
 
 void ChatView::request_new_glyphs(const chat_client::ChatModel& model, FontAtlas& fonts) {
@@ -333,6 +363,8 @@ void ChatView::draw_chat(chat_client::ChatClient& client, std::int64_t now_ms) {
       ImGui::EndChild();
     }
     draw_input(client);
+    if (const auto point = menu_.take_request()) menu_.open(*point, menu_items_at(model, *point));
+    menu_.draw(scale_, targets_);
   }
   ImGui::End();
 }
@@ -465,6 +497,11 @@ void ChatView::draw_log(const chat_client::ChatModel& model, ImVec2 size) {
       const ChatLine& line = model.lines()[row.line];
       const ImVec2 pos = ImGui::GetCursorScreenPos();
       float x = pos.x + entry.indent;
+      if (line.seq == picked_seq_) {
+        list->AddRectFilled(ImVec2(pos.x - 0.5f * style.WindowPadding.x, pos.y - 0.5f * style.ItemSpacing.y),
+                            ImVec2(log_max_.x - style.ScrollbarSize, pos.y + row_height - 0.5f * style.ItemSpacing.y),
+                            ImGui::ColorConvertFloat4ToU32(kPickedColor));
+      }
       if (row.first && line.seq == divider_seq_) draw_divider(list, pos.y - 0.5f * style.ItemSpacing.y);
       // On screen: its glyphs must stay in the atlas (the time is ASCII, always there).
       if (row.first) fonts_->request_glyphs(entry.sender);
@@ -492,8 +529,8 @@ void ChatView::draw_log(const chat_client::ChatModel& model, ImVec2 size) {
         case LineKind::Error: color = kErrorColor; break;
       }
       const char* body = entry.body.c_str();
-      list->AddText(ImVec2(x, pos.y), ImGui::ColorConvertFloat4ToU32(color), body + row.begin, body + row.end);
-      drawn_rows_.push_back(DrawnRow{x, pos.y, std::string(body + row.begin, body + row.end)});
+      LinkText::draw(list, ImVec2(x, pos.y), ImGui::ColorConvertFloat4ToU32(color), entry, row, scale_, targets_);
+      drawn_rows_.push_back(DrawnRow{x, pos.y, std::string(body + row.begin, body + row.end), line.seq});
       ImGui::Dummy(ImVec2(1.0f, line_height));
     }
   }
@@ -504,7 +541,17 @@ void ChatView::draw_log(const chat_client::ChatModel& model, ImVec2 size) {
   scrollbar_offset_ = ImGui::GetScrollY();
   if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
     log_focused_ = ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem);
+    // A click on a message picks it, for Ctrl+C (a click on a link opens it
+    // instead; on the scrollbar or between messages, it picks none).
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    const chat_client::ChatLine* picked =
+        log_focused_ && targets_.link_at(mouse).empty() && mouse.x < log_max_.x - style.ScrollbarSize
+            ? line_at(model, mouse)
+            : nullptr;
+    picked_seq_ = picked != nullptr ? picked->seq : 0;
   }
+  const chat_client::ChatLine* picked = picked_seq_ != 0 ? line_at_seq(model, picked_seq_) : nullptr;
+  picked_text_ = picked != nullptr ? picked->text : std::string();
   draw_unread_button();
   ImGui::EndChild();
 }
@@ -559,6 +606,44 @@ void ChatView::draw_online(const chat_client::ChatModel& model) {
       ImGui::TextColored(name_color(name), "%s", name.c_str());
     }
   }
+}
+
+// The log's line drawn at `point` in this frame, if any.
+const ChatLine* ChatView::line_at(const chat_client::ChatModel& model, ImVec2 point) const {
+  if (!inside(point, log_min_, log_max_)) return nullptr;
+  const float row_height = ImGui::GetTextLineHeightWithSpacing();
+  const auto row = std::find_if(drawn_rows_.begin(), drawn_rows_.end(),
+                                [&](const DrawnRow& r) { return point.y >= r.y && point.y < r.y + row_height; });
+  return row == drawn_rows_.end() ? nullptr : line_at_seq(model, row->seq);
+}
+
+// What the menu at `point` offers: on the message field, paste (and copy
+// its selection); on a message, copy it and, when it has a link, the link
+// under the pointer or else its first one.
+std::vector<ContextMenu::Item> ChatView::menu_items_at(const chat_client::ChatModel& model, ImVec2 point) const {
+  using Action = GestureTargets::Action;
+  std::vector<ContextMenu::Item> items;
+  if (inside(point, field_min_, field_max_) && model.connection_state() == ConnectionState::Joined) {
+    if (!selection_.empty()) items.push_back({"Copy", Action::Copy, selection_});
+    items.push_back({"Paste", Action::Paste, ""});
+    return items;
+  }
+  // The "new messages" button over the log is a button: a long press on it
+  // is still its tap (www/app.js lets the click through when no menu opens).
+  if (!inside(point, log_min_, log_max_) || inside(point, button_min_, button_max_)) return items;
+  const ChatLine* line = line_at(model, point);
+  if (line == nullptr) return items;
+  items.push_back({"Copy message", Action::Copy, line->text});
+  if (line->kind != LineKind::Message) return items;
+  std::string url = targets_.link_at(point);
+  if (const auto links = chat_client::find_web_links(line->text); url.empty() && !links.empty()) {
+    url = line->text.substr(links.front().begin, links.front().end - links.front().begin);
+  }
+  if (!url.empty()) {
+    items.push_back({"Copy link", Action::Copy, url});
+    items.push_back({"Open link", Action::Open, url});
+  }
+  return items;
 }
 
 void ChatView::draw_input(chat_client::ChatClient& client) {

@@ -17,7 +17,9 @@
 #include "chat_client/input_queue.hpp"
 #include "chat_client/log_scroll.hpp"
 #include "chat_log_layout.hpp"
+#include "context_menu.hpp"
 #include "font_atlas.hpp"
+#include "gesture_targets.hpp"
 
 namespace chat_web {
 
@@ -28,8 +30,9 @@ class ChatView {
   // True when the screen drawn last has a text field (the page then keeps
   // its text input focused, so no keystroke is lost while ImGui activates it).
   bool has_text_field() const { return has_text_field_; }
-  // The text selected in the active field ("" when none), for the page's copy.
-  const std::string& selection() const { return selection_; }
+  // What the page's copy (Ctrl+C) takes: the message picked by a click in
+  // the log, else the text selected in the active field ("" when none).
+  const std::string& selection() const { return picked_text_.empty() ? selection_ : picked_text_; }
 
   // Before the frame, for each key at the front of the input queue: where it
   // goes (InputQueue::deliver_keys), then whether ImGui gets it (true) or the
@@ -40,6 +43,17 @@ class ChatView {
   // they are over it.
   void on_wheel(const WheelInput& wheel);
   void on_touch(const TouchInput& touch);
+  // Before the frame: a right click or a long press at (x, y), canvas
+  // pixels (www/app.js tells them apart from scrolling): the menu of what is there.
+  void on_context_menu(float x, float y) { menu_.request(ImVec2(x, y)); }
+  // Whether a right click or a long press at (x, y) would open a menu, by
+  // the last frame's layout: www/app.js times a long press only there, so
+  // that a tap elsewhere (the "new messages" button) stays a plain tap even
+  // on a page too busy to see the finger lift before the long press's time.
+  bool has_menu_at(const chat_client::ChatModel& model, float x, float y) const {
+    return !menu_items_at(model, ImVec2(x, y)).empty();
+  }
+  void close_menu() { menu_.close(); }
   // Before draw(): the line the "new messages" divider goes above
   // (ChatLine::seq; 0: none). Where it was drawn in the last frame: its
   // screen y (canvas pixels), or a negative number when not on screen.
@@ -68,6 +82,7 @@ class ChatView {
     float x = 0.0f;
     float y = 0.0f;
     std::string text;
+    std::uint64_t seq = 0;  // its line's ChatLine::seq
   };
   const std::vector<DrawnRow>& drawn_rows() const { return drawn_rows_; }
   // Whether the screen due now has a text field (text waits for it; else it is dropped).
@@ -90,6 +105,8 @@ class ChatView {
   bool scroll_key_for_log(const chat_client::ChatClient& client, int key) const;
   void draw_online(const chat_client::ChatModel& model);
   void draw_input(chat_client::ChatClient& client);
+  std::vector<ContextMenu::Item> menu_items_at(const chat_client::ChatModel& model, ImVec2 point) const;
+  const chat_client::ChatLine* line_at(const chat_client::ChatModel& model, ImVec2 point) const;
   void request_new_glyphs(const chat_client::ChatModel& model, FontAtlas& fonts);
   void changes_at(std::int64_t time_ms);
   void countdown_changes(const chat_client::ChatModel& model, std::int64_t now_ms);
@@ -129,6 +146,12 @@ class ChatView {
   std::array<char, chat_client::kNicknameFieldBytes> nickname_{};
   std::array<char, chat_client::kMessageFieldBytes> message_{};
   std::vector<DrawnRow> drawn_rows_;  // the log's rows in the last frame
+  GestureTargets targets_;            // links and menu items drawn this frame
+  ContextMenu menu_;
+  std::uint64_t picked_seq_ = 0;  // the message a click in the log picked (0: none), highlighted
+  std::string picked_text_;       // its text, for Ctrl+C
+  ImVec2 field_min_{0.0f, 0.0f};  // the message field in the last frame, screen pixels
+  ImVec2 field_max_{0.0f, 0.0f};
 };
 
 }  // namespace chat_web

@@ -383,6 +383,30 @@ EMSCRIPTEN_KEEPALIVE void chat_input_text(const char* utf8) {
   g_app->input.queue().push_text(utf8);
 }
 
+// A right click or a long press on the canvas (www/app.js), in canvas
+// pixels: the next frame opens the menu of what is there.
+EMSCRIPTEN_KEEPALIVE void chat_input_context_menu(double x, double y) {
+  if (g_app == nullptr) return;
+  g_app->view.on_context_menu(static_cast<float>(x), static_cast<float>(y));
+  g_app->scheduler.request();
+}
+
+// Whether a long press at (x, y), canvas pixels, would open a menu (www/app.js
+// starts timing one only there).
+EMSCRIPTEN_KEEPALIVE int chat_input_has_menu_at(double x, double y) {
+  if (g_app == nullptr || !g_app->client) return 0;
+  return g_app->view.has_menu_at(g_app->client->model(), static_cast<float>(x), static_cast<float>(y)) ? 1 : 0;
+}
+
+// A key or text while the menu is open (www/app.js): it closes, at once,
+// even while the queue holds the key back for a field (text waits for the
+// field, which the open menu keeps inactive).
+EMSCRIPTEN_KEEPALIVE void chat_input_close_menu() {
+  if (g_app == nullptr) return;
+  g_app->view.close_menu();
+  g_app->scheduler.request();
+}
+
 // The page lost the keyboard (another window, another tab): keys held go up.
 EMSCRIPTEN_KEEPALIVE void chat_input_blur() {
   if (g_app == nullptr) return;
