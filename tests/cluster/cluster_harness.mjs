@@ -111,6 +111,21 @@ export function history(chatd) {
   return out.split('\n').filter(Boolean);
 }
 
+// A node's stored rows ("id|from|body|ts", as history() gives them) hold
+// every acked message ({id, from, text, ts}) exactly once: no id twice, no
+// message twice, none lost. Returns the rows split into their fields.
+export function assertAckedStoredOnce(rows, acked) {
+  const stored = rows.map((row) => row.split('|'));
+  const ids = stored.map(([id]) => Number(id));
+  assert.equal(new Set(ids).size, ids.length, 'no id twice');
+  const bodies = stored.map(([, from, body]) => `${from}|${body}`);
+  assert.equal(new Set(bodies).size, bodies.length, '0 duplicates');
+  const byId = new Map(stored.map(([id, from, body, ts]) => [Number(id), `${from}|${body}|${ts}`]));
+  const lost = acked.filter((a) => byId.get(a.id) !== `${a.from}|${a.text}|${a.ts}`);
+  assert.deepEqual(lost, [], '0 acked messages lost');
+  return stored;
+}
+
 export function integrity(chatd) {
   return execFileSync('sqlite3', [dbOf(chatd), 'PRAGMA integrity_check'], { encoding: 'utf8' }).trim();
 }

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 import { redisCommand, requireRedisServer } from '../support/redis_process.mjs';
-import { connect, history, integrity, join, record, say, sleep, startCluster, until } from './cluster_harness.mjs';
+import { assertAckedStoredOnce, connect, history, integrity, join, record, say, sleep, startCluster, until } from './cluster_harness.mjs';
 
 requireRedisServer();
 const haproxy = spawnSync('haproxy', ['-v'], { encoding: 'utf8' });
@@ -86,14 +86,7 @@ test('three chatd nodes and a Node.js peer behind HAProxy: one chat; a chatd nod
     const dead = history(cluster.db(0));
     assert.deepEqual(dead, rows.slice(0, dead.length), 'the dead node\'s history is a prefix');
     for (let k = 0; k < 3; k++) assert.equal(integrity(cluster.db(k)), 'ok');
-    const stored = rows.map((row) => row.split('|'));
-    const ids = stored.map(([id]) => Number(id));
-    assert.equal(new Set(ids).size, ids.length, 'no id twice');
-    const bodies = stored.map(([, from, body]) => `${from}|${body}`);
-    assert.equal(new Set(bodies).size, bodies.length, '0 duplicates');
-    const byId = new Map(stored.map(([id, from, body, ts]) => [Number(id), `${from}|${body}|${ts}`]));
-    const lost = acked.filter((a) => byId.get(a.id) !== `${a.from}|${a.text}|${a.ts}`);
-    assert.deepEqual(lost, [], '0 acked messages lost');
+    const stored = assertAckedStoredOnce(rows, acked);
 
     // Every client got every stored message of the others, once, in the stored order.
     await until(() => seen.every((s, i) => s.messages.length === stored.filter(([, from]) => from !== names[i]).length),
