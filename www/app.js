@@ -123,26 +123,12 @@
       else if (event.filename && /\/chat\.[^/]*js$/.test(event.filename)) show('error', event.message);
     }, true);
 
-    // Any WebGL at all? Asked of a scratch canvas, at once, so that a browser
-    // without it hears why without waiting for chat.wasm (main.cpp reports
-    // the same through chatPage.fail when its own canvas gets no context).
-    function anyWebGL() {
-      for (const kind of ['webgl2', 'webgl']) {
-        let gl = null;
-        try {
-          gl = document.createElement('canvas').getContext(kind);
-        } catch (error) {
-          gl = null;
-        }
-        if (gl) {
-          const lose = gl.getExtension('WEBGL_lose_context');
-          if (lose) lose.loseContext();  // free it now, not at garbage collection
-          return true;
-        }
-      }
-      return false;
-    }
-    if (!anyWebGL()) show('webgl');
+    // No WebGL in this browser at all: say so at once. Where the API exists
+    // but gives no context (switched off, a blocked driver), main.cpp says
+    // so through chatPage.fail once chat.wasm runs. A scratch context asked
+    // for here would tell sooner, but costs every visit 100-170 ms of main
+    // thread before chat.js may start (headless Chromium, SwiftShader).
+    if (!window.WebGLRenderingContext) show('webgl');
 
     // The WASM client's WebSocket, watched from outside: two attempts in a
     // row that never opened mean the server cannot be reached; one that opens

@@ -55,6 +55,15 @@ EM_JS(void, chat_page_ready, (), {
 });
 // clang-format on
 
+// A mark on the page's performance timeline (performance.mark), e.g. when
+// the nickname prompt is first on screen: a first visit's wait as a person
+// has it, read by tests/browser/first_visit.test.mjs and the browser's tools.
+// clang-format off
+EM_JS(void, chat_page_mark, (const char* name), {
+  if (window.performance && performance.mark) performance.mark(UTF8ToString(name));
+});
+// clang-format on
+
 // Tells the page that the client cannot run (kind "webgl": no WebGL context);
 // app.js then shows why, with the way out.
 // clang-format off
@@ -114,6 +123,7 @@ struct App {
   chat_web::Attention attention;
   float scale = 0.0f;
   bool shown = false;
+  bool prompt_marked = false;  // chat_page_mark("chat-nickname-prompt") done
   std::string state_json;  // kept alive for the pointer handed to JavaScript
 };
 
@@ -153,21 +163,28 @@ bool still_moving(App& app) {
   return app.view.log_scroll().gliding();
 }
 
-// A WebGL2 context on the canvas, else WebGL1, made current; the GLSL
-// version ImGui's OpenGL3 backend is to write its shaders in (GLSL ES 3.00,
-// or 1.00 on WebGL1), or nullptr when the browser gives neither. GLFW would
-// ask for WebGL2 only, so the context is made here and GLFW gets none.
+// A WebGL2 context on the canvas, else WebGL1 with vertex array objects,
+// made current; the GLSL version ImGui's OpenGL3 backend is to write its
+// shaders in (GLSL ES 3.00, or 1.00 on WebGL1), or nullptr when the browser
+// gives neither. GLFW would ask for WebGL2 only, so the context is made here
+// and GLFW gets none.
 const char* make_webgl_context() {
   EmscriptenWebGLContextAttributes attributes;
   emscripten_webgl_init_context_attributes(&attributes);
   attributes.antialias = false;  // what GLFW asked for: no multisampling, a stencil buffer
   attributes.stencil = true;
+  // Emscripten would enable every extension the browser offers, each one a
+  // round trip to the GPU process before the first frame (tens of ms under
+  // software GL); ImGui needs none on WebGL2 and vertex array objects on WebGL1.
+  attributes.enableExtensionsByDefault = false;
   for (const int version : {2, 1}) {
     attributes.majorVersion = version;
     const EMSCRIPTEN_WEBGL_CONTEXT_HANDLE context = emscripten_webgl_create_context(kCanvas, &attributes);
-    if (context > 0 && emscripten_webgl_make_context_current(context) == EMSCRIPTEN_RESULT_SUCCESS) {
-      return version == 2 ? "#version 300 es" : "#version 100";
-    }
+    if (context <= 0 || emscripten_webgl_make_context_current(context) != EMSCRIPTEN_RESULT_SUCCESS) continue;
+    if (version == 2) return "#version 300 es";
+    // The backend binds a vertex array object on Emscripten even for GLSL ES 1.00.
+    if (emscripten_webgl_enable_extension(context, "OES_vertex_array_object")) return "#version 100";
+    emscripten_webgl_destroy_context(context);
   }
   return nullptr;
 }
@@ -267,6 +284,11 @@ void frame() {
   if (!app.shown) {
     app.shown = true;
     chat_page_ready();
+  }
+  // The prompt is there for a person once its text is: no glyph still missing.
+  if (!app.prompt_marked && client.state() == chat_client::ConnectionState::NeedsNickname && !app.fonts.pending()) {
+    app.prompt_marked = true;
+    chat_page_mark("chat-nickname-prompt");
   }
 }
 
