@@ -173,3 +173,23 @@ export const failureView = (page) => page.evaluate(() => {
     canvas: shown(document.getElementById('canvas')),
   };
 });
+
+// The GL state the page keeps instead of reading it back from WebGL every
+// frame (web-client/app/gl_state_shadow.js), against what WebGL itself says
+// (its own getParameter, read here only): the values on which they differ,
+// [] when the shadow is right. Emscripten's `GLctx` is the page's context.
+export const glShadowMismatches = (page) => page.evaluate(() => {
+  const gl = window.GLctx;
+  if (!gl || !gl.chatShadow) return ['the page keeps no shadow of its GL state'];
+  const webgl = Object.getPrototypeOf(gl).getParameter;
+  const list = (value) => Array.from(typeof value === 'number' ? [value] : value);
+  const mismatches = [];
+  const kept = Object.entries(gl.chatShadow);
+  if (kept.length === 0) mismatches.push('the shadow holds nothing after frames were drawn');
+  for (const [pname, value] of kept) {
+    const shadow = list(value).join(',');
+    const real = list(webgl.call(gl, Number(pname))).join(',');
+    if (shadow !== real) mismatches.push(`0x${Number(pname).toString(16)}: ${shadow} kept, ${real} in WebGL`);
+  }
+  return mismatches;
+});

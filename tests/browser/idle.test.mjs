@@ -15,7 +15,9 @@
 
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { browser, browserTest, outputDir, typeAndEnter, waitFor, wasmState } from './browser_test_harness.mjs';
+import {
+  browser, browserTest, glShadowMismatches, outputDir, typeAndEnter, waitFor, wasmState,
+} from './browser_test_harness.mjs';
 import { StockClient } from './stock_client.mjs';
 
 const IDLE_MS = 5000;
@@ -202,6 +204,9 @@ browserTest('an idle page draws nothing, and input and messages still draw at on
     const after = await measure(page, session, 3000);
     console.log(`idle [${browser}]: after the wheel: ${after.fps.toFixed(2)} fps`);
     assert.ok(after.fps <= MAX_IDLE_FPS, `idle again after input (${after.fps.toFixed(2)} fps)`);
+    // What the page keeps of the GL state, instead of reading it back every
+    // frame, is what WebGL has after all these frames.
+    assert.deepEqual(await glShadowMismatches(page), [], 'the GL state the page keeps is what WebGL has');
   } finally {
     talker.close();
   }

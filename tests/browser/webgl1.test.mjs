@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import {
-  browser, browserTest, failureView, outputDir, typeAndEnter, waitFor, wasmState,
+  browser, browserTest, failureView, glShadowMismatches, outputDir, typeAndEnter, waitFor, wasmState,
 } from './browser_test_harness.mjs';
 
 const waitWasm = (page, predicate, arg) => waitFor(wasmState, page, predicate, arg);
@@ -53,6 +53,7 @@ browserTest('with WebGL2 off, the WASM client runs on WebGL1', async (run) => {
     if (pixels.rgba[i] + pixels.rgba[i + 1] + pixels.rgba[i + 2] > 3 * 150) ++light;
   }
   assert.ok(light > 200, `the canvas shows the chat's text: ${light} light pixels`);
+  assert.deepEqual(await glShadowMismatches(page), [], 'the GL state the page keeps is what WebGL1 has');
   const view = await failureView(page);
   assert.ok(!view.fatal.shown && !view.notice.shown && !view.loading, `no failure message and no "Loading…": ${JSON.stringify(view)}`);
   await page.screenshot({ path: path.join(outputDir, 'webgl1.png') });

@@ -64,6 +64,11 @@ EM_JS(void, chat_page_mark, (const char* name), {
 });
 // clang-format on
 
+// The viewport, scissor box and blend settings that ImGui's backend reads
+// back every frame, kept by the page instead of asked of the GPU process
+// (gl_state_shadow.js).
+extern "C" void chat_gl_shadow_state();
+
 // Tells the page that the client cannot run (kind "webgl": no WebGL context);
 // app.js then shows why, with the way out.
 // clang-format off
@@ -465,6 +470,7 @@ int main() {
     chat_page_fail("webgl");
     return 1;
   }
+  chat_gl_shadow_state();  // before ImGui's backend: its per-frame state reads are answered here
   glfwWindowHint(GLFW_CLIENT_API, GLFW_NO_API);  // input and the canvas only: the context is made above
 
   static App app;
