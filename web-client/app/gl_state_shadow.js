@@ -17,8 +17,9 @@
 // Only values the page sets through the wrapped setters are answered from
 // the shadow; everything else goes to WebGL as before. The page only ever
 // sets valid values (no GL error that would leave the state unchanged, no
-// viewport beyond the browser's maximum, which WebGL would clamp). A lost context ends
-// the client (app.js shows why), so the shadow never outlives its state.
+// viewport beyond the browser's maximum, which WebGL would clamp). A lost
+// context ends the client (app.js shows why), so the shadow never outlives
+// its state. tests/browser (glShadowMismatches) compares it with WebGL's.
 
 mergeInto(LibraryManager.library, {
   chat_gl_shadow_state: function () {
