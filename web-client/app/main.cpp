@@ -129,7 +129,7 @@ struct App {
   float scale = 0.0f;
   bool shown = false;
   bool prompt_marked = false;  // chat_page_mark("chat-nickname-prompt") done
-  std::string state_json;  // kept alive for the pointer handed to JavaScript
+  std::string state_json;      // kept alive for the pointer handed to JavaScript
 };
 
 // What the page's test hooks hand back: "" when done, else the refusal's reason.
@@ -470,7 +470,7 @@ int main() {
     chat_page_fail("webgl");
     return 1;
   }
-  chat_gl_shadow_state();  // before ImGui's backend: its per-frame state reads are answered here
+  chat_gl_shadow_state();                        // before ImGui's backend: its per-frame state reads are answered here
   glfwWindowHint(GLFW_CLIENT_API, GLFW_NO_API);  // input and the canvas only: the context is made above
 
   static App app;
