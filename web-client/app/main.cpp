@@ -470,7 +470,8 @@ int main() {
     chat_page_fail("webgl");
     return 1;
   }
-  chat_gl_shadow_state();                        // before ImGui's backend: its per-frame state reads are answered here
+  // Before ImGui's backend starts: its per-frame state reads are answered by the page.
+  chat_gl_shadow_state();
   glfwWindowHint(GLFW_CLIENT_API, GLFW_NO_API);  // input and the canvas only: the context is made above
 
   static App app;
