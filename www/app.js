@@ -160,9 +160,21 @@
   })();
 
 
+  // chat.js defines chat.wasm's exports (Module._chat_wake, ...) at once,
+  // but each throws until chat.wasm is instantiated, and an event (a touch,
+  // a resize) can come in between; thrown from chat.js before the first
+  // frame, it would read as the chat failing to start. So every call into
+  // the client goes through exported(), null until the runtime is up (main()
+  // runs right after, in the same task, before any event).
+  let runtimeReady = false;
+  const exported = (name) => (runtimeReady ? window.Module['_' + name] : null);
+
   // Emscripten reads this global when chat.js starts.
   window.Module = {
     canvas: canvas,
+    onRuntimeInitialized: () => {
+      runtimeReady = true;
+    },
     locateFile: (name) => (name === 'chat.wasm' && assets.chatWasm) || name,
     print: (text) => console.log(text),
     printErr: (text) => console.warn(text),
@@ -194,7 +206,7 @@
     'paste', 'copy', 'cut', 'focus', 'blur', 'resize', 'mousemove', 'mousedown', 'mouseup', 'mouseout', 'wheel',
     'touchstart', 'touchmove', 'touchend', 'touchcancel'];
   function wake() {
-    const fn = window.Module && window.Module._chat_wake;
+    const fn = exported('chat_wake');
     if (fn) fn();
   }
   for (const type of WAKING_EVENTS) window.addEventListener(type, wake, { capture: true, passive: true });
@@ -205,7 +217,7 @@
   // characters as text from the hidden input, which has the focus while a
   // text field is on screen (typed, composed by an IME, pasted, inserted).
   const call = (name, ...args) => {
-    const fn = window.Module && window.Module['_' + name];
+    const fn = exported(name);
     if (fn) fn(...args);
     return !!fn;
   };
@@ -213,7 +225,7 @@
   // onto the WASM stack (a huge paste would overflow it).
   const MAX_TEXT_UNITS = 64 * 1024;
   function sendText(text) {
-    if (!text || !window.Module || !window.Module._chat_input_text) return;
+    if (!text || !exported('chat_input_text')) return;
     if (text.length > MAX_TEXT_UNITS) {
       const cut = /[\uD800-\uDBFF]/.test(text[MAX_TEXT_UNITS - 1]) ? MAX_TEXT_UNITS - 1 : MAX_TEXT_UNITS;
       text = text.slice(0, cut);  // never half a surrogate pair
@@ -463,7 +475,7 @@
   // slow page's tap must never be taken for one.
   function hasMenuAt(point) {
     const ratio = window.devicePixelRatio || 1;
-    const fn = window.Module && window.Module._chat_input_has_menu_at;
+    const fn = exported('chat_input_has_menu_at');
     return !!fn && fn(point.x * ratio, point.y * ratio) !== 0;
   }
   function requestMenu(point) {
@@ -627,7 +639,7 @@
 
   // ---- read-only state and test hooks ---------------------------------------
   function query(name, returns, args) {
-    if (!window.Module['_' + name]) return null;  // not started yet
+    if (!exported(name)) return null;  // not started yet
     return window.Module.ccall(name, returns, args.map(() => 'string'), args);
   }
 
@@ -639,12 +651,12 @@
   window.chatTargets = () => targets.filter((t) => t.kind === (menuOpen() ? 'menu' : 'link'))
     .map((t) => ({ ...t, rect: [...t.rect] }));
   // Frames the client has drawn so far (an idle page draws none).
-  window.chatFrames = () => (window.Module && window.Module._chat_frame_count ? window.Module._chat_frame_count() : 0);
+  window.chatFrames = () => (exported('chat_frame_count') ? exported('chat_frame_count')() : 0);
   // The main thread's time in each frame drawn from frame number `from` on:
   // {count, frames: [[number, app work ms, GL submission ms, causes], ...]}
   // (causes: 1 new glyphs were drawn, 2 the model changed).
   window.chatFrameTimes = (from = 0) => {
-    if (!window.Module || !window.Module._chat_frame_times_json) return { count: 0, frames: [] };
+    if (!exported('chat_frame_times_json')) return { count: 0, frames: [] };
     return JSON.parse(window.Module.ccall('chat_frame_times_json', 'string', ['number'], [from]));
   };
 

@@ -8,7 +8,9 @@
 //     to reconnect fail, #notice says the server cannot be reached and that
 //     the page keeps trying; when the server is back, the client reconnects
 //     by itself and the notice goes away;
-//   - the page's WebGL context is lost: #fatal says so, with the same links.
+//   - the page's WebGL context is lost: #fatal says so, with the same links;
+//   - a person moves the mouse and presses keys while the page loads (on a
+//     throttled network in Chromium): the chat starts, with no page error.
 // The broken sites are copies of CHAT_SITE, each served by a chatd of its own.
 //
 //   BROWSER=chromium|firefox CHATD=build/server/chatd CHAT_SITE=build/site node --test tests/browser/page_failures.test.mjs
@@ -99,4 +101,37 @@ browserTest('the page says why the chat cannot run, and what to do next', async 
   assert.match(lost.fatal.text, /lost its graphics/, 'the message says why');
   assert.ok(lost.fatal.links.includes('/') && lost.fatal.links.includes('/classic/'),
     `the message offers to reload and the classic page: ${lost.fatal.links}`);
+
+  // ---- a person moves the mouse and presses keys while the page loads ----
+  // chat.js defines the client's calls before chat.wasm is instantiated,
+  // and each of them throws until it is: an input event in between once
+  // threw from chat.js and read as a failure to start (a phone profile's
+  // touches, in a clean-room run). Input from the page's load event until
+  // the prompt: the page must start as if there had been none.
+  const busy = await session.newPage({ viewport: { width: 900, height: 600 } });
+  const errors = [];
+  busy.on('pageerror', (message) => errors.push(message));
+  if (session.capabilities.cdp) {
+    // A slow network (the DevTools protocol's throttling, as a person on a
+    // poor connection has it), so that chat.wasm is still on its way for a
+    // while after chat.js ran: on loopback that moment is too short to hit.
+    const cdp = await busy.cdp();
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions',
+      { offline: false, latency: 50, downloadThroughput: 256 * 1024, uploadThroughput: 256 * 1024 });
+  }
+  await busy.goto(`${baseUrl}/`);  // the load event, which does not wait for chat.wasm
+  const prompted = async () => (await wasmState(busy).catch(() => ({}))).state === 'NeedsNickname';
+  let events = 0;
+  for (let i = 0, deadline = Date.now() + 10000; Date.now() < deadline; ++i) {
+    if (i % 20 === 19 && await prompted()) break;
+    await busy.mouseMove(50 + (i * 7) % 800, 50 + (i * 3) % 500);
+    if (i % 4 === 0) await busy.pressKey('Shift');
+    events += 1;
+  }
+  t.diagnostic(`input while loading: ${events} mouse moves and ${Math.ceil(events / 4)} Shift presses`);
+  assert.ok(await waitWasm(busy, (s) => s.state === 'NeedsNickname'), 'the page reaches the prompt under input');
+  const busyView = await failureView(busy);
+  assert.ok(!busyView.fatal.shown && !busyView.loading, `the chat started, no failure shown: ${JSON.stringify(busyView)}`);
+  assert.deepEqual(errors, [], 'no page error under input while loading');
 });
